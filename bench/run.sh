@@ -1,0 +1,75 @@
+#!/bin/bash
+# Scan benchmarks (issue: foundation).  Needs ../shared/corpora (or
+# RT_CORPORA) and the packages hyperfine and zstd.
+#
+#  1. linux-raid.mbox (168 MB, 19.5k messages) and a 5x mbox built from it
+#     with fresh message ids (842 MB), both in the page cache:
+#     `replytime scan` against `wc -l` on the same file, in the same run.
+#  2. a Maildir of 20,000 messages cut from the same corpus: messages/s.
+#  3. peak memory (max RSS) of the 842 MB scan, and the .zst scan.
+# Prints medians of RUNS runs (default 7) and the ratios.
+set -eu
+cd "$(dirname "$0")/.."
+root=$(pwd)
+corpora=${RT_CORPORA:-$root/../shared/corpora}
+rt=${RT:-$root/build/replytime}
+runs=${RUNS:-7}
+out=$root/bench/out
+mkdir -p "$out"
+
+[ -f "$corpora/linux-raid.mbox.zst" ] || { echo "bench: no corpora at $corpora: skipped"; exit 0; }
+"$root/scripts/deps.sh" bench
+[ -x "$rt" ] || { echo "bench: build first (make build)"; exit 1; }
+
+lr=$out/linux-raid.mbox big=$out/big.mbox md=$out/maildir
+[ -f "$lr" ] || zstd -q -dc "$corpora/linux-raid.mbox.zst" > "$lr"
+if [ ! -f "$big" ]; then
+	cp "$lr" "$big"
+	for i in 1 2 3 4; do
+		# Fresh ids so the copies are new messages, not duplicates.
+		sed -E "s/^((Message-I[dD]|In-Reply-To|References):.*)>/\1.r$i>/" "$lr" >> "$big"
+	done
+fi
+if [ ! -d "$md/cur" ]; then
+	mkdir -p "$md/cur" "$md/new" "$md/tmp"
+	awk -v dir="$md/cur" '
+		/^From / && (prev == "" || NR == 1) { if (f) close(f); n++;
+			if (n > 20000) exit; f = sprintf("%s/%010d.%06d.bench:2,S", dir, 1700000000 + n, n); next }
+		{ print > f; prev = $0 }' "$lr"
+fi
+cat "$lr" "$big" > /dev/null
+find "$md" -type f -exec cat {} + > /dev/null
+
+median() {	# $1: hyperfine csv, $2: row (1-based) -> median seconds
+	awk -F, -v r="$2" 'NR == r + 1 { print $4 }' "$1"
+}
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+rate() { awk -v bytes="$1" -v s="$2" 'BEGIN { printf "%.2f", bytes / s / 1e9 }'; }
+
+for f in "$lr" "$big"; do
+	size=$(stat -c %s "$f")
+	name=$(basename "$f")
+	hyperfine -w 2 -r "$runs" --export-csv "$out/$name.csv" \
+	    -n "wc -l" "wc -l $f" \
+	    -n "replytime scan" "$rt scan --quiet --format jsonl $f > /dev/null" >/dev/null
+	wc_s=$(median "$out/$name.csv" 1); rt_s=$(median "$out/$name.csv" 2)
+	printf '%-18s %6.0f MB  wc -l %.3f s (%s GB/s)  scan %.3f s (%s GB/s)  scan/wc %sx\n' \
+	    "$name" "$(awk -v s="$size" 'BEGIN{print s/1e6}')" "$wc_s" "$(rate "$size" "$wc_s")" \
+	    "$rt_s" "$(rate "$size" "$rt_s")" "$(ratio "$rt_s" "$wc_s")"
+done
+
+n=$(find "$md/cur" -type f | wc -l)
+hyperfine -w 1 -r "$runs" --export-csv "$out/maildir.csv" \
+    -n "replytime scan maildir" "$rt scan --quiet $md > /dev/null" >/dev/null
+md_s=$(median "$out/maildir.csv" 1)
+printf 'maildir            %d messages  scan %.3f s  %.0f messages/s\n' "$n" "$md_s" \
+    "$(awk -v n="$n" -v s="$md_s" 'BEGIN{print n/s}')"
+
+hyperfine -w 1 -r 3 --export-csv "$out/zst.csv" \
+    -n "scan .zst" "$rt scan --quiet $corpora/linux-raid.mbox.zst > /dev/null" \
+    -n "zstd -dc" "zstd -q -dc $corpora/linux-raid.mbox.zst > /dev/null" >/dev/null
+printf 'linux-raid.mbox.zst  scan %.3f s  zstd -dc alone %.3f s\n' \
+    "$(median "$out/zst.csv" 1)" "$(median "$out/zst.csv" 2)"
+
+rss=$( { /usr/bin/time -f '%M' "$rt" scan --quiet "$big" > /dev/null 2>/dev/null; } 2>&1 | tail -n 1)
+printf 'peak memory scanning %s: %s KB (max RSS)\n' "$(basename "$big")" "$rss"

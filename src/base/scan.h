@@ -1,0 +1,145 @@
+/*
+ * scan.h: vectorised byte searches for the header and mbox scanners.
+ *
+ * These are the loops that set the speed of a scan, so they test 16 bytes
+ * per step with SSE2 (always present on x86-64) and fall back to plain C
+ * elsewhere.  Pure functions; p..end is any memory.
+ */
+#ifndef RT_SCAN_H
+#define RT_SCAN_H
+
+#include <stddef.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
+/*
+ * The first '\n' in [p, end) that ends a header field: one not followed
+ * by SP or HTAB (a continuation), or the last byte of the range, whose
+ * follower is not known yet.  NULL if there is none.
+ */
+static inline const char *
+scan_field_end(const char *p, const char *end)
+{
+#ifdef __SSE2__
+	const __m128i	nl = _mm_set1_epi8('\n'), sp = _mm_set1_epi8(' ');
+	const __m128i	tab = _mm_set1_epi8('\t');
+
+	while (end - p >= 17) {
+		__m128i	a = _mm_loadu_si128((const __m128i *)(const void *)p);
+		__m128i	b = _mm_loadu_si128((const __m128i *)(const void *)
+			    (p + 1));
+		__m128i	cont = _mm_or_si128(_mm_cmpeq_epi8(b, sp),
+			    _mm_cmpeq_epi8(b, tab));
+		int	mask = _mm_movemask_epi8(_mm_andnot_si128(cont,
+			    _mm_cmpeq_epi8(a, nl)));
+
+		if (mask != 0)
+			return p + __builtin_ctz((unsigned)mask);
+		p += 16;
+	}
+#endif
+	for (; p < end; p++)
+		if (*p == '\n' && (p + 1 == end || (p[1] != ' ' &&
+		    p[1] != '\t')))
+			return p;
+	return NULL;
+}
+
+/*
+ * The first '\n' in [p, end) followed by a byte that can end a header
+ * block or matter to the mbox splitter: '\n' or '\r' (an empty line),
+ * 'C' or 'c' (Content-Length), 'F' (an envelope line); or the last byte
+ * of the range, whose follower is not known yet.  NULL if none.
+ */
+static inline const char *
+scan_hdr_stop(const char *p, const char *end)
+{
+#ifdef __SSE2__
+	const __m128i	nl = _mm_set1_epi8('\n'), cr = _mm_set1_epi8('\r');
+	const __m128i	c = _mm_set1_epi8('c'), f = _mm_set1_epi8('F');
+	const __m128i	bit = _mm_set1_epi8(0x20);
+
+	while (end - p >= 17) {
+		__m128i	a = _mm_loadu_si128((const __m128i *)(const void *)p);
+		__m128i	b = _mm_loadu_si128((const __m128i *)(const void *)
+			    (p + 1));
+		__m128i	hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(b, nl),
+			    _mm_cmpeq_epi8(b, cr)), _mm_or_si128(
+			    _mm_cmpeq_epi8(_mm_or_si128(b, bit), c),
+			    _mm_cmpeq_epi8(b, f)));
+		int	mask = _mm_movemask_epi8(_mm_and_si128(hit,
+			    _mm_cmpeq_epi8(a, nl)));
+
+		if (mask != 0)
+			return p + __builtin_ctz((unsigned)mask);
+		p += 16;
+	}
+#endif
+	for (; p < end; p++)
+		if (*p == '\n' && (p + 1 == end || p[1] == '\n' ||
+		    p[1] == '\r' || p[1] == 'C' || p[1] == 'c' || p[1] == 'F'))
+			return p;
+	return NULL;
+}
+
+/*
+ * The index of the first byte in s[0..n) that JSON output must look at:
+ * a control byte, '"', '\\', or a byte >= 0x80 (to check its UTF-8).
+ * Returns n if there is none.
+ */
+static inline size_t
+scan_json_special(const char *s, size_t n)
+{
+	size_t	i = 0;
+#ifdef __SSE2__
+	const __m128i	sp = _mm_set1_epi8(0x20), q = _mm_set1_epi8('"');
+	const __m128i	bs = _mm_set1_epi8('\\');
+
+	for (; n - i >= 16; i += 16) {
+		__m128i	a = _mm_loadu_si128((const __m128i *)(const void *)
+			    (s + i));
+		/* Signed compare: bytes >= 0x80 are negative, so < 0x20. */
+		int	mask = _mm_movemask_epi8(_mm_or_si128(
+			    _mm_cmplt_epi8(a, sp), _mm_or_si128(
+			    _mm_cmpeq_epi8(a, q), _mm_cmpeq_epi8(a, bs))));
+
+		if (mask != 0)
+			return i + (size_t)__builtin_ctz((unsigned)mask);
+	}
+#endif
+	for (; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\')
+			return i;
+	}
+	return n;
+}
+
+/* The first "\nF" in [p, end), or NULL (see mbox.c). */
+static inline const char *
+scan_nl_f(const char *p, const char *end)
+{
+#ifdef __SSE2__
+	const __m128i	nl = _mm_set1_epi8('\n'), f = _mm_set1_epi8('F');
+
+	while (end - p >= 17) {
+		__m128i	a = _mm_loadu_si128((const __m128i *)(const void *)p);
+		__m128i	b = _mm_loadu_si128((const __m128i *)(const void *)
+			    (p + 1));
+		int	mask = _mm_movemask_epi8(_mm_and_si128(
+			    _mm_cmpeq_epi8(a, nl), _mm_cmpeq_epi8(b, f)));
+
+		if (mask != 0)
+			return p + __builtin_ctz((unsigned)mask);
+		p += 16;
+	}
+#endif
+	for (; end - p >= 2; p++)
+		if (p[0] == '\n' && p[1] == 'F')
+			return p;
+	return NULL;
+}
+
+#endif

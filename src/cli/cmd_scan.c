@@ -1,0 +1,375 @@
+/*
+ * cmd_scan.c: replytime scan: one record per message, header metadata
+ * only, as JSON lines or CSV, and a summary on standard error.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "../base/buf.h"
+#include "../base/civil.h"
+#include "../base/json.h"
+#include "../ingest/source.h"
+#include "../mail/meta.h"
+#include "cmd.h"
+
+#define PROBLEMS_SHOWN	20	/* malformed messages listed on stderr */
+
+enum fmt { FMT_JSONL, FMT_CSV };
+
+struct scan {
+	enum fmt		 fmt;
+	struct meta_parser	*mp;
+	struct buf		 out;
+	uint64_t		 n;
+	uint64_t		 malformed, undated, noid, automated;
+	int			 quiet;
+};
+
+static const char *const auto_names[] = {
+	"auto-submitted", "precedence:junk", "precedence:auto_reply",
+	"precedence:bulk", "precedence:list", "x-autoreply", "x-autorespond",
+	"return-path:<>", "list-id", "list-unsubscribe", "list-post",
+	"robot-sender",
+};
+
+static const char *const csv_columns =
+    "n,source,pos,from,from_name,sender,to,cc,subject,date,received,"
+    "message_id,in_reply_to,references,thread_index,auto,problems\n";
+
+static void
+json_addrs(struct buf *b, const char *key, const struct mail_addrs *a)
+{
+	buf_puts(b, ",\"");
+	buf_puts(b, key);
+	buf_puts(b, "\":[");
+	for (size_t i = 0; i < a->n; i++) {
+		buf_puts(b, i ? ",{\"addr\":" : "{\"addr\":");
+		json_add_str(b, a->v[i].addr);
+		if (a->v[i].name.len > 0) {
+			buf_puts(b, ",\"name\":");
+			json_add_str(b, a->v[i].name);
+		}
+		buf_addc(b, '}');
+	}
+	buf_addc(b, ']');
+}
+
+static void
+json_ids(struct buf *b, const char *key, const struct mail_ids *ids)
+{
+	buf_puts(b, ",\"");
+	buf_puts(b, key);
+	buf_puts(b, "\":[");
+	for (size_t i = 0; i < ids->n; i++) {
+		if (i)
+			buf_addc(b, ',');
+		json_add_str(b, ids->v[i]);
+	}
+	buf_addc(b, ']');
+}
+
+static void
+json_time(struct buf *b, const char *key, int has, int64_t t)
+{
+	char	iso[40];
+
+	buf_puts(b, ",\"");
+	buf_puts(b, key);
+	if (!has) {
+		buf_puts(b, "\":null");
+		return;
+	}
+	civil_fmt_iso(t, iso, sizeof(iso));
+	buf_puts(b, "\":\"");
+	buf_puts(b, iso);
+	buf_addc(b, '"');
+}
+
+static void
+json_flags(struct buf *b, const char *key, unsigned flags, int is_auto)
+{
+	int	first = 1;
+
+	buf_puts(b, ",\"");
+	buf_puts(b, key);
+	buf_puts(b, "\":[");
+	for (unsigned i = 0; i < 16; i++) {
+		if (!(flags & (1u << i)))
+			continue;
+		buf_puts(b, first ? "\"" : ",\"");
+		buf_puts(b, is_auto ? (i < nitems(auto_names) ?
+		    auto_names[i] : "?") : meta_bad_name(1u << i));
+		buf_addc(b, '"');
+		first = 0;
+	}
+	buf_addc(b, ']');
+}
+
+static void
+emit_jsonl(struct scan *sc, const struct source_msg *sm,
+    const struct msg_meta *m)
+{
+	struct buf	*b = &sc->out;
+
+	buf_puts(b, "{\"n\":");
+	buf_add_u64(b, sc->n);
+	buf_puts(b, ",\"source\":");
+	json_add_str(b, str_cstr(sm->path));
+	buf_puts(b, ",\"pos\":");
+	buf_add_u64(b, sm->pos);
+	json_addrs(b, "from", &m->from);
+	json_addrs(b, "sender", &m->sender);
+	json_addrs(b, "to", &m->to);
+	json_addrs(b, "cc", &m->cc);
+	buf_puts(b, ",\"subject\":");
+	json_add_str_or_null(b, m->subject);
+	json_time(b, "date", m->has_date, m->date);
+	json_time(b, "received", m->has_received, m->received);
+	buf_puts(b, ",\"message_id\":");
+	json_add_str_or_null(b, m->message_id);
+	json_ids(b, "in_reply_to", &m->in_reply_to);
+	json_ids(b, "references", &m->references);
+	buf_puts(b, ",\"thread_index\":");
+	json_add_str_or_null(b, m->thread_index);
+	buf_puts(b, ",\"list_id\":");
+	json_add_str_or_null(b, m->list_id);
+	json_flags(b, "auto", m->auto_flags, 1);
+	json_flags(b, "problems", m->bad_flags, 0);
+	buf_puts(b, "}\n");
+}
+
+/* Joins a list into one CSV field, separated by ", " or " ". */
+static void
+csv_join_addrs(struct buf *b, const struct mail_addrs *a)
+{
+	struct buf	f;
+
+	buf_init(&f, 0);
+	for (size_t i = 0; i < a->n; i++) {
+		if (i)
+			buf_puts(&f, ", ");
+		buf_addstr(&f, a->v[i].addr);
+	}
+	csv_add_field(b, buf_str(&f));
+	buf_free(&f);
+}
+
+static void
+csv_join_ids(struct buf *b, const struct mail_ids *ids)
+{
+	struct buf	f;
+
+	buf_init(&f, 0);
+	for (size_t i = 0; i < ids->n; i++) {
+		if (i)
+			buf_addc(&f, ' ');
+		buf_addstr(&f, ids->v[i]);
+	}
+	csv_add_field(b, buf_str(&f));
+	buf_free(&f);
+}
+
+static void
+csv_flags(struct buf *b, unsigned flags, int is_auto)
+{
+	int	first = 1;
+
+	for (unsigned i = 0; i < 16; i++) {
+		if (!(flags & (1u << i)))
+			continue;
+		buf_puts(b, first ? "" : " ");
+		buf_puts(b, is_auto ? (i < nitems(auto_names) ?
+		    auto_names[i] : "?") : meta_bad_name(1u << i));
+		first = 0;
+	}
+}
+
+static void
+emit_csv(struct scan *sc, const struct source_msg *sm,
+    const struct msg_meta *m)
+{
+	struct buf	*b = &sc->out;
+	char		 iso[40];
+
+	buf_addf(b, "%llu,", (unsigned long long)sc->n);
+	csv_add_field(b, str_cstr(sm->path));
+	buf_addf(b, ",%llu,", (unsigned long long)sm->pos);
+	csv_add_field(b, m->from.n ? m->from.v[0].addr : STR(""));
+	buf_addc(b, ',');
+	csv_add_field(b, m->from.n ? m->from.v[0].name : STR(""));
+	buf_addc(b, ',');
+	csv_join_addrs(b, &m->sender);
+	buf_addc(b, ',');
+	csv_join_addrs(b, &m->to);
+	buf_addc(b, ',');
+	csv_join_addrs(b, &m->cc);
+	buf_addc(b, ',');
+	csv_add_field(b, m->subject.p ? m->subject : STR(""));
+	buf_addc(b, ',');
+	if (m->has_date) {
+		civil_fmt_iso(m->date, iso, sizeof(iso));
+		buf_puts(b, iso);
+	}
+	buf_addc(b, ',');
+	if (m->has_received) {
+		civil_fmt_iso(m->received, iso, sizeof(iso));
+		buf_puts(b, iso);
+	}
+	buf_addc(b, ',');
+	csv_add_field(b, m->message_id.p ? m->message_id : STR(""));
+	buf_addc(b, ',');
+	csv_join_ids(b, &m->in_reply_to);
+	buf_addc(b, ',');
+	csv_join_ids(b, &m->references);
+	buf_addc(b, ',');
+	csv_add_field(b, m->thread_index.p ? m->thread_index : STR(""));
+	buf_addc(b, ',');
+	csv_flags(b, m->auto_flags, 1);
+	buf_addc(b, ',');
+	csv_flags(b, m->bad_flags, 0);
+	buf_addc(b, '\n');
+}
+
+static int
+on_message(void *arg, const struct source_msg *sm, struct err *err)
+{
+	struct scan	*sc = arg;
+	struct msg_meta	 m;
+
+	meta_parse(sc->mp, sm->hdr, &m);
+	if (sm->flags & SOURCE_TRUNCATED)
+		m.bad_flags |= BAD_TRUNCATED;
+	if (sm->flags & SOURCE_NO_BODY_SEP)
+		m.bad_flags |= BAD_NO_BODY_SEP;
+	if (m.bad_flags) {
+		if (!sc->quiet && sc->malformed < PROBLEMS_SHOWN) {
+			struct buf	pb;
+
+			buf_init(&pb, 0);
+			csv_flags(&pb, m.bad_flags, 0);
+			fprintf(stderr, "replytime: %s:%llu: malformed "
+			    "message (%s)\n", sm->path,
+			    (unsigned long long)sm->pos, pb.data);
+			buf_free(&pb);
+		}
+		sc->malformed++;
+	}
+	if (!m.has_date)
+		sc->undated++;
+	if (m.message_id.p == NULL)
+		sc->noid++;
+	if (m.auto_flags)
+		sc->automated++;
+	if (sc->fmt == FMT_JSONL)
+		emit_jsonl(sc, sm, &m);
+	else
+		emit_csv(sc, sm, &m);
+	sc->n++;
+	if (sc->out.len >= (1u << 20)) {
+		if (fwrite(sc->out.data, 1, sc->out.len, stdout) !=
+		    sc->out.len)
+			return err_set_errno(err, ERR_IO, "standard output");
+		buf_reset(&sc->out);
+	}
+	return 0;
+}
+
+static void
+scan_usage(FILE *f)
+{
+	fprintf(f,
+	    "usage: replytime scan [--format jsonl|csv] [--quiet] SOURCE...\n"
+	    "\n"
+	    "Reads the header block of every message in each SOURCE and prints\n"
+	    "one record per message with the normalised metadata (never a body).\n"
+	    "SOURCE is an mbox file (any variant), a Maildir, a directory tree of\n"
+	    "Maildirs, mboxes and .eml files, a single message, or - for standard\n"
+	    "input; .gz and .zst files are read transparently.\n"
+	    "\n"
+	    "  --format jsonl   one JSON object per line (default)\n"
+	    "  --format csv     one CSV row per message, with a header row\n"
+	    "  --quiet          do not list malformed messages on stderr\n"
+	    "\n"
+	    "A summary goes to standard error.  Exit status: 0, or 1 when a\n"
+	    "SOURCE could not be read (the others are still scanned).\n");
+}
+
+int
+cmd_scan(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "format", required_argument, NULL, 'f' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct scan		sc = { .fmt = FMT_JSONL };
+	struct source_stats	st = { 0 };
+	struct err		err;
+	struct timespec		t0, t1;
+	int			c, failed = 0;
+	double			secs;
+
+	while ((c = getopt_long(argc, argv, "f:qh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			if (strcmp(optarg, "jsonl") == 0)
+				sc.fmt = FMT_JSONL;
+			else if (strcmp(optarg, "csv") == 0)
+				sc.fmt = FMT_CSV;
+			else
+				return cmd_error("scan: unknown format \"%s\" "
+				    "(jsonl or csv)", optarg);
+			break;
+		case 'q':
+			sc.quiet = 1;
+			break;
+		case 'h':
+			scan_usage(stdout);
+			return 0;
+		default:
+			scan_usage(stderr);
+			return 2;
+		}
+	}
+	if (optind >= argc) {
+		scan_usage(stderr);
+		return 2;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	sc.mp = meta_parser_new();
+	buf_init(&sc.out, 0);
+	if (sc.fmt == FMT_CSV)
+		buf_puts(&sc.out, csv_columns);
+	for (int i = optind; i < argc; i++) {
+		if (source_scan(argv[i], on_message, &sc, &st, &err) == -1) {
+			cmd_error("%s", err.msg);
+			failed = 1;
+		}
+	}
+	if (sc.out.len > 0 && fwrite(sc.out.data, 1, sc.out.len, stdout) !=
+	    sc.out.len)
+		failed = cmd_error("standard output: write failed");
+	if (fflush(stdout) != 0)
+		failed = cmd_error("standard output: write failed");
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	secs = (double)(t1.tv_sec - t0.tv_sec) +
+	    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	if (sc.malformed > PROBLEMS_SHOWN && !sc.quiet)
+		fprintf(stderr, "replytime: ... and %llu more malformed "
+		    "messages (see \"problems\" in the records)\n",
+		    (unsigned long long)(sc.malformed - PROBLEMS_SHOWN));
+	fprintf(stderr, "scan: %llu messages, %llu malformed, %llu undated, "
+	    "%llu without id, %llu automated; %llu files, %llu skipped, "
+	    "%.1f MB in %.2f s\n", (unsigned long long)sc.n,
+	    (unsigned long long)sc.malformed, (unsigned long long)sc.undated,
+	    (unsigned long long)sc.noid, (unsigned long long)sc.automated,
+	    (unsigned long long)st.files, (unsigned long long)st.skipped,
+	    (double)st.bytes / 1e6, secs);
+	buf_free(&sc.out);
+	meta_parser_free(sc.mp);
+	return failed;
+}

@@ -1,0 +1,73 @@
+/*
+ * main.c: the replytime command: dispatch to subcommands by table.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../base/str.h"
+#include "cmd.h"
+
+static int	cmd_help(int argc, char **argv);
+
+static const struct cmd cmds[] = {
+	{ .name = "scan", .exec = cmd_scan,
+	  .summary = "print the header metadata of every message" },
+	{ .name = "help", .exec = cmd_help,
+	  .summary = "list the commands" },
+};
+
+int
+cmd_error(const char *fmt, ...)
+{
+	va_list	ap;
+
+	fputs("replytime: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return 1;
+}
+
+static void
+usage(FILE *f)
+{
+	fprintf(f, "usage: replytime command [options] [args]\n\n"
+	    "commands:\n");
+	for (size_t i = 0; i < nitems(cmds); i++)
+		fprintf(f, "  %-10s %s\n", cmds[i].name, cmds[i].summary);
+	fprintf(f, "\n'replytime command --help' describes a command; "
+	    "'man replytime' has the rest.\n");
+}
+
+static int
+cmd_help(int argc, char **argv)
+{
+	usage(stdout);
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	if (strcmp(argv[1], "--version") == 0 ||
+	    strcmp(argv[1], "version") == 0) {
+		printf("replytime %s\n", RT_VERSION);
+		return 0;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		usage(stdout);
+		return 0;
+	}
+	for (size_t i = 0; i < nitems(cmds); i++)
+		if (strcmp(argv[1], cmds[i].name) == 0)
+			return cmds[i].exec(argc - 1, argv + 1);
+	fprintf(stderr, "replytime: unknown command \"%s\"\n\n", argv[1]);
+	usage(stderr);
+	return 2;
+}

@@ -1,0 +1,34 @@
+/*
+ * input.h: a byte stream from a file or standard input, decompressed.
+ *
+ * input_open() sniffs the first bytes: gzip (1f 8b) goes through zlib,
+ * including concatenated members; zstd (28 b5 2f fd) through libzstd,
+ * including concatenated frames; anything else is read as it is.  The
+ * caller sees only decompressed bytes.
+ */
+#ifndef RT_INPUT_H
+#define RT_INPUT_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "../base/err.h"
+
+struct input;
+
+/* path "-" is standard input.  Returns 0, or -1 with err naming path. */
+int	 input_open(const char *path, struct input **in_out, struct err *err);
+/* The same over len bytes at data (borrowed: must outlive the input);
+ * name is used in error messages.  Used by tests and fuzzers. */
+struct input *input_open_mem(const void *data, size_t len, const char *name);
+/* Reads up to n bytes.  Returns the count, 0 at the end, -1 on error
+ * (err names the path and the problem: I/O, corrupt or truncated data). */
+ssize_t	 input_read(struct input *in, void *buf, size_t n, struct err *err);
+/* Copies up to n (at most 16) decoded bytes without consuming them.
+ * Returns the count (less at the end of input) or -1 (err). */
+ssize_t	 input_peek(struct input *in, void *buf, size_t n, struct err *err);
+/* "gzip", "zstd" or "plain". */
+const char *input_kind(const struct input *in);
+void	 input_close(struct input *in);
+
+#endif

@@ -1,0 +1,24 @@
+/*
+ * mbox.h: split an mbox stream into header blocks; read one message.
+ *
+ * Internal to ingest/: source.c chooses the reader.  Both report messages
+ * through the source_cb of source.h and read the stream only once.
+ */
+#ifndef RT_MBOX_H
+#define RT_MBOX_H
+
+#include "input.h"
+#include "source.h"
+
+/* The stream starts with a "From " line.  Returns 0 or -1 (err). */
+int	mbox_scan(struct input *in, const char *path, source_cb cb, void *arg,
+	    struct source_stats *st, struct err *err);
+
+/* The stream is one message: only its header block is read. */
+int	msg_scan_single(struct input *in, const char *path, source_cb cb,
+	    void *arg, struct source_stats *st, struct err *err);
+
+/* Whether a line (without its line end) can be an mbox envelope line. */
+int	mbox_is_envelope(struct str line);
+
+#endif

@@ -1,0 +1,65 @@
+/*
+ * source.h: reading mail files, header blocks only.
+ *
+ * source_scan() walks one path and hands every message's header block to a
+ * callback, in source order (metrics spec section 1):
+ *  - a file starting with "From " is an mbox (mboxo, mboxrd, mboxcl,
+ *    mboxcl2); any other file is one message (.eml);
+ *  - gzip and zstd files are recognised by their magic bytes and read
+ *    through zlib or libzstd, transparently;
+ *  - a directory with cur/ or new/ is a Maildir (cur/ then new/, file
+ *    names sorted bytewise); any other directory is walked recursively in
+ *    sorted order, reading Maildirs, mboxes and single messages in it;
+ *  - "-" is standard input (mbox or one message, compressed or not).
+ *
+ * Bodies are skipped as they stream past: never copied out, kept or logged.
+ * Memory is bounded by SOURCE_HDR_MAX plus fixed read buffers, whatever the
+ * size of the mailbox.
+ */
+#ifndef RT_SOURCE_H
+#define RT_SOURCE_H
+
+#include <stdint.h>
+
+#include "../base/err.h"
+#include "../base/str.h"
+
+/* A header block longer than this is cut (and flagged) at this size. */
+#define SOURCE_HDR_MAX		(256u * 1024)
+
+enum source_flags {
+	SOURCE_TRUNCATED	= 1 << 0,	/* header block cut at SOURCE_HDR_MAX */
+	SOURCE_NO_BODY_SEP	= 1 << 1,	/* message ended inside its header */
+};
+
+struct source_msg {
+	struct str	 hdr;	/* header block: its fields with their line
+				 * ends, without the empty line after them;
+				 * borrowed for the duration of the callback */
+	const char	*path;	/* file it came from (a Maildir file, mbox) */
+	uint64_t	 pos;	/* byte offset of the message in path's
+				 * (decompressed) content; 0 for single files */
+	unsigned	 flags;	/* enum source_flags */
+};
+
+/* Returns 0 to go on, or -1 (with err set) to stop the scan. */
+typedef int (*source_cb)(void *arg, const struct source_msg *m,
+    struct err *err);
+
+struct source_stats {
+	uint64_t	 messages;
+	uint64_t	 bytes;		/* bytes read after decompression */
+	uint64_t	 files;		/* files read */
+	uint64_t	 skipped;	/* files in a tree that are not mail */
+};
+
+/*
+ * Scans path and calls cb for each message.  Returns 0, or -1 with err
+ * naming the path and the problem when it cannot be read (missing,
+ * unreadable, corrupt compression) or when cb stopped the scan.
+ * stats, if not NULL, is added to.
+ */
+int	source_scan(const char *path, source_cb cb, void *arg,
+	    struct source_stats *stats, struct err *err);
+
+#endif

@@ -1,0 +1,701 @@
+/*
+ * addr.c: address lists (see addr.h, docs/violations/addr.md).
+ *
+ * Model.  One cursor walks the value once, left to right, reading list
+ * elements.  An element starts with a phrase: words (atoms, quoted
+ * strings), dots, comments and white space.  The byte that ends the
+ * phrase decides what the element is:
+ *
+ *	'<'	a name-addr: the phrase is the display name, an angle-addr
+ *		follows (obs-route and "scheme:" prefixes inside are skipped)
+ *	'@'	an addr-spec: the last chain of words joined by dots is the
+ *		local part, a domain follows; if a '<' comes next after all,
+ *		everything read so far was a display name ("a@b <c@d>")
+ *	':'	a group opens: its members are elements, ';' closes it
+ *	',' ';' or the end: a mailbox without '@', counted in bad
+ *
+ * A comma inside a phrase is part of the display name when the segments
+ * after it hold words only up to a '<' or ':' ("Smith, John <j@x>", as
+ * GMime reads it); this look-ahead caches its verdict as a position, so
+ * a value is still read in linear time.  An element ends as soon as its
+ * mailbox is complete, so a missing comma between two mailboxes is no
+ * error, and a missing '>' ends the angle-addr where the domain ends.
+ * Quoted strings and comments are matched once; an unterminated quote is
+ * ignored like white space (as GMime does), an unterminated comment runs
+ * to the end.  Stray ')', '>', '[', ']' and '\' are skipped.  C0 controls
+ * and DEL count as white space everywhere.
+ *
+ * The address is built while reading, lower-cased, in a buffer of
+ * ADDR_MAX_LEN bytes on the stack: the local part as written without
+ * CFWS and quotes (quoted pairs unescaped, dots kept as they are), '@',
+ * the domain without CFWS and without trailing dots.  A mailbox keeps
+ * its address only with a non-empty local part and domain.  The display
+ * name is taken from the raw phrase afterwards (comments and quotes
+ * removed) and decoded with words_decode(); a bare addr-spec with no
+ * phrase takes its name from the first comment after it ("a@b (Name)").
+ *
+ * Memory: the address array grows by doubling in the arena (capacity is
+ * implied by n), each address and name is one arena allocation; nothing
+ * is allocated for a mailbox that yields no address.
+ */
+#include <string.h>
+
+#include "addr.h"
+
+#define NAME_RAW_MAX	1024	/* display-name bytes kept for decoding */
+#define ADDR_CAP_MIN	8	/* first capacity of out->v, then doubled */
+
+/* Byte classes. */
+#define W	1	/* white space: SP, HTAB, CR, LF, other C0, DEL */
+#define A	2	/* atext (RFC 5322 3.2.3) and every 8-bit byte */
+#define J	4	/* stray: ) > [ ] \ outside their context */
+#define S	0	/* " ( , . : ; < @ with a meaning of their own */
+#define A16	A, A, A, A, A, A, A, A, A, A, A, A, A, A, A, A
+
+static const unsigned char addr_cls[256] = {
+	W, W, W, W, W, W, W, W, W, W, W, W, W, W, W, W,
+	W, W, W, W, W, W, W, W, W, W, W, W, W, W, W, W,
+	/* SP ! " # $ % & ' ( ) * + , - . / */
+	W, A, S, A, A, A, A, A, S, J, A, A, S, A, S, A,
+	/* 0-9 : ; < = > ? */
+	A, A, A, A, A, A, A, A, A, A, S, S, S, A, J, A,
+	/* @ A-O */
+	S, A, A, A, A, A, A, A, A, A, A, A, A, A, A, A,
+	/* P-Z [ \ ] ^ _ */
+	A, A, A, A, A, A, A, A, A, A, A, J, J, J, A, A,
+	/* ` a-o */
+	A16,
+	/* p-z { | } ~ DEL */
+	A, A, A, A, A, A, A, A, A, A, A, A, A, A, A, W,
+	A16, A16, A16, A16, A16, A16, A16, A16,
+};
+
+#undef W
+#undef A
+#undef J
+#undef S
+#undef A16
+
+#define IS_WS(c)	(addr_cls[(unsigned char)(c)] & 1)
+#define IS_ATEXT(c)	(addr_cls[(unsigned char)(c)] & 2)
+#define IS_STRAY(c)	(addr_cls[(unsigned char)(c)] & 4)
+
+/* The previous token of a local-part chain. */
+enum tok {
+	T_NONE,		/* nothing yet */
+	T_WORD,		/* an atom or a quoted string */
+	T_DOT,
+	T_STRAY		/* a stray byte: breaks the chain */
+};
+
+struct ap {
+	const unsigned char	*p;
+	const unsigned char	*end;
+	const unsigned char	*qdead;		/* a '"' here or later is no quote */
+	const unsigned char	*merge;		/* commas before: in the name */
+	const unsigned char	*nomerge;	/* commas before: end a mailbox */
+	size_t			 depth;		/* groups open */
+	struct arena		*a;
+	struct words		*w;
+	struct mail_addrs	*out;
+};
+
+/* The address being built: local part, '@', domain; lower case. */
+struct abuf {
+	size_t		n;
+	int		over;		/* longer than ADDR_MAX_LEN */
+	unsigned char	b[ADDR_MAX_LEN];
+};
+
+/* The chain of words and dots that would be the local part. */
+struct chain {
+	const unsigned char	*start;		/* its first token, or NULL */
+	enum tok		 prev;
+	int			 sp;		/* CFWS since prev */
+	size_t			 words;		/* words in the whole phrase */
+};
+
+static inline void
+abuf_put(struct abuf *ab, unsigned char c)
+{
+	if (ab == NULL)
+		return;
+	if (ab->n < sizeof(ab->b))
+		ab->b[ab->n++] = rt_lower(c);
+	else
+		ab->over = 1;
+}
+
+static inline void
+abuf_clear(struct abuf *ab)
+{
+	ab->n = 0;
+	ab->over = 0;
+}
+
+/*
+ * p is at '('.  Returns the byte after the matching ')', or end with
+ * *closed 0 when the comment never closes.
+ */
+static const unsigned char *
+addr_comment_end(const unsigned char *p, const unsigned char *end,
+    int *closed)
+{
+	size_t	depth = 0;
+
+	while (p < end) {
+		switch (*p++) {
+		case '\\':
+			if (p < end)
+				p++;
+			break;
+		case '(':
+			depth++;
+			break;
+		case ')':
+			if (--depth == 0) {
+				*closed = 1;
+				return p;
+			}
+			break;
+		default:
+			break;
+		}
+	}
+	*closed = 0;
+	return end;
+}
+
+/*
+ * p is at '"'.  Returns the byte after the closing quote, or NULL when
+ * there is none before end.  When that search ran to the end of the value
+ * no later '"' can close either (each was escaped inside this one), so
+ * the position is remembered and later quotes fail at once.
+ */
+static const unsigned char *
+addr_quote_end(struct ap *ap, const unsigned char *p,
+    const unsigned char *end)
+{
+	const unsigned char	*q;
+
+	if (ap->qdead != NULL && p >= ap->qdead)
+		return NULL;
+	for (q = p + 1; q < end; q++) {
+		if (*q == '"')
+			return q + 1;
+		if (*q == '\\' && ++q == end)
+			break;
+	}
+	if (end == ap->end)
+		ap->qdead = p;
+	return NULL;
+}
+
+/*
+ * Skips white space and comments.  If cmt is not NULL and still empty,
+ * it gets the text of the first closed comment.  Returns 1 if anything
+ * was skipped.
+ */
+static int
+addr_cfws(struct ap *ap, struct str *cmt)
+{
+	const unsigned char	*p = ap->p, *start = p, *q;
+	int			 closed;
+
+	for (;;) {
+		while (p < ap->end && IS_WS(*p))
+			p++;
+		if (p == ap->end || *p != '(')
+			break;
+		q = addr_comment_end(p, ap->end, &closed);
+		if (cmt != NULL && cmt->p == NULL && closed)
+			*cmt = str_make((const char *)p + 1,
+			    (size_t)(q - p) - 2);
+		p = q;
+	}
+	ap->p = p;
+	return p != start;
+}
+
+/* Appends the content of the quoted string [p, q), q after its '"'. */
+static void
+addr_quoted(struct abuf *ab, const unsigned char *p, const unsigned char *q)
+{
+	for (p++, q--; p < q; p++) {
+		if (*p == '\\' && p + 1 < q)
+			p++;
+		if (IS_WS(*p) && *p != ' ' && *p != '\t')
+			continue;
+		abuf_put(ab, *p);
+	}
+}
+
+static void
+chain_new(struct chain *ch, struct abuf *ab, const unsigned char *p)
+{
+	ch->start = p;
+	abuf_clear(ab);
+}
+
+/*
+ * Reads one word or dot of a phrase or local part at ap->p.  Returns 1
+ * if it consumed something, 0 at any other byte or at the end.
+ */
+static int
+addr_word(struct ap *ap, struct chain *ch, struct abuf *ab)
+{
+	const unsigned char	*p = ap->p, *q;
+
+	if (p == ap->end)
+		return 0;
+	if (IS_ATEXT(*p)) {
+		if (ch->prev == T_NONE || ch->prev == T_STRAY ||
+		    (ch->prev == T_WORD && ch->sp))
+			chain_new(ch, ab, p);
+		for (q = p; q < ap->end && IS_ATEXT(*q); q++)
+			abuf_put(ab, *q);
+		ap->p = q;
+	} else if (*p == '"') {
+		if ((q = addr_quote_end(ap, p, ap->end)) == NULL) {
+			/* Unterminated: the quote is ignored. */
+			ap->p++;
+			ch->sp = 1;
+			return 1;
+		}
+		if (ch->prev == T_NONE || ch->prev == T_STRAY ||
+		    (ch->prev == T_WORD && ch->sp))
+			chain_new(ch, ab, p);
+		addr_quoted(ab, p, q);
+		ap->p = q;
+	} else if (*p == '.') {
+		if (ch->prev == T_NONE || ch->prev == T_STRAY)
+			chain_new(ch, ab, p);
+		abuf_put(ab, '.');
+		ap->p++;
+		ch->prev = T_DOT;
+		ch->sp = 0;
+		return 1;
+	} else
+		return 0;
+	ch->prev = T_WORD;
+	ch->sp = 0;
+	ch->words++;
+	return 1;
+}
+
+static void
+chain_stray(struct chain *ch, struct abuf *ab)
+{
+	ch->start = NULL;
+	ch->prev = T_STRAY;
+	ch->sp = 0;
+	abuf_clear(ab);
+}
+
+/*
+ * Reads a domain at ap->p into ab (NULL: read and forget, for routes):
+ * a domain literal, or atoms and dots with CFWS between them.  *cmt, if
+ * not NULL, gets the first comment after the domain.  Returns 1 if a
+ * domain was read (a domain literal must close and hold no '@').
+ */
+static int
+addr_read_domain(struct ap *ap, struct abuf *ab, struct str *cmt)
+{
+	const unsigned char	*p;
+	enum tok		 prev = T_NONE;
+	int			 ok = 0, bad = 0;
+
+	addr_cfws(ap, NULL);
+	if (ap->p < ap->end && *ap->p == '[') {
+		abuf_put(ab, '[');
+		for (p = ap->p + 1; p < ap->end; p++) {
+			if (*p == ']') {
+				abuf_put(ab, ']');
+				ok = 1;
+				p++;
+				break;
+			}
+			if (*p == '\\' && p + 1 < ap->end)
+				p++;
+			if (*p == '@' || *p == '[')
+				bad = 1;
+			if (!IS_WS(*p))
+				abuf_put(ab, *p);
+		}
+		ap->p = p;
+		addr_cfws(ap, cmt);
+		return ok && !bad;
+	}
+	while (ap->p < ap->end) {
+		p = ap->p;
+		if (IS_ATEXT(*p)) {
+			if (prev == T_WORD)
+				break;		/* "a@b c@d": the next one */
+			while (p < ap->end && IS_ATEXT(*p))
+				abuf_put(ab, *p++);
+			prev = T_WORD;
+		} else if (*p == '.') {
+			abuf_put(ab, '.');
+			p++;
+			prev = T_DOT;
+		} else
+			break;
+		ap->p = p;
+		if (cmt != NULL)
+			*cmt = STR_NULL;
+		addr_cfws(ap, cmt);
+	}
+	return prev != T_NONE;
+}
+
+/*
+ * The display name from the raw phrase [s, e) (comments and quotes
+ * removed, white space runs made one space) or, when that is empty, from
+ * the comment text cmt; decoded into the arena.  Returns 0 or -1.
+ */
+static int
+addr_name(struct ap *ap, const unsigned char *s, const unsigned char *e,
+    struct str cmt, struct str *out)
+{
+	unsigned char		 buf[NAME_RAW_MAX];
+	const unsigned char	*q;
+	size_t			 n = 0;
+	int			 closed, incmt = 0;
+
+	for (;;) {
+		while (s < e && n < sizeof(buf)) {
+			if (!incmt && *s == '(') {
+				s = addr_comment_end(s, e, &closed);
+				if (n > 0 && buf[n - 1] != ' ')
+					buf[n++] = ' ';
+				continue;
+			}
+			if (!incmt && *s == '"') {
+				if ((q = addr_quote_end(ap, s, e)) == NULL) {
+					s++;
+					continue;
+				}
+				for (s++; s < q - 1 && n < sizeof(buf); s++) {
+					if (*s == '\\' && s + 1 < q - 1)
+						s++;
+					if (!IS_WS(*s))
+						buf[n++] = *s;
+					else if (n > 0 && buf[n - 1] != ' ')
+						buf[n++] = ' ';
+				}
+				s = q;
+				continue;
+			}
+			if (incmt && *s == '\\' && s + 1 < e)
+				s++;
+			if (!IS_WS(*s))
+				buf[n++] = *s;
+			else if (n > 0 && buf[n - 1] != ' ')
+				buf[n++] = ' ';
+			s++;
+		}
+		if (n > 0 && buf[n - 1] == ' ')
+			n--;
+		if (n > 0 || incmt || cmt.p == NULL)
+			break;
+		s = (const unsigned char *)cmt.p;
+		e = s + cmt.len;
+		incmt = 1;
+	}
+	if (n == 0) {
+		*out = str_make("", 0);
+		return 0;
+	}
+	if (ap->w == NULL)
+		return words_sanitize(ap->a, str_make((const char *)buf, n),
+		    out);
+	return words_decode(ap->w, ap->a, str_make((const char *)buf, n),
+	    out);
+}
+
+/*
+ * Ends a mailbox: appends the address in ab (local part of lpos bytes)
+ * with its name when valid, else counts it in bad.
+ */
+static int
+addr_push(struct ap *ap, struct abuf *ab, int valid, size_t lpos,
+    const unsigned char *ns, const unsigned char *ne, struct str cmt)
+{
+	struct mail_addrs	*o = ap->out;
+	struct mail_addr	*v;
+	struct str		 name;
+	char			*s;
+	size_t			 n = ab->n, cap;
+
+	/* A trailing root dot ("a@b.") is not part of the domain. */
+	while (n > lpos + 1 && ab->b[n - 1] == '.')
+		n--;
+	if (!valid || ab->over || lpos == 0 || n <= lpos + 1 ||
+	    o->n >= ADDR_LIST_MAX) {
+		o->bad++;
+		return 0;
+	}
+	if (o->n == 0 || (o->n >= ADDR_CAP_MIN && (o->n & (o->n - 1)) == 0)) {
+		cap = o->n == 0 ? ADDR_CAP_MIN : o->n * 2;
+		if ((v = arena_alloc(ap->a, cap * sizeof(*v))) == NULL)
+			return -1;
+		if (o->n > 0)
+			memcpy(v, o->v, o->n * sizeof(*v));
+		o->v = v;
+	}
+	if ((s = arena_strndup(ap->a, str_make((const char *)ab->b, n))) ==
+	    NULL)
+		return -1;
+	if (addr_name(ap, ns, ne, cmt, &name) == -1)
+		return -1;
+	o->v[o->n].addr = str_make(s, n);
+	o->v[o->n].name = name;
+	o->n++;
+	return 0;
+}
+
+/*
+ * ap->p is at '<': reads the angle-addr; [ns, ne) is the display name.
+ * Inside, "@a,@b:" routes and any "word:" prefix are skipped, and a
+ * missing '>' ends the mailbox where its domain ends.
+ */
+static int
+addr_angle(struct ap *ap, const unsigned char *ns, const unsigned char *ne)
+{
+	struct chain	 ch = { NULL, T_NONE, 0, 0 };
+	struct abuf	 ab;
+	size_t		 lpos = 0;
+	int		 route = 0, ok = 0, got = 0;
+	unsigned char	 c;
+
+	abuf_clear(&ab);
+	ap->p++;
+	for (;;) {
+		if (addr_cfws(ap, NULL))
+			ch.sp = 1;
+		if (addr_word(ap, &ch, &ab))
+			continue;
+		if (ap->p == ap->end)
+			break;
+		c = *ap->p;
+		if (c == '@' && ch.prev == T_NONE) {
+			/* obs-route: "@domain" */
+			ap->p++;
+			addr_read_domain(ap, NULL, NULL);
+			route = 1;
+		} else if (c == '@') {
+			lpos = ab.n;
+			ap->p++;
+			abuf_put(&ab, '@');
+			ok = addr_read_domain(ap, &ab, NULL);
+			got = 1;
+			break;
+		} else if (c == '<' && ch.prev == T_NONE)
+			ap->p++;		/* "<<a@b>>" */
+		else if (c == ',' && route && ch.prev == T_NONE)
+			ap->p++;
+		else if (c == ':') {
+			/* The end of a route, or "mailto:". */
+			ap->p++;
+			ch.start = NULL;
+			ch.prev = T_NONE;
+			ch.sp = 0;
+			abuf_clear(&ab);
+			route = 0;
+		} else if (IS_STRAY(c) && c != '>') {
+			chain_stray(&ch, &ab);
+			ap->p++;
+		} else
+			break;
+	}
+	addr_cfws(ap, NULL);
+	while (ap->p < ap->end && *ap->p == '>')
+		ap->p++;
+	return addr_push(ap, &ab, got && ok, lpos, ns, ne, STR_NULL);
+}
+
+/*
+ * ap->p is at a ',' inside a phrase.  Returns 1 if the comma belongs to
+ * the display name: the segments after it hold something other than CFWS
+ * and no '@' or ';' before a '<' or ':'.  Every comma up to where the
+ * look-ahead stopped gets the same answer, so it is kept as a position.
+ */
+static int
+addr_merge(struct ap *ap)
+{
+	const unsigned char	*save = ap->p, *q;
+	int			 seen = 0, merge = 0;
+	unsigned char		 c;
+
+	if (ap->p < ap->merge)
+		return 1;
+	if (ap->p < ap->nomerge)
+		return 0;
+	ap->p++;
+	for (;;) {
+		addr_cfws(ap, NULL);
+		if (ap->p == ap->end)
+			break;
+		c = *ap->p;
+		if (c == '<' || c == ':') {
+			merge = 1;
+			break;
+		}
+		if (c == '@' || c == ';')
+			break;
+		if (c == ',') {
+			if (!seen)
+				break;
+			seen = 0;
+			ap->p++;
+			continue;
+		}
+		if (c == '"') {
+			if ((q = addr_quote_end(ap, ap->p, ap->end)) != NULL) {
+				ap->p = q;
+				seen = 1;
+			} else
+				ap->p++;
+			continue;
+		}
+		ap->p++;
+		while (ap->p < ap->end && IS_ATEXT(*ap->p))
+			ap->p++;
+		seen = 1;
+	}
+	if (merge)
+		ap->merge = ap->p;
+	else
+		ap->nomerge = ap->p;
+	ap->p = save;
+	return merge;
+}
+
+/* ap->p is at '@' after the phrase [ns, ...) whose chain is ch. */
+static int
+addr_spec(struct ap *ap, const unsigned char *ns, struct chain *ch,
+    struct abuf *ab)
+{
+	const unsigned char	*ne = ch->start != NULL ? ch->start : ns;
+	struct str		 cmt = STR_NULL;
+	size_t			 lpos = ab->n;
+	int			 ok;
+
+	ap->p++;
+	abuf_put(ab, '@');
+	ok = addr_read_domain(ap, ab, &cmt);
+	if (ap->p < ap->end && *ap->p == '<')
+		return addr_angle(ap, ns, ap->p);	/* "a@b <c@d>" */
+	return addr_push(ap, ab, ok, lpos, ns, ne, cmt);
+}
+
+/* Reads one list element at ap->p, after CFWS and not at ',' or ';'. */
+static int
+addr_element(struct ap *ap)
+{
+	struct chain		 ch = { NULL, T_NONE, 0, 0 };
+	struct abuf		 ab;
+	const unsigned char	*start;
+	unsigned char		 c;
+
+	abuf_clear(&ab);
+	/* Stray bytes before a mailbox ("a@b>, c@d") are dropped. */
+	while (ap->p < ap->end && IS_STRAY(*ap->p)) {
+		ap->p++;
+		addr_cfws(ap, NULL);
+	}
+	start = ap->p;
+	for (;;) {
+		if (addr_cfws(ap, NULL))
+			ch.sp = 1;
+		if (addr_word(ap, &ch, &ab))
+			continue;
+		if (ap->p == ap->end)
+			break;
+		c = *ap->p;
+		if (IS_STRAY(c) ||
+		    (c == ',' && ch.words > 0 && addr_merge(ap))) {
+			chain_stray(&ch, &ab);
+			ap->p++;
+			continue;
+		}
+		break;
+	}
+	c = ap->p < ap->end ? *ap->p : '\0';
+	switch (c) {
+	case '<':
+		return addr_angle(ap, start, ap->p);
+	case '@':
+		return addr_spec(ap, start, &ch, &ab);
+	case ':':
+		ap->p++;
+		ap->depth++;
+		return 0;
+	default:
+		/* ',', ';' or the end: a mailbox with no '@' at all. */
+		if (ch.words > 0)
+			ap->out->bad++;
+		return 0;
+	}
+}
+
+int
+addr_parse_list(struct arena *a, struct words *w, struct str value,
+    struct mail_addrs *out)
+{
+	struct ap		 ap;
+	const unsigned char	*before;
+
+	if (value.p == NULL || value.len == 0)
+		return 0;
+	memset(&ap, 0, sizeof(ap));
+	ap.p = (const unsigned char *)value.p;
+	ap.end = ap.p + value.len;
+	ap.a = a;
+	ap.w = w;
+	ap.out = out;
+	for (;;) {
+		addr_cfws(&ap, NULL);
+		if (ap.p >= ap.end)
+			break;
+		if (*ap.p == ',') {
+			ap.p++;
+			continue;
+		}
+		if (*ap.p == ';') {
+			/* Ends a group; outside one, a separator. */
+			if (ap.depth > 0)
+				ap.depth--;
+			ap.p++;
+			continue;
+		}
+		before = ap.p;
+		if (addr_element(&ap) == -1)
+			return -1;
+		if (ap.p == before)
+			ap.p++;		/* never loop without progress */
+	}
+	return 0;
+}
+
+struct str
+addr_local(struct str addr)
+{
+	size_t	i;
+
+	for (i = addr.len; i > 0; i--)
+		if (addr.p[i - 1] == '@')
+			return str_make(addr.p, i - 1);
+	return addr;
+}
+
+struct str
+addr_domain(struct str addr)
+{
+	size_t	i;
+
+	for (i = addr.len; i > 0; i--)
+		if (addr.p[i - 1] == '@')
+			return str_make(addr.p + i, addr.len - i);
+	return str_make(addr.len > 0 ? addr.p + addr.len : "", 0);
+}

@@ -1,0 +1,358 @@
+/*
+ * meta.c: from a header block to normalised metadata (see meta.h).
+ *
+ * One pass over the fields with hdr_next(); a table maps the few field
+ * names replytime reads to a handler, and every other field is skipped
+ * without looking at its value.  The first occurrence of a single-valued
+ * field wins (From, Sender, Subject, Date, Message-ID, Received: the
+ * top-most one); address and id lists are appended across duplicates.
+ * Why each choice: docs/violations/hdr.md.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../base/xmalloc.h"
+#include "date.h"
+#include "hdr.h"
+#include "meta.h"
+#include "words.h"
+
+struct meta_parser {
+	struct arena	*arena;		/* owned: reset per message */
+	struct words	*words;		/* owned: iconv cache */
+};
+
+enum field_id {
+	F_FROM, F_SENDER, F_TO, F_CC, F_SUBJECT, F_DATE, F_MESSAGE_ID,
+	F_IN_REPLY_TO, F_REFERENCES, F_RECEIVED, F_AUTO_SUBMITTED,
+	F_PRECEDENCE, F_X_AUTOREPLY, F_X_AUTORESPOND, F_RETURN_PATH,
+	F_LIST_ID, F_LIST_UNSUBSCRIBE, F_LIST_POST, F_THREAD_INDEX,
+	F_OTHER
+};
+
+static const struct {
+	struct str	 name;
+	enum field_id	 id;
+} fields[] = {
+	{ STR("from"),			F_FROM },
+	{ STR("sender"),		F_SENDER },
+	{ STR("to"),			F_TO },
+	{ STR("cc"),			F_CC },
+	{ STR("subject"),		F_SUBJECT },
+	{ STR("date"),			F_DATE },
+	{ STR("message-id"),		F_MESSAGE_ID },
+	{ STR("in-reply-to"),		F_IN_REPLY_TO },
+	{ STR("references"),		F_REFERENCES },
+	{ STR("received"),		F_RECEIVED },
+	{ STR("auto-submitted"),	F_AUTO_SUBMITTED },
+	{ STR("precedence"),		F_PRECEDENCE },
+	{ STR("x-autoreply"),		F_X_AUTOREPLY },
+	{ STR("x-autorespond"),		F_X_AUTORESPOND },
+	{ STR("return-path"),		F_RETURN_PATH },
+	{ STR("list-id"),		F_LIST_ID },
+	{ STR("list-unsubscribe"),	F_LIST_UNSUBSCRIBE },
+	{ STR("list-post"),		F_LIST_POST },
+	{ STR("thread-index"),		F_THREAD_INDEX },
+};
+
+/* Local parts that mark a robot sender (metrics spec section 3). */
+static const struct str robots[] = {
+	STR("mailer-daemon"), STR("postmaster"), STR("noreply"),
+	STR("no-reply"), STR("donotreply"), STR("do-not-reply"),
+};
+
+struct meta_parser *
+meta_parser_new(void)
+{
+	struct meta_parser	*mp = xcalloc(1, sizeof(*mp));
+
+	mp->arena = arena_new(META_ARENA_LIMIT);
+	mp->words = words_new();
+	return mp;
+}
+
+void
+meta_parser_free(struct meta_parser *mp)
+{
+	if (mp == NULL)
+		return;
+	arena_free(mp->arena);
+	words_free(mp->words);
+	free(mp);
+}
+
+static enum field_id
+field_lookup(struct str name)
+{
+	/* Cheap rejection first: most fields of a real block are Received,
+	 * DKIM-Signature, X-... and ARC-..., skipped by length or letter. */
+	if (name.len < 2 || name.len > 16)
+		return F_OTHER;
+	for (size_t i = 0; i < nitems(fields); i++)
+		if (fields[i].name.len == name.len &&
+		    rt_lower((unsigned char)name.p[0]) == fields[i].name.p[0] &&
+		    str_eq_ci(name, fields[i].name))
+			return fields[i].id;
+	return F_OTHER;
+}
+
+/*
+ * The first token of a structured value, lower-cased into the arena:
+ * comments, white space and parameters (after ';') are dropped.
+ */
+static struct str
+first_token(struct arena *a, struct str v)
+{
+	size_t	 i = 0, start, depth;
+	char	*out;
+
+	for (;;) {
+		while (i < v.len && rt_is_ws((unsigned char)v.p[i]))
+			i++;
+		if (i < v.len && v.p[i] == '(') {
+			for (depth = 0; i < v.len; i++) {
+				if (v.p[i] == '\\' && i + 1 < v.len)
+					i++;
+				else if (v.p[i] == '(')
+					depth++;
+				else if (v.p[i] == ')' && --depth == 0) {
+					i++;
+					break;
+				}
+			}
+			continue;
+		}
+		break;
+	}
+	start = i;
+	while (i < v.len && !rt_is_ws((unsigned char)v.p[i]) &&
+	    v.p[i] != ';' && v.p[i] != '(')
+		i++;
+	if ((out = arena_alloc(a, i - start + 1)) == NULL)
+		return STR("");
+	for (size_t j = start; j < i; j++)
+		out[j - start] = (char)rt_lower((unsigned char)v.p[j]);
+	out[i - start] = '\0';
+	return str_make(out, i - start);
+}
+
+/* Return-Path: <> (with any white space or comments inside). */
+static int
+is_null_path(struct str v)
+{
+	size_t	i = 0;
+
+	while (i < v.len && v.p[i] != '<')
+		i++;
+	if (i == v.len)
+		return 0;
+	for (i++; i < v.len && rt_is_ws((unsigned char)v.p[i]); i++)
+		;
+	return i < v.len && v.p[i] == '>';
+}
+
+/* The date-time after the last ';' of a Received field (RFC 5321 4.4). */
+static int
+received_time(struct str v, int64_t *t_out)
+{
+	const char	*semi = NULL;
+
+	for (size_t i = v.len; i > 0; i--)
+		if (v.p[i - 1] == ';') {
+			semi = v.p + i;
+			break;
+		}
+	if (semi == NULL)
+		return -1;
+	return mail_date_parse(str_make(semi,
+	    (size_t)(v.p + v.len - semi)), t_out);
+}
+
+static void
+parse_addrs(struct meta_parser *mp, struct str v, struct mail_addrs *out,
+    struct msg_meta *m)
+{
+	if (addr_parse_list(mp->arena, mp->words, v, out) == -1)
+		m->bad_flags |= BAD_LIMIT;
+}
+
+static void
+parse_ids(struct meta_parser *mp, struct str v, struct mail_ids *out,
+    struct msg_meta *m)
+{
+	if (msgid_parse_list(mp->arena, v, out) == -1)
+		m->bad_flags |= BAD_LIMIT;
+	if (out->dropped > 0)
+		m->bad_flags |= BAD_LIMIT;
+}
+
+static void
+meta_field(struct meta_parser *mp, enum field_id id, struct str raw,
+    struct msg_meta *m)
+{
+	struct arena	*a = mp->arena;
+	struct str	 v, tok;
+	int		 r;
+
+	/* Repeats of single-valued fields are skipped before any work. */
+	if ((id == F_FROM && m->has_from_field) ||
+	    (id == F_SUBJECT && m->subject.p != NULL) ||
+	    (id == F_DATE && m->has_date_field) ||
+	    (id == F_MESSAGE_ID && m->has_msgid_field) ||
+	    (id == F_RECEIVED && m->received_seen) ||
+	    (id == F_SENDER && (m->sender.n > 0 || m->sender.bad > 0)) ||
+	    id == F_X_AUTOREPLY || id == F_X_AUTORESPOND ||
+	    id == F_LIST_UNSUBSCRIBE || id == F_LIST_POST || id == F_OTHER) {
+		switch (id) {
+		case F_X_AUTOREPLY:
+			m->auto_flags |= AUTO_X_AUTOREPLY;
+			break;
+		case F_X_AUTORESPOND:
+			m->auto_flags |= AUTO_X_AUTORESPOND;
+			break;
+		case F_LIST_UNSUBSCRIBE:
+			m->auto_flags |= AUTO_LIST_UNSUBSCRIBE;
+			break;
+		case F_LIST_POST:
+			m->auto_flags |= AUTO_LIST_POST;
+			break;
+		default:
+			break;
+		}
+		return;
+	}
+	v = hdr_unfold(a, raw);
+	/* NUL is checked only where it can reach a value we keep. */
+	if (memchr(v.p, '\0', v.len) != NULL)
+		m->bad_flags |= BAD_NUL;
+	switch (id) {
+	case F_FROM:
+		m->has_from_field = 1;
+		parse_addrs(mp, v, &m->from, m);
+		if (m->from.n == 0)
+			m->bad_flags |= BAD_FROM;
+		break;
+	case F_SENDER:
+		parse_addrs(mp, v, &m->sender, m);
+		break;
+	case F_TO:
+		parse_addrs(mp, v, &m->to, m);
+		break;
+	case F_CC:
+		parse_addrs(mp, v, &m->cc, m);
+		break;
+	case F_SUBJECT:
+		if (words_decode(mp->words, a, v, &m->subject) == -1) {
+			m->subject = STR("");
+			m->bad_flags |= BAD_LIMIT;
+		}
+		break;
+	case F_DATE:
+		m->has_date_field = 1;
+		if (mail_date_parse(v, &m->date) == 0)
+			m->has_date = 1;
+		else
+			m->bad_flags |= BAD_DATE;
+		break;
+	case F_MESSAGE_ID:
+		m->has_msgid_field = 1;
+		r = msgid_parse(a, v, &m->message_id);
+		if (r == -1)
+			m->bad_flags |= BAD_LIMIT;
+		if (r != 1) {
+			m->message_id = STR_NULL;
+			m->bad_flags |= BAD_MSGID;
+		}
+		break;
+	case F_IN_REPLY_TO:
+		parse_ids(mp, v, &m->in_reply_to, m);
+		break;
+	case F_REFERENCES:
+		parse_ids(mp, v, &m->references, m);
+		break;
+	case F_RECEIVED:
+		/* Only the top-most Received counts, parseable or not. */
+		m->has_received = received_time(v, &m->received) == 0;
+		m->received_seen = 1;
+		break;
+	case F_AUTO_SUBMITTED:
+		tok = first_token(a, v);
+		if (tok.len > 0 && !str_eq(tok, STR("no"))) {
+			m->auto_flags |= AUTO_SUBMITTED;
+			if (m->auto_submitted.p == NULL)
+				m->auto_submitted = tok;
+		}
+		break;
+	case F_PRECEDENCE:
+		tok = first_token(a, v);
+		if (str_eq(tok, STR("junk")))
+			m->auto_flags |= AUTO_PREC_JUNK;
+		else if (str_eq(tok, STR("auto_reply")))
+			m->auto_flags |= AUTO_PREC_AUTO_REPLY;
+		else if (str_eq(tok, STR("bulk")))
+			m->auto_flags |= AUTO_PREC_BULK;
+		else if (str_eq(tok, STR("list")))
+			m->auto_flags |= AUTO_PREC_LIST;
+		break;
+	case F_RETURN_PATH:
+		if (is_null_path(v))
+			m->auto_flags |= AUTO_RETURN_PATH_NULL;
+		break;
+	case F_LIST_ID:
+		m->auto_flags |= AUTO_LIST_ID;
+		if (m->list_id.p == NULL &&
+		    words_sanitize(a, v, &m->list_id) == -1)
+			m->list_id = STR_NULL;
+		break;
+	case F_THREAD_INDEX:
+		if (m->thread_index.p == NULL &&
+		    words_sanitize(a, v, &m->thread_index) == -1)
+			m->thread_index = STR_NULL;
+		break;
+	default:
+		break;
+	}
+}
+
+void
+meta_parse(struct meta_parser *mp, struct str hdr, struct msg_meta *m)
+{
+	struct hdr_iter		it;
+	struct hdr_field	f;
+	struct str		local;
+
+	arena_reset(mp->arena);
+	memset(m, 0, sizeof(*m));
+	hdr_iter_init(&it, hdr);
+	while (hdr_next(&it, &f)) {
+		if (it.fields > META_MAX_FIELDS) {
+			m->bad_flags |= BAD_LIMIT;
+			break;
+		}
+		meta_field(mp, field_lookup(f.name), f.value, m);
+	}
+	if (it.bad_lines > 0)
+		m->bad_flags |= BAD_SYNTAX;
+	if (m->to.bad > 0 || m->cc.bad > 0 || m->sender.bad > 0)
+		m->bad_flags |= BAD_ADDR;
+	if (m->from.n > 0) {
+		local = addr_local(m->from.v[0].addr);
+		for (size_t i = 0; i < nitems(robots); i++)
+			if (str_eq_ci(local, robots[i]))
+				m->auto_flags |= AUTO_ROBOT_SENDER;
+	}
+}
+
+const char *
+meta_bad_name(unsigned bit)
+{
+	static const char *const names[] = {
+		"date", "from", "message-id", "address", "limit", "syntax",
+		"nul", "truncated", "no-body-separator",
+	};
+
+	for (size_t i = 0; i < nitems(names); i++)
+		if (bit & (1u << i))
+			return names[i];
+	return "none";
+}

@@ -1,0 +1,144 @@
+/*
+ * msgid.c: message ids and id lists (see msgid.h, docs/violations/msgid.md).
+ *
+ * Model.  A value is scanned for tokens "<...>": a token opens at '<' and
+ * closes at the next '>'; a '<' met before that '>' opens the token anew
+ * (so "<a<b@c>" gives "b@c": an id never holds '<' or '>').  A '<' with
+ * no '>' after it opens nothing.  Everything outside tokens (commas,
+ * junk, comments, a bare id without angle brackets) is ignored.  Inside a
+ * token every white-space byte (SP, HT, LF, VT, FF, CR) is removed; the
+ * rest is kept byte for byte, so ids compare with memcmp.  An id empty
+ * after that is no id; one longer than MSGID_MAX_LEN is dropped.
+ *
+ * A list value is scanned twice: once to count ids and bytes, once to
+ * copy them into one arena block, so a call makes at most two arena
+ * allocations (the id array and the bytes) whatever the value holds.
+ */
+#include <string.h>
+
+#include "msgid.h"
+
+struct span {
+	size_t	 start;		/* first byte after '<' */
+	size_t	 end;		/* offset of the closing '>' */
+	size_t	 len;		/* bytes without white space */
+};
+
+static int
+msgid_is_ws(unsigned char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\v' ||
+	    c == '\f' || c == '\r';
+}
+
+/*
+ * Finds the next token at or after *pos.  Returns 1 and fills sp, with
+ * *pos moved past the '>', or 0 when there is none.
+ */
+static int
+token_next(struct str v, size_t *pos, struct span *sp)
+{
+	const unsigned char	*p = (const unsigned char *)v.p;
+	const unsigned char	*lt;
+	size_t			 i, open, len;
+
+	if (*pos >= v.len ||
+	    (lt = memchr(p + *pos, '<', v.len - *pos)) == NULL) {
+		*pos = v.len;
+		return 0;
+	}
+	open = (size_t)(lt - p) + 1;
+	len = 0;
+	for (i = open; i < v.len; i++) {
+		if (p[i] == '>') {
+			sp->start = open;
+			sp->end = i;
+			sp->len = len;
+			*pos = i + 1;
+			return 1;
+		}
+		if (p[i] == '<') {
+			open = i + 1;
+			len = 0;
+		} else if (!msgid_is_ws(p[i]))
+			len++;
+	}
+	*pos = v.len;
+	return 0;
+}
+
+/* Copies the token without white space to d; returns the length. */
+static size_t
+token_copy(struct str v, const struct span *sp, char *d)
+{
+	size_t	i, n = 0;
+
+	for (i = sp->start; i < sp->end; i++)
+		if (!msgid_is_ws((unsigned char)v.p[i]))
+			d[n++] = v.p[i];
+	d[n] = '\0';
+	return n;
+}
+
+int
+msgid_parse(struct arena *a, struct str value, struct str *id_out)
+{
+	struct span	 sp;
+	size_t		 pos = 0;
+	char		*d;
+
+	*id_out = STR_NULL;
+	if (value.p == NULL || !token_next(value, &pos, &sp))
+		return 0;
+	if (sp.len == 0 || sp.len > MSGID_MAX_LEN)
+		return 0;
+	if ((d = arena_alloc(a, sp.len + 1)) == NULL)
+		return -1;
+	*id_out = str_make(d, token_copy(value, &sp, d));
+	return 1;
+}
+
+int
+msgid_parse_list(struct arena *a, struct str value, struct mail_ids *out)
+{
+	struct span	 sp;
+	struct str	*v;
+	size_t		 pos, n = 0, bytes = 0, room, k;
+	char		*d;
+
+	if (value.p == NULL)
+		return 0;
+	room = out->n < MSGID_LIST_MAX ? MSGID_LIST_MAX - out->n : 0;
+
+	/* Pass 1: how many ids fit, and their bytes. */
+	for (pos = 0; token_next(value, &pos, &sp); ) {
+		if (sp.len == 0)
+			continue;
+		if (sp.len > MSGID_MAX_LEN || n == room) {
+			out->dropped++;
+			continue;
+		}
+		n++;
+		bytes += sp.len + 1;
+	}
+	if (n == 0)
+		return 0;
+
+	if ((v = arena_alloc(a, (out->n + n) * sizeof(*v))) == NULL ||
+	    (d = arena_alloc(a, bytes)) == NULL)
+		return -1;
+	if (out->n > 0)
+		memcpy(v, out->v, out->n * sizeof(*v));
+
+	/* Pass 2: the same tokens in the same order. */
+	for (pos = 0, k = 0; k < n && token_next(value, &pos, &sp); ) {
+		if (sp.len == 0 || sp.len > MSGID_MAX_LEN)
+			continue;
+		v[out->n + k] = str_make(d, token_copy(value, &sp, d));
+		d += sp.len + 1;
+		k++;
+	}
+	out->v = v;
+	out->n += n;
+	return 0;
+}

@@ -1,0 +1,76 @@
+/*
+ * fuzz_meta.c: a header block through the whole field parser
+ * (hdr_next, meta_parse and every field parser it calls).
+ *
+ * Invariants checked: every address is non-empty and has no ASCII upper
+ * case, every id is non-empty, the subject is valid UTF-8, and a parsed
+ * date lies inside the years the spec allows.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "base/json.h"
+#include "mail/date.h"
+#include "mail/meta.h"
+
+static struct meta_parser	*mp;
+
+static void
+check_utf8(struct str s)
+{
+	for (size_t i = 0; i < s.len; ) {
+		size_t k = utf8_seq_len((const unsigned char *)s.p + i,
+		    s.len - i);
+
+		if (k == 0)
+			abort();
+		i += k;
+	}
+}
+
+static void
+check_addrs(const struct mail_addrs *a)
+{
+	for (size_t i = 0; i < a->n; i++) {
+		if (a->v[i].addr.len == 0)
+			abort();
+		for (size_t j = 0; j < a->v[i].addr.len; j++)
+			if (a->v[i].addr.p[j] >= 'A' &&
+			    a->v[i].addr.p[j] <= 'Z')
+				abort();
+	}
+}
+
+static void
+check_ids(const struct mail_ids *ids)
+{
+	for (size_t i = 0; i < ids->n; i++)
+		if (ids->v[i].len == 0)
+			abort();
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct msg_meta	m;
+
+	if (mp == NULL)
+		mp = meta_parser_new();
+	meta_parse(mp, str_make((const char *)data, size), &m);
+	check_addrs(&m.from);
+	check_addrs(&m.sender);
+	check_addrs(&m.to);
+	check_addrs(&m.cc);
+	check_ids(&m.in_reply_to);
+	check_ids(&m.references);
+	if (m.message_id.p != NULL && m.message_id.len == 0)
+		abort();
+	if (m.subject.p != NULL)
+		check_utf8(m.subject);
+	if (m.has_date && (m.date < -86400 ||
+	    m.date > date_days_from_civil(DATE_YEAR_MAX + 1, 1, 2) * 86400))
+		abort();
+	return 0;
+}

@@ -1,0 +1,332 @@
+/*
+ * test_mbox.c: the mbox splitter, the single-message reader and the
+ * decompressing input, on hand-made byte strings.
+ */
+#include <zlib.h>
+#include <zstd.h>
+
+#include "base/buf.h"
+#include "base/xmalloc.h"
+#include "ingest/input.h"
+#include "ingest/mbox.h"
+#include "t.h"
+
+#define MAXMSG	16
+
+struct got {
+	size_t		n;
+	uint64_t	pos[MAXMSG];
+	char		*hdr[MAXMSG];	/* owned copies */
+	unsigned	flags[MAXMSG];
+};
+
+static int
+collect(void *arg, const struct source_msg *m, struct err *err)
+{
+	struct got	*g = arg;
+
+	if (g->n == MAXMSG)
+		return err_set(err, ERR_LIMIT, "too many messages");
+	g->pos[g->n] = m->pos;
+	g->hdr[g->n] = xstrndup(m->hdr.p, m->hdr.len);
+	g->flags[g->n] = m->flags;
+	g->n++;
+	return 0;
+}
+
+static void
+got_free(struct got *g)
+{
+	for (size_t i = 0; i < g->n; i++)
+		free(g->hdr[i]);
+	memset(g, 0, sizeof(*g));
+}
+
+static int
+split(const char *data, size_t len, struct got *g)
+{
+	struct source_stats	 st = { 0 };
+	struct input		*in = input_open_mem(data, len, "test");
+	struct err		 err;
+	int			 rc;
+
+	memset(g, 0, sizeof(*g));
+	rc = mbox_scan(in, "test", collect, g, &st, &err);
+	input_close(in);
+	return rc;
+}
+
+static const struct {
+	const char	*name;
+	const char	*mbox;
+	size_t		 n;		/* messages */
+	const char	*hdr0, *hdr_last;	/* first and last header */
+	unsigned	 flags_last;
+} cases[] = {
+	{ "two plain",
+	  "From a@x Mon Jan  1 00:00:00 2024\nSubject: one\n\nbody\n\n"
+	  "From b@x Mon Jan  1 00:00:01 2024\nSubject: two\n\nbody\n",
+	  2, "Subject: one\n", "Subject: two\n", 0 },
+	{ "mboxrd quoted body line",
+	  "From a@x Mon Jan  1 00:00:00 2024\nSubject: one\n\n"
+	  ">From here on\n\nFrom b@x Mon Jan  1 00:00:01 2024\nS: 2\n\nx\n",
+	  2, "Subject: one\n", "S: 2\n", 0 },
+	{ "unquoted From line without an empty line before it",
+	  "From a@x Mon Jan  1 00:00:00 2024\nSubject: one\n\nline\n"
+	  "From b@x Mon Jan  1 00:00:01 2024\nstill body\n",
+	  1, "Subject: one\n", "Subject: one\n", 0 },
+	{ "unquoted prose From line after an empty line",
+	  "From a@x Mon Jan  1 00:00:00 2024\nSubject: one\n\npara\n\n"
+	  "From my point of view this is body text.\n",
+	  1, "Subject: one\n", "Subject: one\n", 0 },
+	{ "Mozilla 'From - ' envelopes",
+	  "From - \nSubject: one\n\nx\n\nFrom - \nSubject: two\n\ny\n",
+	  2, "Subject: one\n", "Subject: two\n", 0 },
+	{ "CRLF line ends",
+	  "From a@x Mon Jan  1 00:00:00 2024\r\nSubject: one\r\n\r\nb\r\n"
+	  "\r\nFrom b@x Mon Jan  1 00:00:01 2024\r\nSubject: two\r\n\r\n",
+	  2, "Subject: one\r\n", "Subject: two\r\n", 0 },
+	{ "empty body, envelope right after the header",
+	  "From a@x Mon Jan  1 00:00:00 2024\nSubject: one\n\n"
+	  "From b@x Mon Jan  1 00:00:01 2024\nSubject: two\n\n",
+	  2, "Subject: one\n", "Subject: two\n", 0 },
+	{ "body of one empty line",
+	  "From a@x Mon Jan  1 00:00:00 2024\nSubject: one\n\n\n"
+	  "From b@x Mon Jan  1 00:00:01 2024\nSubject: two\n",
+	  2, "Subject: one\n", "Subject: two\n", SOURCE_NO_BODY_SEP },
+	{ "no empty line before the next envelope",
+	  "From a@x Mon Jan  1 00:00:00 2024\nSubject: one\n"
+	  "From b@x Mon Jan  1 00:00:01 2024\nSubject: two\n\nx\n",
+	  2, "Subject: one\n", "Subject: two\n", 0 },
+	{ "end of file inside the header",
+	  "From a@x Mon Jan  1 00:00:00 2024\nSubject: one\nTo: b@y",
+	  1, "Subject: one\nTo: b@y", "Subject: one\nTo: b@y",
+	  SOURCE_NO_BODY_SEP },
+	{ "folded fields stay whole",
+	  "From a@x Mon Jan  1 00:00:00 2024\nReferences: <a@b>\n <c@d>\n"
+	  "\tFrom c@x Mon Jan  1 00:00:01 2024\n\nbody\n",
+	  1, "References: <a@b>\n <c@d>\n\tFrom c@x Mon Jan  1 00:00:01 2024\n",
+	  "References: <a@b>\n <c@d>\n\tFrom c@x Mon Jan  1 00:00:01 2024\n",
+	  0 },
+	{ "mboxcl2: Content-Length skips an unquoted envelope in the body",
+	  "From a@x Mon Jan  1 00:00:00 2024\nContent-Length: 40\n\n"
+	  "x\n\nFrom z@x Mon Jan  1 00:00:09 2024\nyy\n"
+	  "\nFrom b@x Mon Jan  1 00:00:01 2024\nS: 2\n\n",
+	  2, "Content-Length: 40\n", "S: 2\n", 0 },
+	{ "wrong Content-Length is not trusted",
+	  "From a@x Mon Jan  1 00:00:00 2024\nContent-Length: 3\n\n"
+	  "body text\n\nFrom b@x Mon Jan  1 00:00:01 2024\nS: 2\n\n",
+	  2, "Content-Length: 3\n", "S: 2\n", 0 },
+	{ "empty mbox", "", 0, NULL, NULL, 0 },
+};
+
+static void
+test_split(void)
+{
+	struct got	g;
+
+	for (size_t i = 0; i < nitems(cases); i++) {
+		t_eq_i64(split(cases[i].mbox, strlen(cases[i].mbox), &g), 0,
+		    "%s: rc", cases[i].name);
+		t_eq_i64(g.n, cases[i].n, "%s: messages", cases[i].name);
+		if (g.n > 0 && cases[i].n > 0) {
+			t_eq_mem(g.hdr[0], strlen(g.hdr[0]), cases[i].hdr0,
+			    "%s: first header", cases[i].name);
+			t_eq_mem(g.hdr[g.n - 1], strlen(g.hdr[g.n - 1]),
+			    cases[i].hdr_last, "%s: last header",
+			    cases[i].name);
+			t_eq_i64(g.flags[g.n - 1], cases[i].flags_last,
+			    "%s: flags", cases[i].name);
+			t_eq_i64(g.pos[0], 0, "%s: first position",
+			    cases[i].name);
+		}
+		got_free(&g);
+	}
+}
+
+static void
+test_positions(void)
+{
+	const char	*m = "From a@x Mon Jan  1 00:00:00 2024\nS: 1\n\nb\n\n"
+			    "From b@x Mon Jan  1 00:00:01 2024\nS: 2\n\n";
+	struct got	 g;
+
+	split(m, strlen(m), &g);
+	t_eq_i64(g.n, 2, "two messages");
+	t_eq_i64(g.pos[1], strstr(m, "From b") - m, "offset of the second");
+	got_free(&g);
+}
+
+static void
+test_envelope(void)
+{
+	t_ok(mbox_is_envelope(STR("From a@b Mon Jan  1 00:00:00 2024")),
+	    "asctime");
+	t_ok(mbox_is_envelope(STR("From - ")), "mozilla");
+	t_ok(mbox_is_envelope(STR("From MAILER-DAEMON Fri Jul  8 12:08:34 "
+	    "2011")), "daemon");
+	t_ok(mbox_is_envelope(STR("From x at y.com Wed Dec 1 08:26:40 2010")),
+	    "pipermail");
+	t_ok(!mbox_is_envelope(STR("From my experience it works")), "prose");
+	t_ok(!mbox_is_envelope(STR("From ")), "no sender");
+	t_ok(!mbox_is_envelope(STR("From: a@b")), "a field");
+	t_ok(!mbox_is_envelope(STR("From a 10:30 tomorrow")), "no year");
+}
+
+/* A header block longer than the limit is cut and flagged. */
+static void
+test_huge_header(void)
+{
+	struct buf	b;
+	struct got	g;
+
+	buf_init(&b, 0);
+	buf_puts(&b, "From a@x Mon Jan  1 00:00:00 2024\nSubject: big\n");
+	for (int i = 0; i < 40000; i++)
+		buf_puts(&b, "X-Filler: 0123456789\n");
+	buf_puts(&b, "\nbody\n\nFrom b@x Mon Jan  1 00:00:01 2024\nS: 2\n\n");
+	split(b.data, b.len, &g);
+	t_eq_i64(g.n, 2, "both messages");
+	t_eq_i64(g.flags[0], SOURCE_TRUNCATED, "first truncated");
+	t_eq_i64(strlen(g.hdr[0]), SOURCE_HDR_MAX, "cut at the limit");
+	t_eq_mem(g.hdr[1], strlen(g.hdr[1]), "S: 2\n", "second intact");
+	got_free(&g);
+	buf_free(&b);
+}
+
+/* A body bigger than the window is skipped with bounded memory. */
+static void
+test_big_body(void)
+{
+	size_t		 n = 40u << 20;
+	char		*m = xmalloc(n + 200);
+	size_t		 k;
+	struct got	 g;
+
+	k = (size_t)snprintf(m, 200, "From a@x Mon Jan  1 00:00:00 2024\n"
+	    "S: 1\n\n");
+	for (; k < n; k++)
+		m[k] = (k % 64 == 63) ? '\n' : 'F';
+	k += (size_t)snprintf(m + k, 200, "\n\nFrom b@x Mon Jan  1 00:00:01 "
+	    "2024\nS: 2\n\n");
+	split(m, k, &g);
+	t_eq_i64(g.n, 2, "two messages across a 40 MB body");
+	if (g.n == 2)
+		t_eq_mem(g.hdr[1], strlen(g.hdr[1]), "S: 2\n", "second");
+	got_free(&g);
+	free(m);
+}
+
+static void
+test_single(void)
+{
+	const char		*m = "Subject: one\r\nTo: a@b\r\n\r\nFrom x\n";
+	struct source_stats	 st = { 0 };
+	struct input		*in = input_open_mem(m, strlen(m), "t");
+	struct err		 err;
+	struct got		 g = { 0 };
+
+	t_eq_i64(msg_scan_single(in, "t", collect, &g, &st, &err), 0, "rc");
+	t_eq_i64(g.n, 1, "one message");
+	t_eq_mem(g.hdr[0], strlen(g.hdr[0]), "Subject: one\r\nTo: a@b\r\n",
+	    "header only");
+	input_close(in);
+	got_free(&g);
+}
+
+static char *
+gzip_of(const char *s, size_t *len_out)
+{
+	z_stream	zs = { 0 };
+	size_t		cap = strlen(s) + 128;
+	char		*out = xmalloc(cap);
+
+	deflateInit2(&zs, 6, Z_DEFLATED, 16 + MAX_WBITS, 8,
+	    Z_DEFAULT_STRATEGY);
+	zs.next_in = (unsigned char *)(uintptr_t)s;
+	zs.avail_in = (uInt)strlen(s);
+	zs.next_out = (unsigned char *)out;
+	zs.avail_out = (uInt)cap;
+	deflate(&zs, Z_FINISH);
+	*len_out = zs.total_out;
+	deflateEnd(&zs);
+	return out;
+}
+
+static void
+read_all(struct input *in, struct buf *b, int *rc_out)
+{
+	char		chunk[7];	/* small, to cross internal buffers */
+	ssize_t		n;
+	struct err	err;
+
+	while ((n = input_read(in, chunk, sizeof(chunk), &err)) > 0)
+		buf_add(b, chunk, (size_t)n);
+	*rc_out = (int)n;
+}
+
+static void
+test_compressed(void)
+{
+	const char	*a = "From a@x Mon Jan  1 00:00:00 2024\nS: 1\n\n";
+	const char	*c = "From c@x Mon Jan  1 00:00:02 2024\nS: 3\n\n";
+	size_t		 la, lc, zl1, zl2;
+	char		*ga = gzip_of(a, &la), *gc = gzip_of(c, &lc);
+	char		*two = xmalloc(la + lc), *z = xmalloc(1024);
+	struct input	*in;
+	struct buf	 b;
+	int		 rc;
+
+	/* Two gzip members in a row read as one stream (RFC 1952). */
+	memcpy(two, ga, la);
+	memcpy(two + la, gc, lc);
+	in = input_open_mem(two, la + lc, "t.gz");
+	t_ok(strcmp(input_kind(in), "gzip") == 0, "gzip sniffed");
+	buf_init(&b, 0);
+	read_all(in, &b, &rc);
+	t_eq_i64(rc, 0, "gzip reads to the end");
+	t_eq_i64(b.len, strlen(a) + strlen(c), "both members");
+	input_close(in);
+
+	/* Truncated gzip is an error, not a short read. */
+	in = input_open_mem(ga, la - 6, "t.gz");
+	buf_reset(&b);
+	read_all(in, &b, &rc);
+	t_eq_i64(rc, -1, "truncated gzip fails");
+	input_close(in);
+
+	/* Two zstd frames. */
+	zl1 = ZSTD_compress(z, 512, a, strlen(a), 3);
+	zl2 = ZSTD_compress(z + zl1, 512, c, strlen(c), 3);
+	in = input_open_mem(z, zl1 + zl2, "t.zst");
+	t_ok(strcmp(input_kind(in), "zstd") == 0, "zstd sniffed");
+	buf_reset(&b);
+	read_all(in, &b, &rc);
+	t_eq_i64(rc, 0, "zstd reads to the end");
+	t_eq_mem(b.data, b.len, "From a@x Mon Jan  1 00:00:00 2024\nS: 1\n\n"
+	    "From c@x Mon Jan  1 00:00:02 2024\nS: 3\n\n", "both frames");
+	input_close(in);
+
+	in = input_open_mem(z, zl1 - 3, "t.zst");
+	buf_reset(&b);
+	read_all(in, &b, &rc);
+	t_eq_i64(rc, -1, "truncated zstd fails");
+	input_close(in);
+
+	buf_free(&b);
+	free(ga);
+	free(gc);
+	free(two);
+	free(z);
+}
+
+static const struct t_case tcases[] = {
+	{ "split", test_split },
+	{ "positions", test_positions },
+	{ "envelope", test_envelope },
+	{ "huge_header", test_huge_header },
+	{ "big_body", test_big_body },
+	{ "single", test_single },
+	{ "compressed", test_compressed },
+};
+T_MAIN(tcases)
