@@ -1,0 +1,146 @@
+/*
+ * test_meta.c: the header-block iterator and the field assembly of
+ * meta_parse: automation markers (metrics spec section 3), which copy of a
+ * repeated field wins, the top-most Received, and problem flags.
+ */
+#include "base/buf.h"
+#include "mail/hdr.h"
+#include "mail/meta.h"
+#include "t.h"
+
+static void
+test_hdr_iter(void)
+{
+	const char		*blk = "A: 1\r\nB : two\n words\n\tmore\n"
+				    "no colon here\n continued junk\nC:\n";
+	struct hdr_iter		 it;
+	struct hdr_field	 f;
+	struct arena		*a = arena_new(1 << 20);
+
+	hdr_iter_init(&it, str_cstr(blk));
+	t_ok(hdr_next(&it, &f) == 1, "first field");
+	t_eq_str(f.name, "A", "name");
+	t_eq_str(f.value, " 1", "value without CRLF");
+	t_ok(hdr_next(&it, &f) == 1, "second field");
+	t_eq_str(f.name, "B", "obsolete space before colon");
+	t_eq_str(f.value, " two\n words\n\tmore", "folded value kept raw");
+	t_eq_str(hdr_unfold(a, f.value), "two words\tmore", "unfolded");
+	t_ok(hdr_next(&it, &f) == 1, "third field after a bad line");
+	t_eq_str(f.name, "C", "name C");
+	t_eq_str(f.value, "", "empty value");
+	t_ok(hdr_next(&it, &f) == 0, "end");
+	t_eq_i64(it.bad_lines, 1, "one bad line (with its continuation)");
+	hdr_iter_init(&it, STR(""));
+	t_ok(hdr_next(&it, &f) == 0, "empty block");
+	arena_free(a);
+}
+
+static const struct {
+	const char	*hdr;
+	unsigned	 auto_flags;
+} auto_cases[] = {
+	{ "Auto-Submitted: auto-replied\n",		AUTO_SUBMITTED },
+	{ "Auto-Submitted: Auto-Generated; x=y\n",	AUTO_SUBMITTED },
+	{ "Auto-Submitted: no\n",			0 },
+	{ "Auto-Submitted: NO (comment)\n",		0 },
+	{ "Auto-Submitted: (comment) no\n",		0 },
+	{ "Auto-Submitted:\n",				0 },
+	{ "Precedence: junk\n",				AUTO_PREC_JUNK },
+	{ "Precedence: Auto_Reply\n",			AUTO_PREC_AUTO_REPLY },
+	{ "Precedence: bulk\n",				AUTO_PREC_BULK },
+	{ "Precedence: list\n",				AUTO_PREC_LIST },
+	{ "Precedence: first-class\n",			0 },
+	{ "X-Autoreply: yes\n",				AUTO_X_AUTOREPLY },
+	{ "X-Autorespond: anything\n",			AUTO_X_AUTORESPOND },
+	{ "Return-Path: <>\n",				AUTO_RETURN_PATH_NULL },
+	{ "Return-Path: < >\n",				AUTO_RETURN_PATH_NULL },
+	{ "Return-Path: <a@b>\n",			0 },
+	{ "List-Id: <x.y>\n",				AUTO_LIST_ID },
+	{ "List-Unsubscribe: <mailto:u@x>\n",		AUTO_LIST_UNSUBSCRIBE },
+	{ "List-Post: NO\n",				AUTO_LIST_POST },
+	{ "From: MAILER-DAEMON@x.org\n",		AUTO_ROBOT_SENDER },
+	{ "From: Postmaster <postmaster@x.org>\n",	AUTO_ROBOT_SENDER },
+	{ "From: noreply@x.org\n",			AUTO_ROBOT_SENDER },
+	{ "From: No-Reply@x.org\n",			AUTO_ROBOT_SENDER },
+	{ "From: donotreply@x.org\n",			AUTO_ROBOT_SENDER },
+	{ "From: do-not-reply@x.org\n",			AUTO_ROBOT_SENDER },
+	{ "From: noreply.team@x.org\n",			0 },
+	{ "From: a@x.org\nSender: noreply@x.org\n",	0 },
+	{ "From: a@x.org\n",				0 },
+};
+
+static void
+test_auto(void)
+{
+	struct meta_parser	*mp = meta_parser_new();
+	struct msg_meta		 m;
+
+	for (size_t i = 0; i < nitems(auto_cases); i++) {
+		meta_parse(mp, str_cstr(auto_cases[i].hdr), &m);
+		t_eq_i64(m.auto_flags, auto_cases[i].auto_flags, "case %zu: %s",
+		    i, auto_cases[i].hdr);
+	}
+	meta_parser_free(mp);
+}
+
+static void
+test_fields(void)
+{
+	struct meta_parser	*mp = meta_parser_new();
+	struct msg_meta		 m;
+
+	meta_parse(mp, STR("From: a@x.org\nFrom: b@x.org\nSubject: one\n"
+	    "Subject: two\nTo: c@x.org\nTo: d@x.org\nCc: e@x.org\n"
+	    "Message-ID: <1@x>\nMessage-ID: <2@x>\n"
+	    "Received: garbage without a date\n"
+	    "Received: from x; Tue, 1 Jul 2003 10:52:37 +0000\n"
+	    "Date: Tue, 1 Jul 2003 10:00:00 +0000\nDate: junk\n"
+	    "In-Reply-To: <p@x>\nReferences: <r@x>\nReferences: <s@x>\n"), &m);
+	t_eq_i64(m.from.n, 1, "one From address");
+	t_eq_str(m.from.v[0].addr, "a@x.org", "first From wins");
+	t_eq_str(m.subject, "one", "first Subject wins");
+	t_eq_i64(m.to.n, 2, "To fields joined");
+	t_eq_str(m.to.v[1].addr, "d@x.org", "second To kept");
+	t_eq_str(m.message_id, "1@x", "first Message-ID wins");
+	t_ok(m.received_seen && !m.has_received,
+	    "only the top-most Received counts, even unparseable");
+	t_ok(m.has_date, "first Date wins");
+	t_eq_i64(m.date, 1057053600, "date value");
+	t_eq_i64(m.references.n, 2, "References joined");
+	t_eq_i64(m.bad_flags, 0, "nothing bad");
+
+	meta_parse(mp, STR("Date: Tue, 1 Jul 2003 25:00:00 +0000\n"
+	    "From: nobody\nTo: x@y, broken\nMessage-ID: none\n"
+	    "Subject: a\0b\nnot a field\n"), &m);
+	t_eq_i64(m.bad_flags, BAD_DATE | BAD_FROM | BAD_ADDR | BAD_MSGID |
+	    BAD_NUL | BAD_SYNTAX, "every problem flagged");
+	t_ok(!m.has_date && m.message_id.p == NULL, "no date, no id");
+	t_eq_i64(m.to.n, 1, "good To address kept");
+	meta_parser_free(mp);
+}
+
+static void
+test_limits(void)
+{
+	struct meta_parser	*mp = meta_parser_new();
+	struct msg_meta		 m;
+	struct buf		 b;
+
+	buf_init(&b, 0);
+	for (int i = 0; i < META_MAX_FIELDS + 10; i++)
+		buf_puts(&b, "X-A: b\n");
+	buf_puts(&b, "Subject: late\n");
+	meta_parse(mp, buf_str(&b), &m);
+	t_ok(m.bad_flags & BAD_LIMIT, "field limit flagged");
+	t_ok(m.subject.p == NULL, "fields past the limit are not read");
+	buf_free(&b);
+	meta_parser_free(mp);
+}
+
+static const struct t_case cases[] = {
+	{ "hdr_iter", test_hdr_iter },
+	{ "auto", test_auto },
+	{ "fields", test_fields },
+	{ "limits", test_limits },
+};
+T_MAIN(cases)
