@@ -5,7 +5,7 @@
 set -eu
 
 build_pkgs="build-essential cmake ninja-build pkg-config zlib1g-dev libzstd-dev zstd"
-test_pkgs="$build_pkgs clang-14 libclang-rt-14-dev libgmime-3.0-dev cppcheck"
+test_pkgs="$build_pkgs clang-14 libclang-rt-14-dev libgmime-3.0-dev cppcheck jq"
 bench_pkgs="$build_pkgs hyperfine time"
 
 case "${1:-test}" in

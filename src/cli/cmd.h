@@ -4,6 +4,8 @@
 #ifndef RT_CMD_H
 #define RT_CMD_H
 
+#include <stdint.h>
+
 struct cmd {
 	const char	*name;
 	const char	*summary;	/* one line for "replytime help" */
@@ -11,6 +13,11 @@ struct cmd {
 };
 
 int	cmd_scan(int argc, char **argv);
+int	cmd_report(int argc, char **argv);
+int	cmd_config(int argc, char **argv);
+
+/* ISO 8601 date or date-time as commands take it; 0 or -1. */
+int	cmd_parse_time(const char *s, int64_t *t_out);
 
 /* Prints "replytime: " and the message to stderr; returns 1 (exit code). */
 int	cmd_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -11,8 +11,12 @@
 static int	cmd_help(int argc, char **argv);
 
 static const struct cmd cmds[] = {
+	{ .name = "report", .exec = cmd_report,
+	  .summary = "reply times, first replies, awaiting and volumes" },
 	{ .name = "scan", .exec = cmd_scan,
 	  .summary = "print the header metadata of every message" },
+	{ .name = "config", .exec = cmd_config,
+	  .summary = "check a configuration file and print it in full" },
 	{ .name = "help", .exec = cmd_help,
 	  .summary = "list the commands" },
 };

@@ -22,17 +22,19 @@
  * error, and a missing '>' ends the angle-addr where the domain ends.
  * Quoted strings and comments are matched once; an unterminated quote is
  * ignored like white space (as GMime does), an unterminated comment runs
- * to the end.  Stray ')', '>', '[', ']' and '\' are skipped.  C0 controls
- * and DEL count as white space everywhere.
+ * to the end.  Stray ')', '>', '[', ']' and '\' are skipped by the parser
+ * (a display name keeps them).  C0 controls and DEL count as white space
+ * (inside a quoted string they are dropped, TAB excepted).
  *
- * The address is built while reading, lower-cased, in a buffer of
- * ADDR_MAX_LEN bytes on the stack: the local part as written without
- * CFWS and quotes (quoted pairs unescaped, dots kept as they are), '@',
- * the domain without CFWS and without trailing dots.  A mailbox keeps
- * its address only with a non-empty local part and domain.  The display
- * name is taken from the raw phrase afterwards (comments and quotes
- * removed) and decoded with words_decode(); a bare addr-spec with no
- * phrase takes its name from the first comment after it ("a@b (Name)").
+ * While a phrase is read, the chain that could be a local part is only a
+ * span of the value; at its '@' it is copied, lower-cased, into a buffer
+ * of ADDR_MAX_LEN bytes on the stack (without CFWS and quotes, quoted
+ * pairs unescaped, dots kept as they are), then '@' and the domain as it
+ * is read (without CFWS; trailing dots dropped at the end).  A mailbox
+ * keeps its address only with a non-empty local part and domain.  The
+ * display name is taken from the raw phrase afterwards (comments and
+ * quotes removed) and decoded with words_decode(); a bare addr-spec with
+ * no phrase takes its name from the first comment after it ("a@b (Name)").
  *
  * Memory: the address array grows by doubling in the arena (capacity is
  * implied by n), each address and name is one arena allocation; nothing
@@ -49,20 +51,22 @@
 #define W	1	/* white space: SP, HTAB, CR, LF, other C0, DEL */
 #define A	2	/* atext (RFC 5322 3.2.3) and every 8-bit byte */
 #define J	4	/* stray: ) > [ ] \ outside their context */
-#define S	0	/* " ( , . : ; < @ with a meaning of their own */
+#define D	8	/* '.' */
+#define U	(0x20 | A)	/* A-Z: ORing 0x20 in gives lower case */
+#define S	0	/* " ( , : ; < @ with a meaning of their own */
 #define A16	A, A, A, A, A, A, A, A, A, A, A, A, A, A, A, A
 
 static const unsigned char addr_cls[256] = {
 	W, W, W, W, W, W, W, W, W, W, W, W, W, W, W, W,
 	W, W, W, W, W, W, W, W, W, W, W, W, W, W, W, W,
 	/* SP ! " # $ % & ' ( ) * + , - . / */
-	W, A, S, A, A, A, A, A, S, J, A, A, S, A, S, A,
+	W, A, S, A, A, A, A, A, S, J, A, A, S, A, D, A,
 	/* 0-9 : ; < = > ? */
 	A, A, A, A, A, A, A, A, A, A, S, S, S, A, J, A,
 	/* @ A-O */
-	S, A, A, A, A, A, A, A, A, A, A, A, A, A, A, A,
+	S, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U,
 	/* P-Z [ \ ] ^ _ */
-	A, A, A, A, A, A, A, A, A, A, A, J, J, J, A, A,
+	U, U, U, U, U, U, U, U, U, U, U, J, J, J, A, A,
 	/* ` a-o */
 	A16,
 	/* p-z { | } ~ DEL */
@@ -73,12 +77,15 @@ static const unsigned char addr_cls[256] = {
 #undef W
 #undef A
 #undef J
+#undef D
+#undef U
 #undef S
 #undef A16
 
 #define IS_WS(c)	(addr_cls[(unsigned char)(c)] & 1)
 #define IS_ATEXT(c)	(addr_cls[(unsigned char)(c)] & 2)
 #define IS_STRAY(c)	(addr_cls[(unsigned char)(c)] & 4)
+#define IS_DOTATOM(c)	(addr_cls[(unsigned char)(c)] & (2 | 8))
 
 /* The previous token of a local-part chain. */
 enum tok {
@@ -107,11 +114,16 @@ struct abuf {
 	unsigned char	b[ADDR_MAX_LEN];
 };
 
-/* The chain of words and dots that would be the local part. */
+/*
+ * The chain of words and dots that would be the local part: the raw span
+ * [start, end), copied into an abuf only when an '@' follows.
+ */
 struct chain {
 	const unsigned char	*start;		/* its first token, or NULL */
+	const unsigned char	*end;		/* after its last token */
 	enum tok		 prev;
 	int			 sp;		/* CFWS since prev */
+	int			 simple;	/* one run of atext and dots */
 	size_t			 words;		/* words in the whole phrase */
 };
 
@@ -124,6 +136,42 @@ abuf_put(struct abuf *ab, unsigned char c)
 		ab->b[ab->n++] = rt_lower(c);
 	else
 		ab->over = 1;
+}
+
+/* The end of the run of atext and dots at p. */
+static inline const unsigned char *
+addr_run_end(const unsigned char *p, const unsigned char *end)
+{
+	while (p < end && IS_DOTATOM(*p))
+		p++;
+	return p;
+}
+
+/*
+ * Appends the run of atext and dots at p to ab (if not NULL), lower-
+ * cased, in one pass; returns the run's end.
+ */
+static inline const unsigned char *
+abuf_run(struct abuf *ab, const unsigned char *p, const unsigned char *end)
+{
+	const unsigned char	*lim;
+	unsigned char		*d, k;
+
+	if (ab == NULL)
+		return addr_run_end(p, end);
+	d = ab->b + ab->n;
+	lim = end;
+	if ((size_t)(end - p) > sizeof(ab->b) - ab->n)
+		lim = p + (sizeof(ab->b) - ab->n);
+	/* One table look-up both classifies and lower-cases. */
+	while (p < lim && ((k = addr_cls[*p]) & (2 | 8)) != 0)
+		*d++ = *p++ | (k & 0x20);
+	ab->n = (size_t)(d - ab->b);
+	if (p < end && IS_DOTATOM(*p)) {
+		ab->over = 1;
+		p = addr_run_end(p, end);
+	}
+	return p;
 }
 
 static inline void
@@ -197,7 +245,7 @@ addr_quote_end(struct ap *ap, const unsigned char *p,
  * was skipped.
  */
 static int
-addr_cfws(struct ap *ap, struct str *cmt)
+addr_cfws_slow(struct ap *ap, struct str *cmt)
 {
 	const unsigned char	*p = ap->p, *start = p, *q;
 	int			 closed;
@@ -217,6 +265,15 @@ addr_cfws(struct ap *ap, struct str *cmt)
 	return p != start;
 }
 
+/* The common case, nothing to skip, without a call. */
+static inline int
+addr_cfws(struct ap *ap, struct str *cmt)
+{
+	if (ap->p < ap->end && !IS_WS(*ap->p) && *ap->p != '(')
+		return 0;
+	return addr_cfws_slow(ap, cmt);
+}
+
 /* Appends the content of the quoted string [p, q), q after its '"'. */
 static void
 addr_quoted(struct abuf *ab, const unsigned char *p, const unsigned char *q)
@@ -230,66 +287,95 @@ addr_quoted(struct abuf *ab, const unsigned char *p, const unsigned char *q)
 	}
 }
 
-static void
-chain_new(struct chain *ch, struct abuf *ab, const unsigned char *p)
-{
-	ch->start = p;
-	abuf_clear(ab);
-}
-
 /*
- * Reads one word or dot of a phrase or local part at ap->p.  Returns 1
- * if it consumed something, 0 at any other byte or at the end.
+ * Reads one token of a phrase or local part at ap->p: a run of atext and
+ * dots ("john.q" is one), or a quoted string.  A word starts a new chain
+ * unless a dot, or a word with no CFWS between, came just before.
+ * Returns 1 if it consumed something, 0 at any other byte or at the end.
  */
 static int
-addr_word(struct ap *ap, struct chain *ch, struct abuf *ab)
+addr_word(struct ap *ap, struct chain *ch)
 {
 	const unsigned char	*p = ap->p, *q;
+	int			 fresh;
 
 	if (p == ap->end)
 		return 0;
-	if (IS_ATEXT(*p)) {
-		if (ch->prev == T_NONE || ch->prev == T_STRAY ||
-		    (ch->prev == T_WORD && ch->sp))
-			chain_new(ch, ab, p);
-		for (q = p; q < ap->end && IS_ATEXT(*q); q++)
-			abuf_put(ab, *q);
-		ap->p = q;
-	} else if (*p == '"') {
+	if (*p == '"') {
 		if ((q = addr_quote_end(ap, p, ap->end)) == NULL) {
 			/* Unterminated: the quote is ignored. */
 			ap->p++;
 			ch->sp = 1;
 			return 1;
 		}
-		if (ch->prev == T_NONE || ch->prev == T_STRAY ||
-		    (ch->prev == T_WORD && ch->sp))
-			chain_new(ch, ab, p);
-		addr_quoted(ab, p, q);
-		ap->p = q;
-	} else if (*p == '.') {
-		if (ch->prev == T_NONE || ch->prev == T_STRAY)
-			chain_new(ch, ab, p);
-		abuf_put(ab, '.');
-		ap->p++;
-		ch->prev = T_DOT;
-		ch->sp = 0;
-		return 1;
-	} else
+	} else if (IS_DOTATOM(*p))
+		q = addr_run_end(p, ap->end);
+	else
 		return 0;
-	ch->prev = T_WORD;
+	if (*p == '.')
+		fresh = ch->prev == T_NONE || ch->prev == T_STRAY;
+	else
+		fresh = ch->prev == T_NONE || ch->prev == T_STRAY ||
+		    (ch->prev == T_WORD && ch->sp);
+	if (fresh) {
+		ch->start = p;
+		ch->simple = *p != '"';
+	} else
+		ch->simple = 0;
+	ap->p = ch->end = q;
 	ch->sp = 0;
-	ch->words++;
+	if (*p == '"' || IS_ATEXT(*p) || IS_ATEXT(q[-1]))
+		ch->words++;
+	else
+		for (; p < q; p++)
+			if (IS_ATEXT(*p)) {
+				ch->words++;
+				break;
+			}
+	ch->prev = q[-1] == '.' ? T_DOT : T_WORD;
 	return 1;
 }
 
+/*
+ * Copies the local part read by addr_word into ab: runs of atext and
+ * dots, quoted string contents, without CFWS or ignored quotes.
+ */
 static void
-chain_stray(struct chain *ch, struct abuf *ab)
+addr_local_copy(struct ap *ap, struct abuf *ab, const struct chain *ch)
+{
+	const unsigned char	*p = ch->start, *e = ch->end, *q;
+	int			 closed;
+
+	abuf_clear(ab);
+	if (p == NULL)
+		return;
+	if (ch->simple) {
+		abuf_run(ab, p, e);
+		return;
+	}
+	while (p < e) {
+		if (IS_DOTATOM(*p))
+			p = abuf_run(ab, p, e);
+		else if (*p == '"') {
+			/* The same answer as when addr_word read it. */
+			if ((q = addr_quote_end(ap, p, ap->end)) == NULL)
+				q = p + 1;
+			else
+				addr_quoted(ab, p, q);
+			p = q;
+		} else if (*p == '(')
+			p = addr_comment_end(p, e, &closed);
+		else
+			p++;		/* white space */
+	}
+}
+
+static void
+chain_stray(struct chain *ch)
 {
 	ch->start = NULL;
 	ch->prev = T_STRAY;
 	ch->sp = 0;
-	abuf_clear(ab);
 }
 
 /*
@@ -326,26 +412,28 @@ addr_read_domain(struct ap *ap, struct abuf *ab, struct str *cmt)
 		addr_cfws(ap, cmt);
 		return ok && !bad;
 	}
-	while (ap->p < ap->end) {
-		p = ap->p;
-		if (IS_ATEXT(*p)) {
-			if (prev == T_WORD)
-				break;		/* "a@b c@d": the next one */
-			while (p < ap->end && IS_ATEXT(*p))
-				abuf_put(ab, *p++);
-			prev = T_WORD;
-		} else if (*p == '.') {
-			abuf_put(ab, '.');
-			p++;
-			prev = T_DOT;
-		} else
+	while (ap->p < ap->end && IS_DOTATOM(*ap->p)) {
+		/* After CFWS only a dot goes on: "a@b c@d" is two. */
+		if (prev == T_WORD && *ap->p != '.')
 			break;
+		p = abuf_run(ab, ap->p, ap->end);
+		prev = p[-1] == '.' ? T_DOT : T_WORD;
 		ap->p = p;
 		if (cmt != NULL)
 			*cmt = STR_NULL;
 		addr_cfws(ap, cmt);
 	}
 	return prev != T_NONE;
+}
+
+/* Decodes n bytes of display name at p into the arena. */
+static int
+addr_decode(struct ap *ap, const unsigned char *p, size_t n, struct str *out)
+{
+	if (ap->w == NULL)
+		return words_sanitize(ap->a, str_make((const char *)p, n),
+		    out);
+	return words_decode(ap->w, ap->a, str_make((const char *)p, n), out);
 }
 
 /*
@@ -362,6 +450,18 @@ addr_name(struct ap *ap, const unsigned char *s, const unsigned char *e,
 	size_t			 n = 0;
 	int			 closed, incmt = 0;
 
+	while (s < e && IS_WS(*s))
+		s++;
+	while (e > s && IS_WS(e[-1]))
+		e--;
+	/* Most names hold no comment and no quote: decoded as they are. */
+	for (q = s; q < e && *q != '(' && *q != '"'; q++)
+		continue;
+	if (q == e && s < e) {
+		if ((size_t)(e - s) > sizeof(buf))
+			e = s + sizeof(buf);
+		return addr_decode(ap, s, (size_t)(e - s), out);
+	}
 	for (;;) {
 		while (s < e && n < sizeof(buf)) {
 			if (!incmt && *s == '(') {
@@ -406,11 +506,7 @@ addr_name(struct ap *ap, const unsigned char *s, const unsigned char *e,
 		*out = str_make("", 0);
 		return 0;
 	}
-	if (ap->w == NULL)
-		return words_sanitize(ap->a, str_make((const char *)buf, n),
-		    out);
-	return words_decode(ap->w, ap->a, str_make((const char *)buf, n),
-	    out);
+	return addr_decode(ap, buf, n, out);
 }
 
 /*
@@ -462,10 +558,10 @@ addr_push(struct ap *ap, struct abuf *ab, int valid, size_t lpos,
 static int
 addr_angle(struct ap *ap, const unsigned char *ns, const unsigned char *ne)
 {
-	struct chain	 ch = { NULL, T_NONE, 0, 0 };
+	struct chain	 ch = { NULL, NULL, T_NONE, 0, 0, 0 };
 	struct abuf	 ab;
 	size_t		 lpos = 0;
-	int		 route = 0, ok = 0, got = 0;
+	int		 route = 0, ok = 0;
 	unsigned char	 c;
 
 	abuf_clear(&ab);
@@ -473,7 +569,7 @@ addr_angle(struct ap *ap, const unsigned char *ns, const unsigned char *ne)
 	for (;;) {
 		if (addr_cfws(ap, NULL))
 			ch.sp = 1;
-		if (addr_word(ap, &ch, &ab))
+		if (addr_word(ap, &ch))
 			continue;
 		if (ap->p == ap->end)
 			break;
@@ -484,11 +580,11 @@ addr_angle(struct ap *ap, const unsigned char *ns, const unsigned char *ne)
 			addr_read_domain(ap, NULL, NULL);
 			route = 1;
 		} else if (c == '@') {
+			addr_local_copy(ap, &ab, &ch);
 			lpos = ab.n;
 			ap->p++;
 			abuf_put(&ab, '@');
 			ok = addr_read_domain(ap, &ab, NULL);
-			got = 1;
 			break;
 		} else if (c == '<' && ch.prev == T_NONE)
 			ap->p++;		/* "<<a@b>>" */
@@ -500,10 +596,9 @@ addr_angle(struct ap *ap, const unsigned char *ns, const unsigned char *ne)
 			ch.start = NULL;
 			ch.prev = T_NONE;
 			ch.sp = 0;
-			abuf_clear(&ab);
 			route = 0;
 		} else if (IS_STRAY(c) && c != '>') {
-			chain_stray(&ch, &ab);
+			chain_stray(&ch);
 			ap->p++;
 		} else
 			break;
@@ -511,7 +606,7 @@ addr_angle(struct ap *ap, const unsigned char *ns, const unsigned char *ne)
 	addr_cfws(ap, NULL);
 	while (ap->p < ap->end && *ap->p == '>')
 		ap->p++;
-	return addr_push(ap, &ab, got && ok, lpos, ns, ne, STR_NULL);
+	return addr_push(ap, &ab, ok, lpos, ns, ne, STR_NULL);
 }
 
 /*
@@ -573,32 +668,32 @@ addr_merge(struct ap *ap)
 
 /* ap->p is at '@' after the phrase [ns, ...) whose chain is ch. */
 static int
-addr_spec(struct ap *ap, const unsigned char *ns, struct chain *ch,
-    struct abuf *ab)
+addr_spec(struct ap *ap, const unsigned char *ns, struct chain *ch)
 {
 	const unsigned char	*ne = ch->start != NULL ? ch->start : ns;
 	struct str		 cmt = STR_NULL;
-	size_t			 lpos = ab->n;
+	struct abuf		 ab;
+	size_t			 lpos;
 	int			 ok;
 
+	addr_local_copy(ap, &ab, ch);
+	lpos = ab.n;
 	ap->p++;
-	abuf_put(ab, '@');
-	ok = addr_read_domain(ap, ab, &cmt);
+	abuf_put(&ab, '@');
+	ok = addr_read_domain(ap, &ab, &cmt);
 	if (ap->p < ap->end && *ap->p == '<')
 		return addr_angle(ap, ns, ap->p);	/* "a@b <c@d>" */
-	return addr_push(ap, ab, ok, lpos, ns, ne, cmt);
+	return addr_push(ap, &ab, ok, lpos, ns, ne, cmt);
 }
 
 /* Reads one list element at ap->p, after CFWS and not at ',' or ';'. */
 static int
 addr_element(struct ap *ap)
 {
-	struct chain		 ch = { NULL, T_NONE, 0, 0 };
-	struct abuf		 ab;
+	struct chain		 ch = { NULL, NULL, T_NONE, 0, 0, 0 };
 	const unsigned char	*start;
 	unsigned char		 c;
 
-	abuf_clear(&ab);
 	/* Stray bytes before a mailbox ("a@b>, c@d") are dropped. */
 	while (ap->p < ap->end && IS_STRAY(*ap->p)) {
 		ap->p++;
@@ -608,14 +703,14 @@ addr_element(struct ap *ap)
 	for (;;) {
 		if (addr_cfws(ap, NULL))
 			ch.sp = 1;
-		if (addr_word(ap, &ch, &ab))
+		if (addr_word(ap, &ch))
 			continue;
 		if (ap->p == ap->end)
 			break;
 		c = *ap->p;
 		if (IS_STRAY(c) ||
 		    (c == ',' && ch.words > 0 && addr_merge(ap))) {
-			chain_stray(&ch, &ab);
+			chain_stray(&ch);
 			ap->p++;
 			continue;
 		}
@@ -626,7 +721,7 @@ addr_element(struct ap *ap)
 	case '<':
 		return addr_angle(ap, start, ap->p);
 	case '@':
-		return addr_spec(ap, start, &ch, &ab);
+		return addr_spec(ap, start, &ch);
 	case ':':
 		ap->p++;
 		ap->depth++;

@@ -8,7 +8,7 @@
  * members.  A mailbox without '@' yields no address (counted in bad).
  * Display names are decoded to UTF-8 (words.h).
  * Obsolete syntax and real-world breakage accepted here is listed in
- * docs/VIOLATIONS.md (bare addresses, missing '>', unquoted dots and
+ * docs/violations/addr.md (bare addresses, missing '>', unquoted dots and
  * commas in names, encoded words in quoted strings, ...).
  */
 #ifndef RT_ADDR_H

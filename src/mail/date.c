@@ -328,9 +328,13 @@ mail_date_parse(struct str s, int64_t *t_out)
 			return -1;
 	} else
 		c = save;
-	/* The time ends at white space, a comment, a zone, or the end. */
-	if (c.p < c.end && !rt_is_ws(*c.p) && *c.p != '(' && *c.p != '+' &&
-	    *c.p != '-' && !date_is_alpha(*c.p))
+	/*
+	 * The time ends at white space, a comment, a zone name (obs-zone
+	 * needs no space before it) or the end.  A numeric zone needs the
+	 * space RFC 5322 asks for: "10:52:37+0200" is not a date.
+	 */
+	if (c.p < c.end && !rt_is_ws(*c.p) && *c.p != '(' &&
+	    !date_is_alpha(*c.p))
 		return -1;
 
 	/* [AM | PM], then the zone. */

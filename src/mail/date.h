@@ -8,7 +8,7 @@
  *  - named zones UT, GMT, Z, EST/EDT, CST/CDT, MST/MDT, PST/PDT; any other
  *    or missing zone is +0000;
  *  - comments (CFWS) anywhere white space is allowed; seconds optional.
- * Leniencies that real mail forced are listed in docs/VIOLATIONS.md.
+ * Leniencies that real mail forced are listed in docs/violations/date.md.
  *
  * Pure: no allocation, no clock, no locale, no TZ.
  */

@@ -5,7 +5,7 @@
  * every white-space byte inside removed; compared byte for byte.
  * In-Reply-To and References: every "<...>" token in order, normalised the
  * same way; anything between tokens is ignored (GMime stops at the first
- * malformed token; we do not: docs/VIOLATIONS.md).
+ * malformed token; we do not: docs/violations/msgid.md).
  * An id that is empty after normalisation is no id.
  *
  * Results are allocated in the arena; on arena exhaustion -1 is returned.

@@ -6,11 +6,13 @@
  * knows; white space between two adjacent encoded words is dropped
  * (RFC 2047 section 6.2).  Bytes that are not valid UTF-8 after decoding,
  * and raw 8-bit bytes outside encoded words that are not valid UTF-8,
- * become U+FFFD.  NUL and other C0 controls except TAB become a space so
- * output is always printable UTF-8 text.  An encoded word with an unknown
- * charset or bad encoding is left as it is (its text is still sanitised).
- * Leniencies (encoded words inside quoted strings or words, missing space
- * between words) are listed in docs/VIOLATIONS.md.
+ * become U+FFFD.  NUL and other C0 controls and DEL become a space so
+ * output is always printable UTF-8 text.  An encoded word in a charset
+ * iconv does not know is read as UTF-8 when its bytes are valid UTF-8,
+ * else as windows-1252 (RFC 2047's "best effort"); one with a bad
+ * encoding or no closing "?=" is left as text.  Leniencies (encoded words
+ * glued to text, in quoted strings, charset aliases) are listed in
+ * docs/violations/words.md.
  *
  * A struct words caches iconv descriptors by charset; it is not
  * thread-safe: use one per thread.
