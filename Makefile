@@ -2,7 +2,7 @@
 # file only names the steps.
 #
 #   make            build (installs missing Debian packages first)
-#   make demo       build, then scan the demo mailbox
+#   make demo       build, generate demo mail for a fictional company, report
 #   make check      every test: unit, sanitizers, fuzz, lint (what CI runs)
 #   make sanitize   build and test with ASan+UBSan only
 #   make fuzz       build the libFuzzer targets; FUZZ_SECONDS per target
@@ -22,8 +22,11 @@ build: deps
 	cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 	ninja -C build
 
+DEMO_MESSAGES ?= 5000
+
 demo: build
-	./build/replytime scan --format jsonl examples/demo.mbox
+	./build/replytime demo-data --messages $(DEMO_MESSAGES) --seed 1 --out build/demo
+	./build/replytime report --config build/demo/replytime.ini build/demo/demo.mbox
 
 check:
 	scripts/check.sh
@@ -50,6 +53,7 @@ lint:
 
 bench: build
 	bench/run.sh
+	bench/report.sh
 
 install: build
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1

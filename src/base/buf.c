@@ -43,7 +43,7 @@ buf_reserve(struct buf *b, size_t n)
 }
 
 void
-buf_add(struct buf *b, const void *p, size_t n)
+buf_add_slow(struct buf *b, const void *p, size_t n)
 {
 	if (buf_reserve(b, n) == -1)
 		return;

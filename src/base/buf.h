@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "err.h"
 #include "str.h"
@@ -24,7 +25,7 @@ struct buf {
 };
 
 void	 buf_init(struct buf *b, size_t max);
-void	 buf_add(struct buf *b, const void *p, size_t n);
+void	 buf_add_slow(struct buf *b, const void *p, size_t n);
 void	 buf_puts(struct buf *b, const char *s);
 void	 buf_addstr(struct buf *b, struct str s);
 void	 buf_addf(struct buf *b, const char *fmt, ...)
@@ -38,6 +39,23 @@ int	 buf_check(const struct buf *b, struct err *err);
 /* Hands the data to the caller (who frees it) and resets b. */
 char	*buf_take(struct buf *b, size_t *len_out);
 void	 buf_free(struct buf *b);
+
+/* Appends n bytes; the common case (room left) stays inline. */
+static inline void
+buf_add(struct buf *b, const void *p, size_t n)
+{
+	if (n < b->cap - b->len && b->len + n <= b->max && !b->failed) {
+		if (n > 0)
+			memcpy(b->data + b->len, p, n);
+		b->len += n;
+		b->data[b->len] = '\0';
+		return;
+	}
+	buf_add_slow(b, p, n);
+}
+
+/* A string literal, without strlen. */
+#define buf_lit(b, lit)	buf_add((b), (lit), sizeof(lit) - 1)
 
 /* One byte; the common case (room left) stays inline. */
 static inline void

@@ -26,6 +26,8 @@ struct scan {
 	uint64_t		 n;
 	uint64_t		 malformed, undated, noid, automated;
 	int			 quiet;
+	const char		*path;		/* last source path seen */
+	size_t			 path_len;
 };
 
 static const char *const auto_names[] = {
@@ -42,14 +44,14 @@ static const char *const csv_columns =
 static void
 json_addrs(struct buf *b, const char *key, const struct mail_addrs *a)
 {
-	buf_puts(b, ",\"");
+	buf_lit(b, ",\"");
 	buf_puts(b, key);
-	buf_puts(b, "\":[");
+	buf_lit(b, "\":[");
 	for (size_t i = 0; i < a->n; i++) {
 		buf_puts(b, i ? ",{\"addr\":" : "{\"addr\":");
 		json_add_str(b, a->v[i].addr);
 		if (a->v[i].name.len > 0) {
-			buf_puts(b, ",\"name\":");
+			buf_lit(b, ",\"name\":");
 			json_add_str(b, a->v[i].name);
 		}
 		buf_addc(b, '}');
@@ -60,9 +62,9 @@ json_addrs(struct buf *b, const char *key, const struct mail_addrs *a)
 static void
 json_ids(struct buf *b, const char *key, const struct mail_ids *ids)
 {
-	buf_puts(b, ",\"");
+	buf_lit(b, ",\"");
 	buf_puts(b, key);
-	buf_puts(b, "\":[");
+	buf_lit(b, "\":[");
 	for (size_t i = 0; i < ids->n; i++) {
 		if (i)
 			buf_addc(b, ',');
@@ -76,14 +78,14 @@ json_time(struct buf *b, const char *key, int has, int64_t t)
 {
 	char	iso[40];
 
-	buf_puts(b, ",\"");
+	buf_lit(b, ",\"");
 	buf_puts(b, key);
 	if (!has) {
-		buf_puts(b, "\":null");
+		buf_lit(b, "\":null");
 		return;
 	}
 	civil_fmt_iso(t, iso, sizeof(iso));
-	buf_puts(b, "\":\"");
+	buf_lit(b, "\":\"");
 	buf_puts(b, iso);
 	buf_addc(b, '"');
 }
@@ -93,9 +95,9 @@ json_flags(struct buf *b, const char *key, unsigned flags, int is_auto)
 {
 	int	first = 1;
 
-	buf_puts(b, ",\"");
+	buf_lit(b, ",\"");
 	buf_puts(b, key);
-	buf_puts(b, "\":[");
+	buf_lit(b, "\":[");
 	for (unsigned i = 0; i < 16; i++) {
 		if (!(flags & (1u << i)))
 			continue;
@@ -114,31 +116,35 @@ emit_jsonl(struct scan *sc, const struct source_msg *sm,
 {
 	struct buf	*b = &sc->out;
 
-	buf_puts(b, "{\"n\":");
+	buf_lit(b, "{\"n\":");
 	buf_add_u64(b, sc->n);
-	buf_puts(b, ",\"source\":");
-	json_add_str(b, str_cstr(sm->path));
-	buf_puts(b, ",\"pos\":");
+	buf_lit(b, ",\"source\":");
+	if (sm->path != sc->path) {
+		sc->path = sm->path;
+		sc->path_len = strlen(sm->path);
+	}
+	json_add_str(b, str_make(sm->path, sc->path_len));
+	buf_lit(b, ",\"pos\":");
 	buf_add_u64(b, sm->pos);
 	json_addrs(b, "from", &m->from);
 	json_addrs(b, "sender", &m->sender);
 	json_addrs(b, "to", &m->to);
 	json_addrs(b, "cc", &m->cc);
-	buf_puts(b, ",\"subject\":");
+	buf_lit(b, ",\"subject\":");
 	json_add_str_or_null(b, m->subject);
 	json_time(b, "date", m->has_date, m->date);
 	json_time(b, "received", m->has_received, m->received);
-	buf_puts(b, ",\"message_id\":");
+	buf_lit(b, ",\"message_id\":");
 	json_add_str_or_null(b, m->message_id);
 	json_ids(b, "in_reply_to", &m->in_reply_to);
 	json_ids(b, "references", &m->references);
-	buf_puts(b, ",\"thread_index\":");
+	buf_lit(b, ",\"thread_index\":");
 	json_add_str_or_null(b, m->thread_index);
-	buf_puts(b, ",\"list_id\":");
+	buf_lit(b, ",\"list_id\":");
 	json_add_str_or_null(b, m->list_id);
 	json_flags(b, "auto", m->auto_flags, 1);
 	json_flags(b, "problems", m->bad_flags, 0);
-	buf_puts(b, "}\n");
+	buf_lit(b, "}\n");
 }
 
 /* Joins a list into one CSV field, separated by ", " or " ". */
@@ -150,7 +156,7 @@ csv_join_addrs(struct buf *b, const struct mail_addrs *a)
 	buf_init(&f, 0);
 	for (size_t i = 0; i < a->n; i++) {
 		if (i)
-			buf_puts(&f, ", ");
+			buf_lit(&f, ", ");
 		buf_addstr(&f, a->v[i].addr);
 	}
 	csv_add_field(b, buf_str(&f));

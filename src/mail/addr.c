@@ -423,6 +423,13 @@ addr_read_domain(struct ap *ap, struct abuf *ab, struct str *cmt)
 			*cmt = STR_NULL;
 		addr_cfws(ap, cmt);
 	}
+	/*
+	 * "a@example."com"": a final dot then a quoted string is a domain
+	 * cut short, not an absolute one: keeping "a@example" would make up
+	 * an address nobody wrote.
+	 */
+	if (prev == T_DOT && ap->p < ap->end && *ap->p == '"')
+		return 0;
 	return prev != T_NONE;
 }
 
@@ -559,6 +566,7 @@ static int
 addr_angle(struct ap *ap, const unsigned char *ns, const unsigned char *ne)
 {
 	struct chain	 ch = { NULL, NULL, T_NONE, 0, 0, 0 };
+	const unsigned char *first = NULL;	/* first chain inside <> */
 	struct abuf	 ab;
 	size_t		 lpos = 0;
 	int		 route = 0, ok = 0;
@@ -569,8 +577,11 @@ addr_angle(struct ap *ap, const unsigned char *ns, const unsigned char *ne)
 	for (;;) {
 		if (addr_cfws(ap, NULL))
 			ch.sp = 1;
-		if (addr_word(ap, &ch))
+		if (addr_word(ap, &ch)) {
+			if (first == NULL)
+				first = ch.start;
 			continue;
+		}
 		if (ap->p == ap->end)
 			break;
 		c = *ap->p;
@@ -585,6 +596,13 @@ addr_angle(struct ap *ap, const unsigned char *ns, const unsigned char *ne)
 			ap->p++;
 			abuf_put(&ab, '@');
 			ok = addr_read_domain(ap, &ab, NULL);
+			/*
+			 * Words before the local part inside the brackets
+			 * ("<Customer Support@x>") leave no address: taking
+			 * the last word would make one up, maybe an agent's.
+			 */
+			if (ch.start != first)
+				ok = 0;
 			break;
 		} else if (c == '<' && ch.prev == T_NONE)
 			ap->p++;		/* "<<a@b>>" */
@@ -597,6 +615,7 @@ addr_angle(struct ap *ap, const unsigned char *ns, const unsigned char *ne)
 			ch.prev = T_NONE;
 			ch.sp = 0;
 			route = 0;
+			first = NULL;
 		} else if (IS_STRAY(c) && c != '>') {
 			chain_stray(&ch);
 			ap->p++;

@@ -161,7 +161,13 @@ static const struct acase acases[] = {
 	C("foo \"bar <a@b>, c@d", "a@b|c@d", 0, "foo bar|"),
 	C("\"unterminated a@b", "a@b", 0, NULL),
 	C("John j@x", "j@x", 0, "John"),
-	C("<Undisclosed Recipients@x.org>", "recipients@x.org", 0, NULL),
+	/* Words before the local part inside <>: no address (not a made-up
+	 * "recipients@x.org" that could be somebody's). */
+	C("<Undisclosed Recipients@x.org>", "", 1, NULL),
+	C("Jane <Customer Support@x.org>, b@y.org", "b@y.org", 1, NULL),
+	/* A domain cut by a quoted string after its final dot. */
+	C("a@example.\"com]\", b@y.org", "b@y.org", 1, NULL),
+	C("a@example. \"x\", b@y.org", "b@y.org", 1, NULL),
 	C("a@b.", "a@b", 0, NULL),
 	C("a@b..", "a@b", 0, NULL),
 	C("a@b .", "a@b", 0, NULL),
