@@ -17,6 +17,8 @@ static const struct cmd cmds[] = {
 	  .summary = "print the header metadata of every message" },
 	{ .name = "config", .exec = cmd_config,
 	  .summary = "check a configuration file and print it in full" },
+	{ .name = "demo-data", .exec = cmd_demo_data,
+	  .summary = "write realistic mail of a fictional company" },
 	{ .name = "help", .exec = cmd_help,
 	  .summary = "list the commands" },
 };

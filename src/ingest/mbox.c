@@ -25,7 +25,7 @@
 #include "mbox.h"
 #include "win.h"
 
-#define WIN_CAP		(4u << 20)
+#define WIN_CAP		(256u * 1024)	/* grows to WIN_MAX as needed */
 #define WIN_MAX		(16u << 20)
 #define LINE_MAX_ENV	4096	/* longest envelope line examined */
 #define CL_CHECK_MAX	(8u << 20)	/* Content-Length checked up to */

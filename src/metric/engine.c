@@ -729,22 +729,53 @@ parent_samples(struct run *rn)
 	free(off);
 }
 
-static int
-cmp_i64(const void *a, const void *b)
+/*
+ * Sorts n non-negative values: an LSD radix sort, one pass per byte that
+ * the largest value needs (three for a 30-day cap).  Statistics sort
+ * every group's samples twice, so this beats qsort's callbacks by far on
+ * a million samples.  tmp holds n values.
+ */
+static void
+sort_values(int64_t *v, int64_t *tmp, size_t n)
 {
-	int64_t	x = *(const int64_t *)a, y = *(const int64_t *)b;
+	uint64_t	max = 0;
+	size_t		count[256];
+	int64_t		*src = v, *dst = tmp, *t;
 
-	return x < y ? -1 : x > y;
+	for (size_t i = 0; i < n; i++)
+		if ((uint64_t)v[i] > max)
+			max = (uint64_t)v[i];
+	for (unsigned shift = 0; shift < 64 && (max >> shift) != 0;
+	    shift += 8) {
+		size_t	sum = 0, c;
+
+		memset(count, 0, sizeof(count));
+		for (size_t i = 0; i < n; i++)
+			count[((uint64_t)src[i] >> shift) & 255]++;
+		for (size_t d = 0; d < 256; d++) {
+			c = count[d];
+			count[d] = sum;
+			sum += c;
+		}
+		for (size_t i = 0; i < n; i++)
+			dst[count[((uint64_t)src[i] >> shift) & 255]++] = src[i];
+		t = src;
+		src = dst;
+		dst = t;
+	}
+	if (src != v)
+		memcpy(v, src, n * sizeof(*v));
 }
 
-/* Section 10 over values v[0..n), n > 0. */
+/* Section 10 over values v[0..n), n > 0, all >= 0; tmp holds n. */
 static void
-stats(const struct config *cfg, int64_t *v, size_t n, struct report_stats *st)
+stats(const struct config *cfg, int64_t *v, int64_t *tmp, size_t n,
+    struct report_stats *st)
 {
 	int64_t		sum = 0;
 	size_t		ns = cfg->rules.sla_targets.n, j = 0;
 
-	qsort(v, n, sizeof(*v), cmp_i64);
+	sort_values(v, tmp, n);
 	for (size_t i = 0; i < n; i++)
 		sum += v[i];
 	st->min = v[0];
@@ -765,18 +796,20 @@ static void
 finish_kind(const struct config *cfg, struct samples *s,
     struct report_kind *k)
 {
-	int64_t	*v;
+	int64_t	*v, *tmp;
 
 	k->count = (int64_t)s->n;
 	if (s->n == 0)
 		return;
 	v = xreallocarray(NULL, s->n, sizeof(*v));
+	tmp = xreallocarray(NULL, s->n, sizeof(*tmp));
 	for (size_t i = 0; i < s->n; i++)
 		v[i] = s->v[i].cal;
-	stats(cfg, v, s->n, &k->cal);
+	stats(cfg, v, tmp, s->n, &k->cal);
 	for (size_t i = 0; i < s->n; i++)
 		v[i] = s->v[i].biz;
-	stats(cfg, v, s->n, &k->biz);
+	stats(cfg, v, tmp, s->n, &k->biz);
+	free(tmp);
 	free(v);
 }
 

@@ -100,9 +100,9 @@ struct hdr {
 	uint32_t	 isutcnt, isstdcnt, leapcnt, timecnt, typecnt, charcnt;
 };
 
+/* Reads a header; the counts are only bounded, see check_hdr(). */
 static int
-parse_hdr(struct rd *r, const char *name, int skipped, struct hdr *h,
-    struct err *err)
+read_hdr(struct rd *r, const char *name, struct hdr *h, struct err *err)
 {
 	unsigned char	v;
 
@@ -125,13 +125,19 @@ parse_hdr(struct rd *r, const char *name, int skipped, struct hdr *h,
 	h->typecnt = rd_u32(r);
 	h->charcnt = rd_u32(r);
 	if (h->timecnt > TZ_MAX_TIMES || h->typecnt > TZ_MAX_TYPES ||
-	    h->charcnt > TZ_MAX_CHARS || h->leapcnt > TZ_MAX_LEAPS)
+	    h->charcnt > TZ_MAX_CHARS || h->leapcnt > TZ_MAX_LEAPS ||
+	    h->isutcnt > TZ_MAX_TYPES || h->isstdcnt > TZ_MAX_TYPES)
 		return err_set(err, ERR_LIMIT, "time zone %s: header counts "
 		    "beyond limits (times %u, types %u, chars %u, leaps %u)",
 		    name, h->timecnt, h->typecnt, h->charcnt, h->leapcnt);
-	/* A v1 block that is skipped only needs a computable size. */
-	if (skipped)
-		return 0;
+	return 0;
+}
+
+/* The header of the block that is used (a skipped v1 block of a v2+
+ * file only needs a computable size). */
+static int
+check_hdr(const struct hdr *h, const char *name, struct err *err)
+{
 	if (h->typecnt == 0 || h->charcnt == 0)
 		return err_set(err, ERR_PARSE, "time zone %s: header has no "
 		    "types or no abbreviations", name);
@@ -350,21 +356,20 @@ tz_parse(const void *data, size_t len, const char *name, struct tz **tz_out,
 	if (len > TZ_FILE_MAX)
 		return err_set(err, ERR_LIMIT, "time zone %s: file larger than "
 		    "%d bytes", name, TZ_FILE_MAX);
-	if (parse_hdr(&r, name, 0, &h, err) == -1)
+	if (read_hdr(&r, name, &h, err) == -1)
 		return -1;
 	version = h.version;
 	if (version >= 2) {
 		/* Skip the 32-bit block for the 64-bit one. */
-		if (parse_hdr(&r, name, 1, &h, err) == -1)
-			return -1;
-		r.p -= 44;
 		if (!rd_has(&r, block_len(&h, 4)))
 			return err_set(err, ERR_PARSE, "time zone %s: version "
 			    "1 data block truncated", name);
 		r.p += block_len(&h, 4);
-		if (parse_hdr(&r, name, 0, &h, err) == -1)
+		if (read_hdr(&r, name, &h, err) == -1)
 			return -1;
 	}
+	if (check_hdr(&h, name, err) == -1)
+		return -1;
 	tz = tz_new(name);
 	used = h.charcnt;
 	if (parse_block(&r, &h, version >= 2 ? 8 : 4, tz, err) == -1)
@@ -601,11 +606,13 @@ tz_to_local(const struct tz *tz, int64_t t, struct tz_civil *out)
 		secs += DAY;
 		days--;
 	}
+	/* Offsets reach 26 hours: up to two days either way. */
 	secs += ty->off;
-	if (secs < 0) {
+	while (secs < 0) {
 		secs += DAY;
 		days--;
-	} else if (secs >= DAY) {
+	}
+	while (secs >= DAY) {
 		secs -= DAY;
 		days++;
 	}

@@ -21,10 +21,10 @@
  * calendar computations and allocates nothing.
  *
  * Memory per zone: about 9 bytes per file transition (a "fat" 2025 file
- * has up to ~240), 9 bytes per expanded footer transition (two a year to
- * TZ_CACHE_YEAR: ~1.2-1.8 KiB for a DST zone, none for a fixed-offset
- * footer), 8 bytes per type, the abbreviations and the name: typically
- * 2-4 KiB.
+ * has up to ~310), 9 bytes per expanded footer transition (two a year to
+ * TZ_CACHE_YEAR: 1.2-1.8 KiB for a DST zone; 5.4 KiB for a zone made of
+ * a TZ string alone, expanded from 1800; none for a fixed-offset footer),
+ * 8 bytes per type, the abbreviations and the name: typically 2-4 KiB.
  *
  * Limits and validation are described in docs/internals/tz.md.
  */
@@ -66,14 +66,15 @@ struct tz_civil {
 	int		 sec;		/* 0-59 (no leap seconds) */
 	int		 wday;		/* 0-6, 0 = Sunday */
 	int		 yday;		/* 0-365, 0 = 1 January */
-	int32_t		 offset;	/* UT offset in seconds, east positive */
+	int32_t		 offset;	/* UT offset, seconds east */
 	int		 isdst;		/* 0 or 1, as the data says */
 	const char	*abbr;		/* "BST", "+0545": owned by the zone */
 };
 
 /*
  * Loads the zone called name ("Europe/London", "UTC") from the directory
- * named by $TZDIR (read at each call) or else /usr/share/zoneinfo.  The
+ * named by $TZDIR (read with getenv() at each call, so not while another
+ * thread changes the environment) or else /usr/share/zoneinfo.  The
  * name must be 1..TZ_NAME_MAX bytes of [A-Za-z0-9/_+-], must not begin
  * with '/' and has no ".." component; anything else is refused before a
  * file is opened.

@@ -81,7 +81,7 @@ report_text(const struct report *r, struct buf *b)
 	    "oldest unanswered message",
 	    ru->exclude_internal ? "left out" : "counted",
 	    ru->exclude_lists ? "left out" : "counted");
-	buf_addf(b, "%-28s %7s %9s %9s %9s %9s", "group", "replies",
+	buf_addf(b, "%-36s %7s %9s %9s %9s %9s", "group", "replies",
 	    "median", "p90", "biz med", "biz p90");
 	for (size_t t = 0; t < sla->n; t++) {
 		report_duration(sla->v[t], d, sizeof(d));
@@ -98,7 +98,7 @@ report_text(const struct report *r, struct buf *b)
 		    g->kind == GROUP_ALL ? "" : kinds[g->kind],
 		    g->kind == GROUP_ALL ? "" : " ",
 		    g->kind == GROUP_ALL ? 3 : 40, g->name);
-		buf_addf(b, "%-28.28s %7" PRId64, name, k->count);
+		buf_addf(b, "%-36.36s %7" PRId64, name, k->count);
 		cell_dur(b, k->count > 0, k->cal.median, 10);
 		cell_dur(b, k->count > 0, k->cal.p90, 10);
 		cell_dur(b, k->count > 0, k->biz.median, 10);

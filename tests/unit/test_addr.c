@@ -165,9 +165,10 @@ static const struct acase acases[] = {
 	 * "recipients@x.org" that could be somebody's). */
 	C("<Undisclosed Recipients@x.org>", "", 1, NULL),
 	C("Jane <Customer Support@x.org>, b@y.org", "b@y.org", 1, NULL),
-	/* A domain cut by a quoted string after its final dot. */
-	C("a@example.\"com]\", b@y.org", "b@y.org", 1, NULL),
-	C("a@example. \"x\", b@y.org", "b@y.org", 1, NULL),
+	/* A domain cut by a quoted string after its final dot: no
+	 * address, and the quoted string left over is a second bad one. */
+	C("a@example.\"com]\", b@y.org", "b@y.org", 2, NULL),
+	C("a@example. \"x\", b@y.org", "b@y.org", 2, NULL),
 	C("a@b.", "a@b", 0, NULL),
 	C("a@b..", "a@b", 0, NULL),
 	C("a@b .", "a@b", 0, NULL),

@@ -16,6 +16,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -230,7 +231,8 @@ test_from_local(void)
 	{ "Europe/London", 2024, 7, 1, 12, 0, 0, U(2024, 7, 1, 11, 0, 0) },
 	/* Sydney: overlap in April, gap in October. */
 	{ "Australia/Sydney", 2024, 4, 7, 2, 30, 0, U(2024, 4, 6, 15, 30, 0) },
-	{ "Australia/Sydney", 2024, 10, 6, 2, 30, 0, U(2024, 10, 5, 16, 30, 0) },
+	{ "Australia/Sydney", 2024, 10, 6, 2, 30, 0,
+	    U(2024, 10, 5, 16, 30, 0) },
 	/* Lord Howe: half-hour overlap and gap. */
 	{ "Australia/Lord_Howe", 2024, 4, 7, 1, 45, 0,
 	    U(2024, 4, 6, 14, 45, 0) },
@@ -350,7 +352,7 @@ test_posix(void)
 		    "Gaza start");
 		t_eq_i64(tz_offset_at(tz, U(2025, 3, 28, 23, 59, 59)), 7200,
 		    "Gaza before start");
-		/* 4th Thursday of October 2025 is the 23rd: Sat 25 02:00 EEST. */
+		/* 4th Thursday of October 2025: the 23rd; Sat 02:00 EEST. */
 		t_eq_i64(tz_offset_at(tz, U(2025, 10, 24, 22, 59, 59)), 10800,
 		    "Gaza before end");
 		t_eq_i64(tz_offset_at(tz, U(2025, 10, 24, 23, 0, 0)), 7200,
@@ -398,6 +400,22 @@ test_posix(void)
 		    "zero-length standard time");
 		t_eq_i64(tz_offset_at(tz, U(2024, 8, 1, 0, 0, 0)), -7200,
 		    "zero-length standard time, summer");
+		tz_free(tz);
+	}
+	/* Offsets beyond a day move the date by two days at most. */
+	if ((tz = posix("<+2459>-24:59<+2559>,M3.5.0,M10.5.0")) != NULL) {
+		tz_to_local(tz, U(2024, 7, 1, 23, 30, 0), &lt);
+		t_ok(lt.year == 2024 && lt.month == 7 && lt.day == 3 &&
+		    lt.hour == 1 && lt.min == 29 && lt.wday == 3 &&
+		    lt.yday == 184, "+25:59: 2024-07-03 01:29 Wednesday");
+		t_eq_i64(tz_from_local(tz, 2024, 7, 3, 1, 29, 0),
+		    U(2024, 7, 1, 23, 30, 0), "+25:59 back");
+		tz_free(tz);
+	}
+	if ((tz = posix("<-2459>24:59")) != NULL) {
+		tz_to_local(tz, U(2024, 7, 1, 0, 30, 0), &lt);
+		t_ok(lt.month == 6 && lt.day == 29 && lt.hour == 23 &&
+		    lt.min == 31, "-24:59: 2024-06-29 23:31");
 		tz_free(tz);
 	}
 	if ((tz = posix("<+0545>-5:45")) != NULL) {
@@ -609,9 +627,17 @@ test_load_names(void)
 	    err.msg);
 	t_eq_i64(tz_load("Europe", &tz, &err), -1, "directory refused");
 	/* $TZDIR is honoured. */
-	if (setenv("TZDIR", "/nonexistent-tzdir", 1) == 0) {
+	{
+		char	*old = getenv("TZDIR") ? xstrdup(getenv("TZDIR")) :
+			    NULL;
+
+		setenv("TZDIR", "/nonexistent-tzdir", 1);
 		t_eq_i64(tz_load("UTC", &tz, &err), -1, "TZDIR honoured");
-		unsetenv("TZDIR");
+		if (old != NULL)
+			setenv("TZDIR", old, 1);
+		else
+			unsetenv("TZDIR");
+		free(old);
 	}
 	if ((tz = load("Etc/GMT+5")) != NULL) {
 		/* POSIX sign convention: Etc/GMT+5 is five hours WEST. */
@@ -747,7 +773,6 @@ struct ostats {
 	long	instants;
 	long	fromlocal;
 	long	mismatches;
-	long	excluded;
 };
 
 /*
@@ -764,17 +789,14 @@ static const int64_t T_FAR_HI = 253402300800;	/* 10000-01-01 */
 #define STEP_FAR	(5 * 365 * DAY + 17 * 3600 + 13)
 
 /*
- * Known glibc deviation (checked against RFC 8536 and zdump): none needed
- * so far; exclusions would be listed here with their reason.
+ * No instant is excluded: with tzdata 2025b and glibc 2.36 the two agree
+ * everywhere sampled.  glibc's known departures from RFC 8536 would show
+ * here: before the first transition it uses the first standard-time type
+ * rather than type 0 (no file has a DST type 0), and it evaluates the
+ * footer only for the UTC year of the instant (no footer has a
+ * transition close enough to 1 January to matter).  A disagreement found
+ * later must be explained and excluded by zone and instant, not ignored.
  */
-static int
-glibc_wrong(const char *zone, int64_t t)
-{
-	(void)zone;
-	(void)t;
-	return 0;
-}
-
 static void
 compare(const char *zone, struct tz *tz, int64_t t, struct ostats *st)
 {
@@ -793,10 +815,6 @@ compare(const char *zone, struct tz *tz, int64_t t, struct ostats *st)
 	    lt.wday == tm.tm_wday && lt.yday == tm.tm_yday &&
 	    strcmp(lt.abbr, tm.tm_zone) == 0)
 		return;
-	if (glibc_wrong(zone, t)) {
-		st->excluded++;
-		return;
-	}
 	st->mismatches++;
 	if (st->mismatches <= 30)
 		t_fail(__FILE__, __LINE__, "%s at %lld: ours %lld-%02d-%02d "
@@ -983,9 +1001,10 @@ test_oracle(void)
 {
 	const char	*dir = zonedir();
 	struct zlist	 zl = { NULL, 0, 0 };
-	struct ostats	 st = { 0, 0, 0, 0, 0 };
+	struct ostats	 st = { 0, 0, 0, 0 };
 	char		*old_tz = getenv("TZ") ? xstrdup(getenv("TZ")) : NULL;
 	int		 skipped = 0;
+	size_t		 nzones;
 	double		 t0 = now_sec();
 
 	walk(dir, "", &zl, &skipped);
@@ -995,6 +1014,7 @@ test_oracle(void)
 		return;
 	}
 	qsort(zl.v, zl.n, sizeof(*zl.v), cmp_str);
+	nzones = zl.n;
 	for (size_t i = 0; i < zl.n; i++) {
 		oracle_zone(dir, zl.v[i], &st);
 		free(zl.v[i]);
@@ -1008,10 +1028,10 @@ test_oracle(void)
 	tzset();
 	t_checks++;
 	printf("# oracle: %ld zones (%d other entries skipped), %ld instants "
-	    "vs glibc, %ld from_local checks, %ld mismatches, %ld excluded, "
-	    "%.1f s\n", st.zones, skipped, st.instants, st.fromlocal,
-	    st.mismatches, st.excluded, now_sec() - t0);
-	t_ok(st.zones > 300, "zones compared: %ld", st.zones);
+	    "vs glibc, %ld from_local checks, %ld mismatches, %.1f s\n",
+	    st.zones, skipped, st.instants, st.fromlocal, st.mismatches,
+	    now_sec() - t0);
+	t_eq_i64(st.zones, (int64_t)nzones, "every zone file compared");
 }
 
 /*
@@ -1089,6 +1109,105 @@ test_rule_cache(void)
 	}
 }
 
+/*
+ * One zone shared by several threads gives every thread the answers a
+ * single thread gets (the zone is immutable; nothing is cached lazily).
+ */
+#define NTHREADS	4
+#define NSAMPLES	200000
+
+struct tjob {
+	struct tz	*tz;
+	uint64_t	 sum;
+};
+
+static uint64_t
+tz_digest(struct tz *tz)
+{
+	struct tz_civil	lt;
+	uint64_t	h = 1469598103934665603ULL;
+
+	for (int64_t i = 0; i < NSAMPLES; i++) {
+		int64_t t = T_LO + i * 49999 * 31;
+
+		tz_to_local(tz, t, &lt);
+		h = (h ^ (uint64_t)(lt.offset + lt.isdst + lt.hour)) *
+		    1099511628211ULL;
+		h = (h ^ (uint64_t)tz_from_local(tz, lt.year, lt.month,
+		    lt.day, lt.hour, lt.min, lt.sec)) * 1099511628211ULL;
+	}
+	return h;
+}
+
+static void *
+tjob_run(void *arg)
+{
+	struct tjob	*j = arg;
+
+	j->sum = tz_digest(j->tz);
+	return NULL;
+}
+
+static void
+test_threads(void)
+{
+	struct tjob	 jobs[NTHREADS];
+	pthread_t	 th[NTHREADS];
+	struct tz	*tz;
+	uint64_t	 want;
+
+	if ((tz = load("America/Sao_Paulo")) == NULL) {
+		t_ok(1, "skipped");
+		return;
+	}
+	want = tz_digest(tz);
+	for (int i = 0; i < NTHREADS; i++) {
+		jobs[i].tz = tz;
+		t_eq_i64(pthread_create(&th[i], NULL, tjob_run, &jobs[i]), 0,
+		    "thread %d", i);
+	}
+	for (int i = 0; i < NTHREADS; i++) {
+		pthread_join(th[i], NULL);
+		t_ok(jobs[i].sum == want, "thread %d agrees", i);
+	}
+	tz_free(tz);
+}
+
+/*
+ * Speed of the hot path, reported (not asserted: shared machines).
+ */
+static void
+test_speed(void)
+{
+	static const char *const zones[] = {
+		"Europe/London", "America/New_York", "UTC",
+	};
+	struct tz	*tz;
+	int64_t		 sum = 0;
+
+	for (size_t z = 0; z < nitems(zones); z++) {
+		double	t0;
+		int	n = 4000000;
+
+		if ((tz = load(zones[z])) == NULL)
+			continue;
+		t0 = now_sec();
+		for (int i = 0; i < n; i++)
+			sum += tz_offset_at(tz, 946684800 +
+			    (int64_t)i * 283 % (40 * 365 * DAY));
+		printf("# tz_offset_at %s: %.1f ns/call (2000-2040)\n",
+		    zones[z], (now_sec() - t0) * 1e9 / n);
+		t0 = now_sec();
+		for (int i = 0; i < n; i++)
+			sum += tz_offset_at(tz, 4102444800 +
+			    (int64_t)i * 283 % (40 * 365 * DAY));
+		printf("# tz_offset_at %s: %.1f ns/call (2100-2140, rule "
+		    "evaluated)\n", zones[z], (now_sec() - t0) * 1e9 / n);
+		tz_free(tz);
+	}
+	t_ok(sum != 1, "ran");
+}
+
 static void
 test_civil(void)
 {
@@ -1119,6 +1238,8 @@ static const struct t_case cases[] = {
 	{ "malformed", test_malformed },
 	{ "load_names", test_load_names },
 	{ "rule_cache", test_rule_cache },
+	{ "threads", test_threads },
+	{ "speed", test_speed },
 	{ "oracle", test_oracle },
 };
 T_MAIN(cases)
