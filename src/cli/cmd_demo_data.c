@@ -1,12 +1,8 @@
 /*
  * cmd_demo_data.c: replytime demo-data: the synthetic mailbox of a
  * fictional company (report/demo.h), to standard output or, with --out,
- * as DIR/demo.mbox with its configuration DIR/replytime.ini.
- *
- * To register in main.c (cmd.h does not declare it yet):
- *	int	cmd_demo_data(int argc, char **argv);
- *	{ .name = "demo-data", .exec = cmd_demo_data,
- *	  .summary = "write a realistic demo mailbox and its configuration" },
+ * as DIR/demo.mbox with its configuration DIR/replytime.ini
+ * (docs/demo-data.md).
  */
 #include <sys/stat.h>
 
@@ -24,8 +20,6 @@
 #include "../report/demo.h"
 #include "cmd.h"
 
-int	cmd_demo_data(int argc, char **argv);
-
 struct file_sink {
 	FILE		*f;
 	const char	*path;		/* for messages */
@@ -39,16 +33,16 @@ demo_usage(FILE *f)
 	    "\n"
 	    "Writes the mail of a fictional company, Acme Ltd (acme.example):\n"
 	    "its support and sales teams, their customers, newsletters,\n"
-	    "notifications, auto-replies and bounces, as an mbox in time order\n"
-	    "over a period ending on 2025-06-30 (headers and a one-line body;\n"
-	    "every address is under .example).  The same N and S always give\n"
-	    "the same bytes.\n"
+	    "notifications, auto-replies and bounces, as an mbox in time\n"
+	    "order over a period ending on 2025-06-30 (headers and a one-line\n"
+	    "body; every address is under .example).  The same N and S always\n"
+	    "give the same bytes.\n"
 	    "\n"
 	    "  --messages N   number of messages, 1 to %d (default %d)\n"
 	    "  --seed S       random seed, 0 to 2^64-1 (default %d)\n"
-	    "  --out DIR      write DIR/demo.mbox and the matching configuration\n"
-	    "                 DIR/replytime.ini instead of standard output\n"
-	    "                 (DIR is created if it does not exist)\n"
+	    "  --out DIR      write DIR/demo.mbox and the matching\n"
+	    "                 configuration DIR/replytime.ini instead of\n"
+	    "                 standard output (DIR is created if missing)\n"
 	    "\n"
 	    "docs/demo-data.md describes the model and its parameters.\n",
 	    DEMO_MESSAGES_MAX, DEMO_MESSAGES_DEFAULT, DEMO_SEED_DEFAULT);
@@ -160,7 +154,8 @@ cmd_demo_data(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct demo_opts	o = { DEMO_MESSAGES_DEFAULT, DEMO_SEED_DEFAULT };
+	struct demo_opts	o = { .messages = DEMO_MESSAGES_DEFAULT,
+				    .seed = DEMO_SEED_DEFAULT };
 	struct demo_stats	st;
 	struct file_sink	fs = { stdout, "standard output" };
 	struct err		err;

@@ -61,7 +61,7 @@ offset_at(const struct tz *tz, int64_t t)
  * day * DAY + min * 60, or later.  A time that occurs gives
  * tz_from_local()'s answer, its earliest occurrence.  A time in a gap
  * gives the end of the gap, found by bisection: the first instant u whose
- * local time u + offset(u) reaches L (at most ~17 offset lookups, only
+ * local time u + offset(u) reaches L (about 18 offset lookups, only
  * for a boundary that falls into a gap).
  */
 static int64_t
@@ -213,16 +213,61 @@ has_windows(const struct config_schedule *s)
 	return s->partial.n > 0;
 }
 
+/*
+ * One call's span: [a, b) clamped, their local seconds, and the cursor of
+ * the union, the end of what has been counted so far.
+ */
+struct span {
+	const struct tz	*tz;
+	int64_t		 a, b;
+	int64_t		 La, Lb;
+	int		 b_first;	/* b is the first instant showing Lb */
+	int64_t		 cur;
+	int64_t		 total;
+};
+
+/*
+ * Adds the part of [a, b) inside the window win of day that the windows
+ * before it have not covered.  Returns 1 when this window, and so every
+ * later one, opens at or after b.
+ */
+static int
+span_add(struct span *sp, int64_t day, const struct config_window *win)
+{
+	int64_t	eday = win->end > win->start ? day : day + 1;
+	int64_t	Ls = day * DAY + (int64_t)win->start * 60;
+	int64_t	Le = eday * DAY + (int64_t)win->end * 60;
+	int64_t	st, en;
+
+	if (Le <= sp->La)
+		return 0;
+	if (sp->b_first && Ls >= sp->Lb)
+		return 1;
+	st = Ls <= sp->La ? sp->a : first(sp->tz, day, win->start);
+	if (st >= sp->b)
+		return 1;
+	en = sp->b_first && Le >= sp->Lb ? sp->b :
+	    first(sp->tz, eday, win->end);
+	if (en > sp->b)
+		en = sp->b;
+	if (st < sp->cur)
+		st = sp->cur;
+	if (en > st) {
+		sp->total += en - st;
+		sp->cur = en;
+	}
+	return 0;
+}
+
 int64_t
 biz_secs(const struct config_schedule *s, const struct config_ranges *leave,
     int64_t a, int64_t b)
 {
-	const struct tz			*tz;
 	const struct config_windows	*ws;
 	struct walk			 w;
-	int64_t				 La, Lb, day, last, cur, total = 0;
-	int64_t				 Ls, Le, st, en;
-	int				 b_first, wd;
+	struct span			 sp;
+	int64_t				 day, last;
+	int				 wd;
 
 	if (a >= b)
 		return 0;
@@ -236,47 +281,29 @@ biz_secs(const struct config_schedule *s, const struct config_ranges *leave,
 	if (a >= b || !has_windows(s))
 		return 0;
 
-	tz = s->timezone.tz;
-	La = a + offset_at(tz, a);
-	Lb = b + offset_at(tz, b);
-	b_first = tz == NULL || is_first(tz, b, Lb);
+	sp.tz = s->timezone.tz;
+	sp.a = sp.cur = a;
+	sp.b = b;
+	sp.La = a + offset_at(sp.tz, a);
+	sp.Lb = b + offset_at(sp.tz, b);
+	sp.b_first = sp.tz == NULL || is_first(sp.tz, b, sp.Lb);
+	sp.total = 0;
 
-	day = floor_div(La, DAY) - 1;
-	/* Windows starting after b's local date open at or after b, when b
-	 * is the first instant showing Lb; otherwise at or after
-	 * start - TZ_OFF_MAX. */
-	last = b_first ? floor_div(Lb, DAY) :
+	/* Windows of earlier days end before a (a window is shorter than a
+	 * day).  Windows of days after b's local date open at or after b
+	 * when b_first; otherwise at or after their local start minus
+	 * TZ_OFF_MAX, which bounds the walk all the same. */
+	day = floor_div(sp.La, DAY) - 1;
+	last = sp.b_first ? floor_div(sp.Lb, DAY) :
 	    floor_div(b + TZ_OFF_MAX - 1, DAY);
 	wd = (int)((day % 7 + 10) % 7);		/* day 0 was a Thursday */
 	walk_init(&w, s, leave, day);
-	cur = a;
 	for (; day <= last; day++, wd = wd == 6 ? 0 : wd + 1) {
 		if ((ws = walk_day(&w, day, wd)) == NULL)
 			continue;
-		for (size_t i = 0; i < ws->n; i++) {
-			const struct config_window *win = &ws->v[i];
-			int64_t eday = win->end > win->start ? day : day + 1;
-
-			Ls = day * DAY + (int64_t)win->start * 60;
-			Le = eday * DAY + (int64_t)win->end * 60;
-			if (Le <= La)
-				continue;
-			if (b_first && Ls >= Lb)
-				return total;
-			st = Ls <= La ? a : first(tz, day, win->start);
-			if (st >= b)
-				return total;
-			en = b_first && Le >= Lb ? b :
-			    first(tz, eday, win->end);
-			if (en > b)
-				en = b;
-			if (st < cur)
-				st = cur;
-			if (en > st) {
-				total += en - st;
-				cur = en;
-			}
-		}
+		for (size_t i = 0; i < ws->n; i++)
+			if (span_add(&sp, day, &ws->v[i]))
+				return sp.total;
 	}
-	return total;
+	return sp.total;
 }

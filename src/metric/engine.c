@@ -660,6 +660,20 @@ awaiting_and_received(struct run *rn, uint32_t c, const uint32_t *v,
 	}
 }
 
+/* The usable parent of message i when i is usable too, else NONE. */
+static uint32_t
+usable_parent(const struct engine *e, uint32_t i)
+{
+	const struct emsg	*m = &e->msgs[i];
+	uint32_t		 q;
+
+	if (!(m->flags & EM_USABLE) || m->parent == NONE ||
+	    (q = e->id_msg[m->parent]) == NONE ||
+	    !(e->msgs[q].flags & EM_USABLE))
+		return NONE;
+	return q;
+}
+
 /* Section 6, clock_start = parent: each usable message's replies. */
 static void
 parent_samples(struct run *rn)
@@ -669,31 +683,19 @@ parent_samples(struct run *rn)
 	uint32_t	*kids, *fill, q, n = 0;
 	size_t		 gs[64 + 2], ng;
 
-	for (uint32_t i = 0; i < e->n; i++) {
-		const struct emsg *m = &e->msgs[i];
-
-		if (!(m->flags & EM_USABLE) || m->parent == NONE ||
-		    (q = e->id_msg[m->parent]) == NONE)
-			continue;
-		if (!(e->msgs[q].flags & EM_USABLE))
-			continue;
-		off[q + 1]++;
-		n++;
-	}
+	for (uint32_t i = 0; i < e->n; i++)
+		if ((q = usable_parent(e, i)) != NONE) {
+			off[q + 1]++;
+			n++;
+		}
 	for (uint32_t i = 0; i < e->n; i++)
 		off[i + 1] += off[i];
 	kids = xreallocarray(NULL, n ? n : 1, sizeof(*kids));
 	fill = xreallocarray(NULL, e->n ? e->n : 1, sizeof(*fill));
 	memcpy(fill, off, (size_t)e->n * sizeof(*fill));
-	for (uint32_t i = 0; i < e->n; i++) {
-		const struct emsg *m = &e->msgs[i];
-
-		if (!(m->flags & EM_USABLE) || m->parent == NONE ||
-		    (q = e->id_msg[m->parent]) == NONE ||
-		    !(e->msgs[q].flags & EM_USABLE))
-			continue;
-		kids[fill[q]++] = i;
-	}
+	for (uint32_t i = 0; i < e->n; i++)
+		if ((q = usable_parent(e, i)) != NONE)
+			kids[fill[q]++] = i;
 	free(fill);
 	for (q = 0; q < e->n; q++) {
 		uint32_t	k = off[q + 1] - off[q], *v = kids + off[q];

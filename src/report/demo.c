@@ -53,7 +53,7 @@
 #include "demo_priv.h"
 
 #define FLUSH_AT		(1u << 20)	/* bytes before a sink call */
-#define SLAB			256		/* conversations per allocation */
+#define SLAB			256	/* conversations per allocation */
 
 /* Shares of arriving conversations by kind. */
 static const double	kind_share[NKINDS] = {
@@ -91,7 +91,8 @@ ev_less(const struct demo_ev *a, const struct demo_ev *b)
 }
 
 void
-demo_schedule(struct demo_gen *g, int type, int64_t t, struct demo_conv *c, int who)
+demo_schedule(struct demo_gen *g, int type, int64_t t, struct demo_conv *c,
+    int who)
 {
 	struct demo_ev	e = { t, g->seq++, c, (int8_t)type, (int8_t)who };
 	size_t		i;
@@ -201,8 +202,8 @@ demo_new_mid(struct demo_gen *g, enum demo_mid_style style, uint32_t dom)
 
 /* Local weekday (0 = Sunday) and hour of t in a region. */
 void
-demo_local_time(const struct demo_gen *g, enum demo_region r, int64_t t, int *wd,
-    int *hour, int64_t *local_out)
+demo_local_time(const struct demo_gen *g, enum demo_region r, int64_t t,
+    int *wd, int *hour, int64_t *local_out)
 {
 	int64_t	local = t + demo_offset(&g->cal, r, t);
 	int64_t	day = local / DEMO_DAY - (local % DEMO_DAY < 0);
@@ -249,7 +250,7 @@ demo_emit(struct demo_gen *g, struct demo_msg *m, int64_t t, int internal)
 	m->t = t;
 	date = t - (internal ? (int64_t)demo_below(&g->rng, 6) :
 	    (int64_t)demo_below(&g->rng, TRANSIT_MAX + 1));
-	if (demo_chance(&g->rng, P_SKEW))
+	if (!internal && demo_chance(&g->rng, P_SKEW))
 		date += (int64_t)demo_below(&g->rng, 2 * SKEW_MAX) - SKEW_MAX;
 	if (date < g->cal.start)
 		date = g->cal.start;
@@ -317,8 +318,8 @@ arrival(struct demo_gen *g, int64_t t)
 		return;
 	case K_OUTBOUND:
 	case K_INTERNAL:
-		a = kind == K_OUTBOUND ? demo_pick_weighted(g, g->team[DEMO_SALES],
-		    (size_t)g->nteam[DEMO_SALES]) :
+		a = kind == K_OUTBOUND ? demo_pick_weighted(g,
+		    g->team[DEMO_SALES], (size_t)g->nteam[DEMO_SALES]) :
 		    (int)demo_below(&g->rng, DEMO_NAGENTS);
 		if (!forced && !demo_on_duty(&g->cal, a, t) &&
 		    !demo_chance(&g->rng, P_AGENT_OFF_DUTY_MAIL))
@@ -354,8 +355,8 @@ yield_at(struct demo_gen *g, int64_t t)
 	int	nbulk[2] = { 0, 0 };
 
 	for (int r = 0; r < DEMO_NREGIONS; r++)
-		cust += demo_zones[r].share * demo_profile(g, (enum demo_region)r,
-		    t);
+		cust += demo_zones[r].share * demo_profile(g,
+		    (enum demo_region)r, t);
 	for (int a = 0; a < DEMO_NAGENTS; a++)
 		duty += demo_on_duty(&g->cal, a, t);
 	duty /= DEMO_NAGENTS;

@@ -11,9 +11,10 @@
  * York office policy), New South Wales and Berlin for every year of the
  * period, Easter computed, weekend holidays moved as each country does.
  * The London office also closes early on 24 and 31 December (partial
- * days).  Leave: each agent takes two weeks in summer (staggered a week
- * apart so that the team is never empty; Sydney's in their summer, at
- * New Year) and two single days a year.
+ * days).  Leave: each agent takes two weeks in summer (starting a week
+ * after the previous agent's, so two London colleagues are away at once
+ * for a week: holiday cover is part of the story; Sydney's in their
+ * summer, at New Year) and two single days a year.
  *
  * The generator never evaluates a schedule message by message: at the
  * start it lists every agent's duty intervals (UTC) over the period, from

@@ -23,7 +23,7 @@
 
 #define NCOMPANY		500	/* customer company domains */
 #define FREE_PEOPLE		60000	/* people per free-mail domain */
-#define FREE_SHARE		0.20	/* of customers writing from free mail */
+#define FREE_SHARE		0.20	/* customers writing from free mail */
 #define ZIPF_OFFSET		8.0	/* popularity of rank r: */
 #define ZIPF_EXPONENT		1.1	/* (r + offset)^-exponent */
 #define BIG_ACCOUNTS		20	/* top domains with many contacts */
@@ -127,10 +127,10 @@ const struct demo_vendor demo_vendors[] = {
 	{ "ShipFast Tracking", "no-reply", "shipfast.example",
 	  "Your shipment %u is on its way", 0, MF_ROBOT, REG_NEW_YORK },
 	{ "CalendarHub", "donotreply", "calendarhub.example",
-	  "Reminder: review meeting #%u tomorrow", 0, MF_ROBOT,
+	  "Reminder: review meeting #%n tomorrow", 0, MF_ROBOT,
 	  REG_NEW_YORK },
 	{ "Acme Helpdesk", "noreply", "acme.example",
-	  "Daily ticket summary: %u open tickets", 0, MF_ROBOT,
+	  "Daily ticket summary: %n open tickets", 0, MF_ROBOT,
 	  REG_LONDON },
 	{ "Cloud Monitor", "alerts", "monitor.example",
 	  "[ALERT] API latency above threshold (incident %u)", 0,
@@ -168,10 +168,10 @@ static const char *const subj_support[] = {
 };
 
 static const char *const subj_sales[] = {
-	"Quote request: %u licences",
+	"Quote request: %n licences",
 	"Pricing for the Enterprise plan",
 	"Demo request",
-	"Volume discount for %u seats?",
+	"Volume discount for %n seats?",
 	"Partnership enquiry",
 	"Renewal of contract %u",
 	"Questions before we sign",
@@ -184,7 +184,7 @@ static const char *const subj_sales[] = {
 static const char *const subj_outbound[] = {
 	"Following up on our call",
 	"Your Acme trial: next steps",
-	"Acme proposal for %u seats",
+	"Acme proposal for %n seats",
 	"Invitation: Acme product webinar",
 	"Checking in",
 	"Renewal offer %u",
@@ -345,29 +345,36 @@ demo_topic_size(enum demo_topic topic)
 }
 
 void
-demo_subject(enum demo_topic topic, size_t i, uint32_t num, char *out,
-    size_t size)
+demo_expand(const char *s, uint32_t num, char *out, size_t size)
 {
-	const char	*s = topics[topic].v[i % topics[topic].n];
 	size_t		 o = 0;
 	char		 dig[12];
 	int		 nd;
+	uint32_t	 v;
 
 	for (; *s != '\0' && o + 1 < size; s++) {
-		if (s[0] != '%' || s[1] != 'u') {
+		if (s[0] != '%' || (s[1] != 'u' && s[1] != 'n')) {
 			out[o++] = *s;
 			continue;
 		}
+		v = s[1] == 'u' ? num : (num % 50 + 1) * 5;
 		nd = 0;
 		do {
-			dig[nd++] = (char)('0' + num % 10);
-			num /= 10;
-		} while (num != 0);
+			dig[nd++] = (char)('0' + v % 10);
+			v /= 10;
+		} while (v != 0);
 		while (nd > 0 && o + 1 < size)
 			out[o++] = dig[--nd];
 		s++;
 	}
 	out[o] = '\0';
+}
+
+void
+demo_subject(enum demo_topic topic, size_t i, uint32_t num, char *out,
+    size_t size)
+{
+	demo_expand(topics[topic].v[i % topics[topic].n], num, out, size);
 }
 
 /* Appends s to out[*o], lower-cased, letters and digits only. */
@@ -597,42 +604,29 @@ demo_customer(const struct demo_people *p, uint32_t dom, uint32_t person,
 	/* Display name: mostly "First Last"; some none, some "Last, First". */
 	o = 0;
 	out->name[0] = '\0';
-	switch ((h >> 40) % 20) {
-	case 0:
-		break;
-	case 1:
-		if (reg != REG_TOKYO) {
-			put_str(out->name, sizeof(out->name), &o, last->disp);
-			put_str(out->name, sizeof(out->name), &o, ", ");
-			put_str(out->name, sizeof(out->name), &o,
-			    first->disp);
-			break;
-		}
-		/* FALLTHROUGH */
-	default:
-		if (reg == REG_TOKYO && (h >> 48) % 2 == 0) {
-			put_str(out->name, sizeof(out->name), &o, last->disp);
-			put_str(out->name, sizeof(out->name), &o,
-			    "\xe3\x80\x80");	/* ideographic space */
-			put_str(out->name, sizeof(out->name), &o,
-			    first->disp);
-			break;
-		}
-		if (reg == REG_TOKYO) {
-			/* Romanised, capitalised: "Taro Yamada". */
-			put_ascii(out->name, sizeof(out->name), &o,
-			    ascii_of(first));
-			out->name[0] = (char)(out->name[0] - 32);
-			put_str(out->name, sizeof(out->name), &o, " ");
-			put_ascii(out->name, sizeof(out->name), &o,
-			    ascii_of(last));
-			out->name[o - strlen(ascii_of(last))] -= 32;
-			break;
-		}
+	style = (h >> 40) % 20;
+	if (style == 0)
+		return;			/* a bare address */
+	if (style == 1 && reg != REG_TOKYO) {
+		put_str(out->name, sizeof(out->name), &o, last->disp);
+		put_str(out->name, sizeof(out->name), &o, ", ");
+		put_str(out->name, sizeof(out->name), &o, first->disp);
+	} else if (reg == REG_TOKYO && (h >> 48) % 2 == 0) {
+		put_str(out->name, sizeof(out->name), &o, last->disp);
+		put_str(out->name, sizeof(out->name), &o,
+		    "\xe3\x80\x80");	/* ideographic space */
+		put_str(out->name, sizeof(out->name), &o, first->disp);
+	} else if (reg == REG_TOKYO) {
+		/* Romanised, capitalised: "Taro Yamada". */
+		put_ascii(out->name, sizeof(out->name), &o, ascii_of(first));
+		out->name[0] = (char)(out->name[0] - 32);
+		put_str(out->name, sizeof(out->name), &o, " ");
+		put_ascii(out->name, sizeof(out->name), &o, ascii_of(last));
+		out->name[o - strlen(ascii_of(last))] -= 32;
+	} else {
 		put_str(out->name, sizeof(out->name), &o, first->disp);
 		put_str(out->name, sizeof(out->name), &o, " ");
 		put_str(out->name, sizeof(out->name), &o, last->disp);
-		break;
 	}
 }
 

@@ -15,29 +15,21 @@
 
 #include "demo_priv.h"
 
-/* A mixture of log-normal delays: share, median (seconds), sigma. */
-struct mixture {
-	double	share, median, sigma;
-};
-
-static const struct mixture agent_delay[] = {
+/* Delays: share, median (seconds) and sigma of each log-normal. */
+static const struct demo_mixture agent_delay[] = {
 	{ 0.60, 40 * DEMO_MIN, 0.9 },		/* fast */
 	{ 0.30, 6 * DEMO_HOUR, 0.7 },		/* slow */
 	{ 0.10, 3 * DEMO_DAY, 0.6 },		/* very slow */
 };
-static const struct mixture customer_delay[] = {
+static const struct demo_mixture customer_delay[] = {
 	{ 0.50, 1 * DEMO_HOUR, 1.0 },
 	{ 0.40, 8 * DEMO_HOUR, 0.8 },
 	{ 0.10, 2 * DEMO_DAY, 0.7 },
 };
-static const struct mixture prospect_delay[] = {
+static const struct demo_mixture prospect_delay[] = {
 	{ 0.60, 5 * DEMO_HOUR, 1.0 },
 	{ 0.40, 2 * DEMO_DAY, 0.7 },
 };
-static const struct mixture internal_delay[] = {
-	{ 1.00, 25 * DEMO_MIN, 1.0 },
-};
-
 #define P_SHARED_ADDRESS	0.70	/* customers write to support@ */
 #define P_TICKET_ACK		0.60	/* support@ mail acknowledged */
 #define P_CUSTOMER_CC		0.15	/* a colleague in Cc */
@@ -48,6 +40,7 @@ static const struct mixture internal_delay[] = {
 #define CHASE_AFTER		(20 * DEMO_HOUR)
 #define P_CHASE			0.35	/* chase a reply slower than that */
 #define P_FORWARD		0.07	/* first reply is an internal Fwd */
+#define P_FORWARD_LEAD		0.40	/* ... to the team lead */
 #define P_FORWARD_REFS		0.50	/* the Fwd keeps References */
 #define P_CUSTOMER_OOO		0.03	/* customer auto-reply to an agent */
 #define P_AGENT_CC		0.08	/* agent copies a colleague */
@@ -60,22 +53,19 @@ static const struct mixture internal_delay[] = {
 #define MAX_ROUNDS		8
 #define P_PROSPECT_REPLY	0.30
 #define P_BOUNCE		0.04
-#define P_INTERNAL_REPLY	0.75
-#define DECAY_INTERNAL		0.50
-#define P_DEFER_OFF_DUTY	0.85	/* else reply out of hours */
 #define P_STICKY		0.85	/* same agent again when on duty */
 #define P_NIGHT_DEFER		0.75	/* customers wait for the morning */
 #define P_WEEKEND_DEFER		0.60	/* ... and for Monday */
 #define P_ALIAS			0.30	/* alice writes from her alias */
 #define MIN_HUMAN_DELAY		60	/* seconds before anyone answers */
 
+#define SAMPLE(g, m)		demo_sample((g), (m), nitems(m))
 #define OLIVIA			11	/* team lead, in both teams */
-#define PRIYA			DEMO_NAGENTS	/* finance, not an agent */
 
 /* ---- random choices ---- */
 
-static double
-sample(struct demo_gen *g, const struct mixture *m, size_t n)
+double
+demo_sample(struct demo_gen *g, const struct demo_mixture *m, size_t n)
 {
 	double	u = demo_unif(&g->rng), d;
 	size_t	i;
@@ -85,8 +75,6 @@ sample(struct demo_gen *g, const struct mixture *m, size_t n)
 	d = demo_lognormal(&g->rng, m[i].median, m[i].sigma);
 	return d < MIN_HUMAN_DELAY ? MIN_HUMAN_DELAY : d;
 }
-
-#define SAMPLE(g, m)	sample((g), (m), nitems(m))
 
 int
 demo_pick_weighted(struct demo_gen *g, const int *v, size_t n)
@@ -149,8 +137,8 @@ customer_defer(struct demo_gen *g, enum demo_region r, int64_t t)
  * When agent a answers something due at t while off duty: a short while
  * after coming on duty (reading the queue first).  INT64_MAX: never.
  */
-static int64_t
-defer_to_duty(struct demo_gen *g, int a, int64_t t)
+int64_t
+demo_defer_to_duty(struct demo_gen *g, int a, int64_t t)
 {
 	int64_t	next = demo_next_duty(&g->cal, a, t);
 
@@ -180,7 +168,8 @@ on_duty_list(struct demo_gen *g, int team, int64_t t, int *v)
  * mostly wait for the first one to come on duty.
  */
 static void
-schedule_agent_reply(struct demo_gen *g, struct demo_conv *c, int64_t tq, int forced)
+schedule_agent_reply(struct demo_gen *g, struct demo_conv *c, int64_t tq,
+    int forced)
 {
 	int	team = team_of(c), v[DEMO_NAGENTS], n, a = forced;
 	int64_t	tr = tq + (int64_t)SAMPLE(g, agent_delay);
@@ -188,7 +177,7 @@ schedule_agent_reply(struct demo_gen *g, struct demo_conv *c, int64_t tq, int fo
 	if (a >= 0) {
 		if (!demo_on_duty(&g->cal, a, tr) &&
 		    demo_chance(&g->rng, P_DEFER_OFF_DUTY))
-			tr = defer_to_duty(g, a, tr);
+			tr = demo_defer_to_duty(g, a, tr);
 	} else if (c->agent >= 0 && demo_on_duty(&g->cal, c->agent, tr) &&
 	    demo_chance(&g->rng, P_STICKY))
 		a = c->agent;
@@ -212,7 +201,7 @@ schedule_agent_reply(struct demo_gen *g, struct demo_conv *c, int64_t tq, int fo
 			a = c->agent;
 		if (best == INT64_MAX)
 			return;
-		tr = defer_to_duty(g, a, tr);
+		tr = demo_defer_to_duty(g, a, tr);
 	} else {
 		n = 0;
 		for (int i = 0; i < g->nteam[team]; i++)
@@ -238,52 +227,68 @@ schedule_agent_reply(struct demo_gen *g, struct demo_conv *c, int64_t tq, int fo
 
 static void
 schedule_customer_reply(struct demo_gen *g, struct demo_conv *c, int64_t t,
-    const struct mixture *m, size_t nm)
+    const struct demo_mixture *m, size_t nm)
 {
 	struct demo_who	w;
 	int64_t		tc;
 
 	demo_customer(&g->people, c->dom, c->person, &w);
 	tc = customer_defer(g, (enum demo_region)w.region,
-	    t + (int64_t)sample(g, m, nm));
+	    t + (int64_t)demo_sample(g, m, nm));
 	demo_schedule(g, EV_CUSTOMER_REPLY, tc, c, -1);
 }
 
-static const char *
-agent_prefix(int agent)
+const char *
+demo_agent_prefix(int agent)
 {
 	return agent % 2 == 0 ? "RE: " : "Re: ";
 }
 
-static void
-fill_subject(const struct demo_conv *c, char *s, size_t size)
+void
+demo_fill_subject(const struct demo_conv *c, char *s, size_t size)
 {
 	demo_subject((enum demo_topic)c->topic, c->subj, c->num, s, size);
 }
 
-/* An agent forwards the customer's mail to a colleague, who answers. */
+/*
+ * Whom agent a forwards a request to at t: the team lead (escalation),
+ * sales (a sales lead) or another support agent; never someone on leave.
+ * -1: nobody.
+ */
+static int
+forward_target(struct demo_gen *g, int a, int64_t t)
+{
+	int	cand[3], first;
+
+	cand[0] = OLIVIA;
+	cand[1] = demo_pick_weighted(g, g->team[DEMO_SALES],
+	    (size_t)g->nteam[DEMO_SALES]);
+	cand[2] = g->team[DEMO_SUPPORT][demo_below(&g->rng,
+	    (uint32_t)g->nteam[DEMO_SUPPORT])];
+	first = demo_chance(&g->rng, P_FORWARD_LEAD) ? 0 :
+	    demo_chance(&g->rng, 0.5) ? 1 : 2;
+	for (int i = 0; i < 3; i++) {
+		int	b = cand[(first + i) % 3];
+
+		if (b != a && !demo_on_leave(&g->cal, b, t))
+			return b;
+	}
+	return -1;
+}
+
+/* Agent a forwards the customer's mail to colleague b, who answers. */
 static void
-agent_forward(struct demo_gen *g, struct demo_conv *c, int64_t t, int a)
+agent_forward(struct demo_gen *g, struct demo_conv *c, int64_t t, int a,
+    int b)
 {
 	struct demo_who		from, to;
 	struct demo_msg		m = { 0 };
 	struct demo_mid		id = demo_new_mid(g, MID_ACME, 0);
 	char			subj[160];
-	int			b;
 
-	if (demo_chance(&g->rng, 0.4) || a == OLIVIA)
-		b = a == OLIVIA ? g->team[DEMO_SALES][0] : OLIVIA;
-	else if (demo_chance(&g->rng, 0.5))
-		b = demo_pick_weighted(g, g->team[DEMO_SALES],
-		    (size_t)g->nteam[DEMO_SALES]);
-	else
-		b = g->team[DEMO_SUPPORT][(demo_below(&g->rng, 5) + 1 +
-		    (uint32_t)a) % 6];
-	if (b == a)
-		b = OLIVIA;
 	demo_agent_who(a, 0, &from);
 	demo_agent_who(b, 0, &to);
-	fill_subject(c, subj, sizeof(subj));
+	demo_fill_subject(c, subj, sizeof(subj));
 	m.from = &from;
 	m.to[0] = &to;
 	m.nto = 1;
@@ -315,7 +320,7 @@ agent_message(struct demo_gen *g, struct demo_conv *c, int64_t t, int a)
 	demo_agent_who(a, a == 0 && demo_chance(&g->rng, P_ALIAS), &from);
 	demo_customer(&g->people, c->dom, c->from_cc ? c->cc_person :
 	    c->person, &cust);
-	fill_subject(c, subj, sizeof(subj));
+	demo_fill_subject(c, subj, sizeof(subj));
 	m.from = &from;
 	m.to[m.nto++] = &cust;
 	if (c->has_cc) {
@@ -337,7 +342,7 @@ agent_message(struct demo_gen *g, struct demo_conv *c, int64_t t, int a)
 			m.cc[m.ncc++] = &coll;
 		}
 	}
-	m.prefix = first ? "" : agent_prefix(a);
+	m.prefix = first ? "" : demo_agent_prefix(a);
 	m.subject = subj;
 	m.id = id;
 	m.irt = first ? NULL : &c->last_customer;
@@ -357,19 +362,20 @@ agent_message(struct demo_gen *g, struct demo_conv *c, int64_t t, int a)
 static void
 ev_agent_reply(struct demo_gen *g, struct demo_conv *c, int64_t t, int a)
 {
-	int	sales = team_of(c) == DEMO_SALES;
+	int	sales = team_of(c) == DEMO_SALES, b;
 	double	p;
 
 	if (!c->answered && c->kind == K_SUPPORT &&
-	    demo_chance(&g->rng, P_FORWARD)) {
+	    demo_chance(&g->rng, P_FORWARD) &&
+	    (b = forward_target(g, a, t)) >= 0) {
 		c->answered = 1;
-		agent_forward(g, c, t, a);
+		agent_forward(g, c, t, a, b);
 		return;
 	}
 	agent_message(g, c, t, a);
 	if (demo_chance(&g->rng, P_CUSTOMER_OOO)) {
-		demo_schedule(g, EV_CUSTOMER_OOO, t + 10 + demo_below(&g->rng, 80),
-		    c, a);
+		demo_schedule(g, EV_CUSTOMER_OOO, t + 10 +
+		    demo_below(&g->rng, 80), c, a);
 		return;
 	}
 	p = sales ? P_FOLLOWUP_SALES : P_FOLLOWUP_SUPPORT;
@@ -434,7 +440,7 @@ ev_customer_reply(struct demo_gen *g, struct demo_conv *c, int64_t t, int chase)
 	    demo_chance(&g->rng, P_COLLEAGUE_WRITES);
 	demo_customer(&g->people, c->dom, c->from_cc ? c->cc_person :
 	    c->person, &from);
-	fill_subject(c, subj, sizeof(subj));
+	demo_fill_subject(c, subj, sizeof(subj));
 	m.from = &from;
 	customer_rcpts(g, c, &m, &agent, &team, &cc);
 	m.prefix = customer_prefix(g, &from);
@@ -452,8 +458,8 @@ ev_customer_reply(struct demo_gen *g, struct demo_conv *c, int64_t t, int chase)
 	if (chase)
 		return;			/* the reply is already on its way */
 	if (c->agent >= 0 && demo_on_leave(&g->cal, c->agent, t)) {
-		demo_schedule(g, EV_AGENT_OOO, t + 5 + demo_below(&g->rng, 60), c,
-		    c->agent);
+		demo_schedule(g, EV_AGENT_OOO, t + 5 +
+		    demo_below(&g->rng, 60), c, c->agent);
 		c->agent = -1;
 	}
 	if (demo_chance(&g->rng, P_ANSWER_FOLLOWUP))
@@ -474,7 +480,7 @@ ev_ack(struct demo_gen *g, struct demo_conv *c, int64_t t)
 
 	demo_fixed_who("Acme Support", "support@acme.example", &from);
 	demo_customer(&g->people, c->dom, c->person, &to);
-	fill_subject(c, subj, sizeof(subj));
+	demo_fill_subject(c, subj, sizeof(subj));
 	memcpy(prefix, "[Ticket #", 9);
 	o = 9;
 	do {
@@ -511,7 +517,7 @@ ev_customer_ooo(struct demo_gen *g, struct demo_conv *c, int64_t t, int a)
 
 	demo_customer(&g->people, c->dom, c->person, &from);
 	demo_agent_who(a, 0, &to);
-	fill_subject(c, subj, sizeof(subj));
+	demo_fill_subject(c, subj, sizeof(subj));
 	m.from = &from;
 	m.to[m.nto++] = &to;
 	m.prefix = from.region == REG_BERLIN ? "Abwesenheitsnotiz: Re: " :
@@ -539,7 +545,7 @@ ev_agent_ooo(struct demo_gen *g, struct demo_conv *c, int64_t t, int a)
 	demo_agent_who(a, 0, &from);
 	demo_customer(&g->people, c->dom, c->from_cc ? c->cc_person :
 	    c->person, &to);
-	fill_subject(c, subj, sizeof(subj));
+	demo_fill_subject(c, subj, sizeof(subj));
 	m.from = &from;
 	m.to[m.nto++] = &to;
 	m.prefix = c->rounds > 0 ? "Automatic reply: Re: " :
@@ -577,81 +583,13 @@ ev_bounce(struct demo_gen *g, int64_t t, int a)
 	demo_emit(g, &m, t, 1);
 }
 
-/* ---- internal threads ---- */
-
-static void
-internal_who(int part, struct demo_who *w)
-{
-	if (part == PRIYA)
-		demo_fixed_who("Priya Shah", "priya.shah@acme.example", w);
-	else
-		demo_agent_who(part, 0, w);
-}
-
-static void
-internal_message(struct demo_gen *g, struct demo_conv *c, int64_t t, int sender)
-{
-	struct demo_who		who[4];
-	struct demo_msg		m = { 0 };
-	struct demo_mid		id = demo_new_mid(g, MID_ACME, 0);
-	char			subj[160];
-	int			sp = c->parts[sender];
-
-	internal_who(sp, &who[0]);
-	m.from = &who[0];
-	for (int i = 0, k = 1; i < c->nparts; i++) {
-		if (i == sender)
-			continue;
-		internal_who(c->parts[i], &who[k]);
-		if (c->rounds == 0 || i == c->last_sender)
-			m.to[m.nto++] = &who[k];
-		else
-			m.cc[m.ncc++] = &who[k];
-		k++;
-	}
-	fill_subject(c, subj, sizeof(subj));
-	m.prefix = c->rounds == 0 ? "" : agent_prefix(sp);
-	m.subject = subj;
-	m.id = id;
-	if (c->rounds > 0)
-		m.irt = &c->last;
-	m.refs = c->refs;
-	m.nrefs = c->nrefs;
-	m.date_style = 1;
-	m.body = "See below; let me know what you think.";
-	demo_emit(g, &m, t, 1);
-	demo_add_ref(c, &id);
-	c->last_sender = (int8_t)sender;
-	c->rounds++;
-}
-
-static void
-schedule_internal_reply(struct demo_gen *g, struct demo_conv *c, int64_t t)
-{
-	double	p = P_INTERNAL_REPLY;
-	int	r;
-	int64_t	tr;
-
-	for (int i = 1; i < c->rounds; i++)
-		p *= DECAY_INTERNAL;
-	if (!demo_chance(&g->rng, p))
-		return;
-	r = (c->last_sender + 1 + (int)demo_below(&g->rng,
-	    (uint32_t)c->nparts - 1)) % c->nparts;
-	tr = t + (int64_t)SAMPLE(g, internal_delay);
-	if (c->parts[r] != PRIYA && !demo_on_duty(&g->cal, c->parts[r], tr) &&
-	    demo_chance(&g->rng, P_DEFER_OFF_DUTY))
-		tr = defer_to_duty(g, c->parts[r], tr);
-	demo_schedule(g, EV_INTERNAL_REPLY, tr, c, r);
-}
-
 /* ---- starting conversations ---- */
 
 void
-demo_start_customer(struct demo_gen *g, int64_t t, enum demo_kind kind, uint32_t dom,
-    uint32_t person)
+demo_start_customer(struct demo_gen *g, int64_t t, enum demo_kind kind,
+    uint32_t dom, uint32_t person)
 {
-	struct demo_conv		*c = demo_conv_new(g, kind);
+	struct demo_conv	*c = demo_conv_new(g, kind);
 	const struct demo_domain *d = &g->people.dom[dom];
 	struct demo_who		 from, agent, team, cc;
 	struct demo_msg		 m = { 0 };
@@ -680,7 +618,7 @@ demo_start_customer(struct demo_gen *g, int64_t t, enum demo_kind kind, uint32_t
 		    d->contacts - 1u)) % d->contacts;
 	}
 	id = customer_mid(g, c);
-	fill_subject(c, subj, sizeof(subj));
+	demo_fill_subject(c, subj, sizeof(subj));
 	m.from = &from;
 	customer_rcpts(g, c, &m, &agent, &team, &cc);
 	m.prefix = "";
@@ -691,10 +629,11 @@ demo_start_customer(struct demo_gen *g, int64_t t, enum demo_kind kind, uint32_t
 	demo_add_ref(c, &id);
 	c->last_customer = id;
 	if (c->shared && !sales && demo_chance(&g->rng, P_TICKET_ACK))
-		demo_schedule(g, EV_ACK, t + 20 + demo_below(&g->rng, 100), c, -1);
+		demo_schedule(g, EV_ACK, t + 20 + demo_below(&g->rng, 100), c,
+		    -1);
 	if (c->agent >= 0 && demo_on_leave(&g->cal, c->agent, t)) {
-		demo_schedule(g, EV_AGENT_OOO, t + 5 + demo_below(&g->rng, 60), c,
-		    c->agent);
+		demo_schedule(g, EV_AGENT_OOO, t + 5 +
+		    demo_below(&g->rng, 60), c, c->agent);
 		c->agent = -1;
 	}
 	if (!demo_chance(&g->rng, sales ? P_UNANSWERED_SALES :
@@ -707,7 +646,7 @@ void
 demo_start_outbound(struct demo_gen *g, int64_t t, int a)
 {
 	struct demo_conv	*c = demo_conv_new(g, K_OUTBOUND);
-	uint32_t	 dom, person;
+	uint32_t		 dom, person;
 
 	do
 		demo_pick_customer(&g->people, &g->rng, &dom, &person);
@@ -720,95 +659,15 @@ demo_start_outbound(struct demo_gen *g, int64_t t, int a)
 	c->num = 5 + demo_below(&g->rng, 200);
 	agent_message(g, c, t, a);
 	if (demo_chance(&g->rng, P_BOUNCE))
-		demo_schedule(g, EV_BOUNCE, t + 5 + demo_below(&g->rng, 300), c, a);
+		demo_schedule(g, EV_BOUNCE, t + 5 + demo_below(&g->rng, 300),
+		    c, a);
 	else if (demo_chance(&g->rng, P_PROSPECT_REPLY))
 		schedule_customer_reply(g, c, t, prospect_delay,
 		    nitems(prospect_delay));
 	else if (demo_chance(&g->rng, P_CUSTOMER_OOO))
-		demo_schedule(g, EV_CUSTOMER_OOO, t + 10 + demo_below(&g->rng, 80),
-		    c, a);
+		demo_schedule(g, EV_CUSTOMER_OOO, t + 10 +
+		    demo_below(&g->rng, 80), c, a);
 	demo_conv_done(g, c);
-}
-
-void
-demo_start_internal(struct demo_gen *g, int64_t t, int a)
-{
-	struct demo_conv	*c = demo_conv_new(g, K_INTERNAL);
-	int		 n = 1 + (int)demo_below(&g->rng, 2);
-
-	c->parts[c->nparts++] = (int8_t)a;
-	while (c->nparts < n + 1) {
-		int	x = (int)demo_below(&g->rng, DEMO_NAGENTS), dup = 0;
-
-		for (int i = 0; i < c->nparts; i++)
-			dup |= c->parts[i] == x;
-		if (!dup)
-			c->parts[c->nparts++] = (int8_t)x;
-	}
-	if (demo_chance(&g->rng, 0.15))
-		c->parts[c->nparts++] = PRIYA;
-	c->topic = TOPIC_INTERNAL;
-	c->subj = (uint16_t)demo_below(&g->rng,
-	    (uint32_t)demo_topic_size(TOPIC_INTERNAL));
-	c->num = 100000 + demo_below(&g->rng, 900000);
-	internal_message(g, c, t, 0);
-	schedule_internal_reply(g, c, t);
-	demo_conv_done(g, c);
-}
-
-void
-demo_send_bulk(struct demo_gen *g, int64_t t, int vendor)
-{
-	const struct demo_vendor *v = &demo_vendors[vendor];
-	struct demo_who		 from, to;
-	struct demo_msg		 m = { 0 };
-	char			 subj[160];
-	uint32_t		 num;
-	size_t			 o = 0;
-
-	num = v->newsletter ? (uint32_t)(t / (7 * DEMO_DAY) - 2500) :
-	    1000 + demo_below(&g->rng, 90000);
-	for (const char *s = v->subject; *s != '\0' && o + 12 < sizeof(subj);
-	    s++) {
-		if (s[0] == '%' && s[1] == 'u') {
-			char	d[12];
-			int	nd = 0;
-
-			do {
-				d[nd++] = (char)('0' + num % 10);
-				num /= 10;
-			} while (num != 0);
-			while (nd > 0)
-				subj[o++] = d[--nd];
-			s++;
-		} else
-			subj[o++] = *s;
-	}
-	subj[o] = '\0';
-	demo_fixed_who(v->name, "", &from);
-	{
-		size_t	nl = strlen(v->local), nd = strlen(v->domain);
-
-		memcpy(from.addr, v->local, nl);
-		from.addr[nl] = '@';
-		memcpy(from.addr + nl + 1, v->domain, nd + 1);
-	}
-	from.region = (uint8_t)v->zone;
-	demo_agent_who((int)demo_below(&g->rng, DEMO_NAGENTS), 0, &to);
-	m.from = &from;
-	m.to[m.nto++] = &to;
-	m.prefix = "";
-	m.subject = subj;
-	m.id = strcmp(v->domain, "acme.example") == 0 ?
-	    demo_new_mid(g, MID_HELPDESK, 0) : demo_new_mid(g, MID_VENDOR,
-	    (uint32_t)vendor);
-	m.flags = v->flags;
-	m.vendor = vendor;
-	m.date_style = v->newsletter ? 2 : 3;
-	m.body = v->newsletter ? "View this newsletter in your browser." :
-	    "This is an automated notification; please do not reply.";
-	demo_emit(g, &m, t, strcmp(v->domain, "acme.example") == 0);
-	g->st.conversations++;
 }
 
 void
@@ -839,8 +698,7 @@ demo_handle(struct demo_gen *g, struct demo_ev *e)
 		ev_bounce(g, e->t, e->who);
 		break;
 	case EV_INTERNAL_REPLY:
-		internal_message(g, c, e->t, e->who);
-		schedule_internal_reply(g, c, e->t);
+		demo_internal_reply(g, c, e->t, e->who);
 		break;
 	default:
 		break;

@@ -339,13 +339,14 @@ add_received(struct buf *b, const struct demo_msg *m)
 	const char	*dom = strrchr(m->from->addr, '@');
 	char		 s[48], *p = s;
 	uint64_t	 h = demo_mix(m->id.key);
+	int		 internal;
 
 	dom = dom != NULL ? dom + 1 : "acme.example";
 	add_cstr(b, "Received: from ");
-	if (strcmp(dom, "acme.example") == 0) {
-		add_cstr(b, "mail.acme.example (mail.acme.example [10.1.0.");
-		p = s;
-	} else {
+	internal = strcmp(dom, "acme.example") == 0;
+	if (internal)
+		add_cstr(b, "ws.acme.example (ws.acme.example [10.1.0.");
+	else {
 		add_cstr(b, "mail.");
 		add_cstr(b, dom);
 		add_cstr(b, " (mail.");
@@ -364,9 +365,9 @@ add_received(struct buf *b, const struct demo_msg *m)
 		while (nd > 0)
 			*p++ = d[--nd];
 	}
-	memcpy(p, "])\n\tby mx1.acme.example with ESMTPS id ", 39);
-	p += 39;
 	buf_add(b, s, (size_t)(p - s));
+	add_cstr(b, internal ? "])\n\tby smtp.acme.example with ESMTPSA id " :
+	    "])\n\tby mx1.acme.example with ESMTPS id ");
 	p = put_hex(s, h >> 16, 12, HEXDIG);
 	buf_add(b, s, (size_t)(p - s));
 	add_cstr(b, "\n\tfor <");

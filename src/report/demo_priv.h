@@ -121,7 +121,8 @@ struct demo_vendor {
 extern const struct demo_vendor	demo_vendors[];
 extern const size_t		demo_nvendors;
 
-/* Subject lists, UTF-8; a "%u" is replaced by a number. */
+/* Subject lists, UTF-8; "%u" is replaced by a number, "%n" by a small
+ * one derived from it (5 to 250). */
 enum demo_topic {
 	TOPIC_SUPPORT, TOPIC_SALES, TOPIC_OUTBOUND, TOPIC_INTERNAL,
 	TOPIC_INTL,
@@ -132,6 +133,7 @@ enum demo_topic {
 size_t	demo_topic_size(enum demo_topic topic);
 void	demo_subject(enum demo_topic topic, size_t i, uint32_t num,
 	    char *out, size_t size);
+void	demo_expand(const char *tmpl, uint32_t num, char *out, size_t size);
 
 /* A customer domain: a company's or a free-mail provider's. */
 struct demo_domain {
@@ -225,8 +227,8 @@ struct demo_mid {
 
 /* Headers a message carries besides the usual ones. */
 enum demo_mflag {
-	MF_AUTO_REPLIED		= 1 << 0,	/* Auto-Submitted: auto-replied */
-	MF_AUTO_GENERATED	= 1 << 1,	/* Auto-Submitted: auto-generated */
+	MF_AUTO_REPLIED		= 1 << 0,	/* Auto-Submitted: */
+	MF_AUTO_GENERATED	= 1 << 1,	/* the two values */
 	MF_X_AUTOREPLY		= 1 << 2,
 	MF_PREC_AUTO_REPLY	= 1 << 3,
 	MF_PREC_BULK		= 1 << 4,
@@ -260,7 +262,7 @@ struct demo_msg {
 	const struct demo_mid	*refs;
 	size_t			 nrefs;
 	unsigned		 flags;		/* enum demo_mflag */
-	int			 vendor;	/* MF_LIST: demo_vendors index */
+	int			 vendor;	/* MF_LIST: demo_vendors[] */
 	const char		*body;		/* one line, no newline */
 };
 
@@ -270,6 +272,12 @@ void	demo_render(const struct demo_people *p, struct buf *b,
 /* ---- demo.c and demo_conv.c: the simulation ---- */
 
 #define WEEK_HOURS	168
+#define P_DEFER_OFF_DUTY 0.85	/* off duty: wait for duty, else answer */
+
+/* A mixture of log-normal delays: share, median (seconds), sigma. */
+struct demo_mixture {
+	double	share, median, sigma;
+};
 
 /* Kinds of conversation (demo.c: kind_share). */
 enum demo_kind {
@@ -290,7 +298,7 @@ struct demo_conv {
 	uint8_t		 rounds;
 	uint8_t		 shared;	/* to support@ or sales@ */
 	uint8_t		 has_cc;
-	uint8_t		 from_cc;	/* last customer mail by the colleague */
+	uint8_t		 from_cc;	/* the colleague wrote last */
 	uint8_t		 answered;
 	uint8_t		 chased;
 	uint8_t		 nrefs;
@@ -339,7 +347,7 @@ struct demo_gen {
 	double			 base_rate;	/* candidates per second */
 	int64_t			 anchor;	/* a Monday 00:00Z <= start */
 	double			 week_cum[WEEK_HOURS + 1];
-	double			 total;		/* of the shape over the period */
+	double			 total;		/* the shape over the period */
 	int			 forced;	/* accept without thinning */
 	uint64_t		 serial;	/* message ids */
 	uint64_t		 salt;
@@ -366,11 +374,22 @@ void	demo_emit(struct demo_gen *g, struct demo_msg *m, int64_t t,
 
 /* demo_conv.c */
 int	demo_pick_weighted(struct demo_gen *g, const int *v, size_t n);
+/* A delay drawn from a mixture, at least a minute. */
+double	demo_sample(struct demo_gen *g, const struct demo_mixture *m,
+	    size_t n);
+/* When agent a, off duty at t, gets to it; INT64_MAX: never. */
+int64_t	demo_defer_to_duty(struct demo_gen *g, int a, int64_t t);
+void	demo_fill_subject(const struct demo_conv *c, char *s, size_t size);
+const char *demo_agent_prefix(int agent);
 void	demo_start_customer(struct demo_gen *g, int64_t t,
 	    enum demo_kind kind, uint32_t dom, uint32_t person);
 void	demo_start_outbound(struct demo_gen *g, int64_t t, int agent);
-void	demo_start_internal(struct demo_gen *g, int64_t t, int agent);
-void	demo_send_bulk(struct demo_gen *g, int64_t t, int vendor);
 void	demo_handle(struct demo_gen *g, struct demo_ev *e);
+
+/* demo_internal.c */
+void	demo_start_internal(struct demo_gen *g, int64_t t, int agent);
+void	demo_internal_reply(struct demo_gen *g, struct demo_conv *c,
+	    int64_t t, int who);
+void	demo_send_bulk(struct demo_gen *g, int64_t t, int vendor);
 
 #endif
