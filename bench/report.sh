@@ -50,7 +50,9 @@ printf '1M demo messages (%s MB) report: %.3f s (wc -l %.3f s, ratio %sx)\n' \
 prev_n=0 prev_kb=0
 for n in 250000 500000 1000000; do
 	d=$out/demo-$n
-	kb=$( { /usr/bin/time -f '%M' "$rt" report --config "$d/replytime.ini" --format json "$d/demo.mbox" > /dev/null 2>/dev/null; } 2>&1 | tail -n 1)
+	/usr/bin/time -f '%M' -o "$out/rss-$n.txt" "$rt" report --config "$d/replytime.ini" \
+	    --format json "$d/demo.mbox" > /dev/null 2>&1
+	kb=$(tail -n 1 "$out/rss-$n.txt")
 	if [ "$prev_n" -gt 0 ]; then
 		per=$(awk -v a="$kb" -v b="$prev_kb" -v n="$n" -v m="$prev_n" 'BEGIN { printf "%.0f", (a - b) * 1024 / (n - m) }')
 		printf 'peak memory %7d messages: %6d KB (+%s bytes per message since %d)\n' "$n" "$kb" "$per" "$prev_n"

@@ -1,6 +1,7 @@
 #!/bin/bash
 # Scan benchmarks (issue: foundation).  Needs ../shared/corpora (or
-# RT_CORPORA) and the packages hyperfine and zstd.
+# RT_CORPORA) and the packages hyperfine and zstd.  Ratios compare CPU
+# work on the same bytes: wc -l is the memory-speed baseline.
 #
 #  1. linux-raid.mbox (168 MB, 19.5k messages) and a 5x mbox built from it
 #     with fresh message ids (842 MB), both in the page cache:
@@ -35,7 +36,7 @@ if [ ! -d "$md/cur" ]; then
 	awk -v dir="$md/cur" '
 		/^From / && (prev == "" || NR == 1) { if (f) close(f); n++;
 			if (n > 20000) exit; f = sprintf("%s/%010d.%06d.bench:2,S", dir, 1700000000 + n, n); next }
-		{ print > f; prev = $0 }' "$lr"
+		{ print > f; prev = $0 }' "$big"
 fi
 cat "$lr" "$big" > /dev/null
 find "$md" -type f -exec cat {} + > /dev/null
@@ -71,5 +72,6 @@ hyperfine -w 1 -r 3 --export-csv "$out/zst.csv" \
 printf 'linux-raid.mbox.zst  scan %.3f s  zstd -dc alone %.3f s\n' \
     "$(median "$out/zst.csv" 1)" "$(median "$out/zst.csv" 2)"
 
-rss=$( { /usr/bin/time -f '%M' "$rt" scan --quiet "$big" > /dev/null 2>/dev/null; } 2>&1 | tail -n 1)
-printf 'peak memory scanning %s: %s KB (max RSS)\n' "$(basename "$big")" "$rss"
+/usr/bin/time -f '%M' -o "$out/rss.txt" "$rt" scan --quiet "$big" > /dev/null 2>&1
+printf 'peak memory scanning %s (%d MB): %s KB (max RSS)\n' "$(basename "$big")" \
+    "$(($(stat -c %s "$big") / 1000000))" "$(tail -n 1 "$out/rss.txt")"
