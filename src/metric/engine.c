@@ -55,6 +55,7 @@ struct emsg {
 };
 
 struct engine {
+	struct engine_classifier classifier;
 	struct intern		*addrs, *ids;
 	int32_t			*addr_agent;	/* per address: agent or -1 */
 	uint8_t			*addr_internal;
@@ -101,6 +102,7 @@ engine_new(void)
 
 	e->addrs = intern_new();
 	e->ids = intern_new();
+	engine_set_classifier(e, NULL);
 	return e;
 }
 
@@ -151,24 +153,45 @@ addr_id(struct engine *e, struct str a)
 	return id;
 }
 
+/* The default classifier: keys are plaintext addresses. */
+static void
+classify_plain(void *arg, const struct config *cfg, struct str a,
+    int32_t *agent_out, int *internal_out)
+{
+	size_t	agent;
+
+	if (config_agent_find(cfg, a, &agent) == 0) {
+		*agent_out = (int32_t)agent;
+		*internal_out = 1;
+	} else {
+		*agent_out = -1;
+		*internal_out = config_domain_internal(cfg, addr_domain(a));
+	}
+}
+
+void
+engine_set_classifier(struct engine *e, const struct engine_classifier *c)
+{
+	e->classifier.classify = c != NULL ? c->classify : classify_plain;
+	e->classifier.arg = c != NULL ? c->arg : NULL;
+}
+
 /* Section 3: agents and internal addresses, under cfg. */
 static void
 classify_addrs(struct engine *e, const struct config *cfg)
 {
 	uint32_t	n = intern_count(e->addrs);
-	size_t		agent;
-	struct str	a;
+	int32_t		agent;
+	int		internal;
 
 	for (uint32_t id = 0; id < n; id++) {
-		a = intern_str(e->addrs, id);
-		if (config_agent_find(cfg, a, &agent) == 0) {
-			e->addr_agent[id] = (int32_t)agent;
-			e->addr_internal[id] = 1;
-		} else {
-			e->addr_agent[id] = -1;
-			e->addr_internal[id] = (uint8_t)config_domain_internal(
-			    cfg, addr_domain(a));
-		}
+		e->classifier.classify(e->classifier.arg, cfg,
+		    intern_str(e->addrs, id), &agent, &internal);
+		if (agent >= (int32_t)cfg->nagents)
+			rt_fatal("engine: classifier gave agent %d of %zu",
+			    (int)agent, cfg->nagents);
+		e->addr_agent[id] = agent;
+		e->addr_internal[id] = (uint8_t)(agent >= 0 || internal);
 	}
 }
 
@@ -242,16 +265,31 @@ is_automated(int exclude_lists, unsigned f)
 	return (f & always) != 0 || (exclude_lists && (f & lists) != 0);
 }
 
-void
-engine_add(struct engine *e, const struct msg_meta *m)
+/* A list of keys: elements of stride bytes, each starting with a str
+ * (struct str arrays, and struct mail_addr arrays alike). */
+struct keys {
+	const void	*base;
+	size_t		 n, stride;
+};
+
+static inline struct str
+key_at(struct keys k, size_t i)
+{
+	return *(const struct str *)(const void *)((const char *)k.base +
+	    i * k.stride);
+}
+
+static void
+add_core(struct engine *e, const struct engine_rec *r, struct keys to,
+    struct keys cc, struct keys irt, struct keys refs)
 {
 	struct emsg	*em;
 	uint32_t	 own = NONE, x;
 	size_t		 i;
 
 	/* Section 4: a repeated id is a duplicate, dropped entirely. */
-	if (m->message_id.p != NULL) {
-		own = msg_id(e, m->message_id);
+	if (r->id.p != NULL) {
+		own = msg_id(e, r->id);
 		if (e->id_msg[own] != NONE) {
 			e->duplicates++;
 			return;
@@ -267,38 +305,37 @@ engine_add(struct engine *e, const struct msg_meta *m)
 	if (own != NONE)
 		e->id_msg[own] = e->n;
 	/* Both times are kept; the run picks one (section 2). */
-	if (m->has_date) {
-		em->date = m->date;
+	if (r->has_date) {
+		em->date = r->date;
 		em->has |= HAS_DATE;
 	}
-	if (m->has_received) {
-		em->received = m->received;
+	if (r->has_received) {
+		em->received = r->received;
 		em->has |= HAS_RECEIVED;
 	}
-	em->auto_flags = (uint16_t)m->auto_flags;
-	em->sender = m->from.n > 0 ? addr_id(e, m->from.v[0].addr) : NONE;
+	em->auto_flags = (uint16_t)r->auto_flags;
+	em->sender = r->sender.p != NULL ? addr_id(e, r->sender) : NONE;
 	/* Section 4: parent and links; the own id is ignored. */
 	em->parent = NONE;
 	em->link_off = (uint32_t)e->nlinks;
-	for (i = 0; i < m->in_reply_to.n; i++) {
-		x = msg_id(e, m->in_reply_to.v[i]);
+	for (i = 0; i < irt.n; i++) {
+		x = msg_id(e, key_at(irt, i));
 		if (x == own)
 			continue;
 		if (em->parent == NONE)
 			em->parent = x;
 		push_u32(&e->links, &e->nlinks, &e->caplinks, x);
 	}
-	for (i = 0; i < m->references.n; i++) {
-		x = msg_id(e, m->references.v[i]);
+	for (i = 0; i < refs.n; i++) {
+		x = msg_id(e, key_at(refs, i));
 		if (x == own)
 			continue;
 		push_u32(&e->links, &e->nlinks, &e->caplinks, x);
 	}
-	if (em->parent == NONE && e->nlinks > em->link_off &&
-	    m->references.n > 0) {
+	if (em->parent == NONE) {
 		/* The last References id that is not the own one. */
-		for (i = m->references.n; i > 0; i--) {
-			x = intern_get(e->ids, m->references.v[i - 1]);
+		for (i = refs.n; i > 0; i--) {
+			x = intern_get(e->ids, key_at(refs, i - 1));
 			if (x != own) {
 				em->parent = x;
 				break;
@@ -307,14 +344,45 @@ engine_add(struct engine *e, const struct msg_meta *m)
 	}
 	em->link_n = (uint32_t)(e->nlinks - em->link_off);
 	em->rcpt_off = (uint32_t)e->nrcpts;
-	for (i = 0; i < m->to.n; i++)
+	for (i = 0; i < to.n; i++)
 		push_u32(&e->rcpts, &e->nrcpts, &e->caprcpts,
-		    addr_id(e, m->to.v[i].addr));
-	for (i = 0; i < m->cc.n; i++)
+		    addr_id(e, key_at(to, i)));
+	for (i = 0; i < cc.n; i++)
 		push_u32(&e->rcpts, &e->nrcpts, &e->caprcpts,
-		    addr_id(e, m->cc.v[i].addr) | CC_BIT);
+		    addr_id(e, key_at(cc, i)) | CC_BIT);
 	em->rcpt_n = (uint32_t)(e->nrcpts - em->rcpt_off);
 	e->n++;
+}
+
+void
+engine_add(struct engine *e, const struct msg_meta *m)
+{
+	struct engine_rec	r = {
+		.has_date = m->has_date, .date = m->date,
+		.has_received = m->has_received, .received = m->received,
+		.auto_flags = m->auto_flags,
+		.sender = m->from.n > 0 ? m->from.v[0].addr : STR_NULL,
+		.id = m->message_id,
+	};
+	struct keys		to = { m->to.v, m->to.n, sizeof(*m->to.v) };
+	struct keys		cc = { m->cc.v, m->cc.n, sizeof(*m->cc.v) };
+	struct keys		irt = { m->in_reply_to.v, m->in_reply_to.n,
+				    sizeof(struct str) };
+	struct keys		refs = { m->references.v, m->references.n,
+				    sizeof(struct str) };
+
+	add_core(e, &r, to, cc, irt, refs);
+}
+
+void
+engine_add_rec(struct engine *e, const struct engine_rec *r)
+{
+	struct keys	to = { r->to, r->nto, sizeof(struct str) };
+	struct keys	cc = { r->cc, r->ncc, sizeof(struct str) };
+	struct keys	irt = { r->irt, r->nirt, sizeof(struct str) };
+	struct keys	refs = { r->refs, r->nrefs, sizeof(struct str) };
+
+	add_core(e, r, to, cc, irt, refs);
 }
 
 /* Union-find with path halving and union by size. */

@@ -66,10 +66,47 @@ struct report_opts {
 	int64_t		 from, to, now;		/* UTC seconds; to exclusive */
 };
 
+/*
+ * A message as the engine sees it: times, automation markers, and the
+ * sender, recipients and ids as opaque keys.  Keys are either the
+ * plaintext (lower-cased addr-specs, normalised ids) or blind indexes of
+ * it (the store): the engine only compares them for equality, and asks a
+ * classifier which address keys are agents or internal.  Everything is
+ * borrowed for the call to engine_add_rec().
+ */
+struct engine_rec {
+	int			 has_date, has_received;
+	int64_t			 date, received;	/* UTC seconds */
+	unsigned		 auto_flags;	/* enum meta_auto */
+	struct str		 sender;	/* p NULL: unknown */
+	const struct str	*to, *cc;
+	size_t			 nto, ncc;
+	struct str		 id;		/* p NULL: no id */
+	const struct str	*irt, *refs;	/* In-Reply-To, References */
+	size_t			 nirt, nrefs;
+};
+
+/*
+ * Says whether the address with key key is an agent (*agent_out: its
+ * index in cfg->agents, or -1) and whether it is internal (section 3).
+ * The default, for plaintext keys, asks config_agent_find() and
+ * config_domain_internal().
+ */
+struct engine_classifier {
+	void	(*classify)(void *arg, const struct config *cfg, struct str key,
+		    int32_t *agent_out, int *internal_out);
+	void	*arg;			/* borrowed */
+};
+
 struct engine	*engine_new(void);
 void		 engine_free(struct engine *e);
 /* Copies what the metrics need from m (which may be reused after). */
 void		 engine_add(struct engine *e, const struct msg_meta *m);
+/* The same from keys (see struct engine_rec). */
+void		 engine_add_rec(struct engine *e, const struct engine_rec *r);
+/* NULL restores the default.  c is copied; c->arg must outlive runs. */
+void		 engine_set_classifier(struct engine *e,
+		    const struct engine_classifier *c);
 uint64_t	 engine_count(const struct engine *e);
 /* Bytes held for the messages, for memory reports. */
 size_t		 engine_bytes(const struct engine *e);
