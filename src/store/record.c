@@ -1,0 +1,210 @@
+/*
+ * record.c: the stored form of a message (see record.h).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../base/xmalloc.h"
+#include "record.h"
+
+static void
+put_u16(struct buf *b, size_t v)
+{
+	unsigned char	x[2] = { (unsigned char)(v >> 8), (unsigned char)v };
+
+	buf_add(b, x, 2);
+}
+
+static void
+put_key(struct buf *b, record_blind_fn blind, void *arg,
+    enum record_kind kind, struct str s)
+{
+	unsigned char	k[RECORD_KEY_BYTES];
+
+	blind(arg, kind, s, k);
+	buf_add(b, k, sizeof(k));
+}
+
+static size_t
+clamp(size_t n)
+{
+	return n > RECORD_KEYS_MAX ? RECORD_KEYS_MAX : n;
+}
+
+void
+record_keys_encode(const struct msg_meta *m, record_blind_fn blind,
+    void *arg, struct buf *out)
+{
+	size_t	nto = clamp(m->to.n), ncc = clamp(m->cc.n);
+	size_t	nirt = clamp(m->in_reply_to.n), nrefs = clamp(m->references.n);
+
+	buf_addc(out, 1);
+	buf_addc(out, (char)((m->from.n > 0 ? 1 : 0) |
+	    (m->message_id.p != NULL ? 2 : 0)));
+	if (m->from.n > 0)
+		put_key(out, blind, arg, RECORD_ADDRESS, m->from.v[0].addr);
+	if (m->message_id.p != NULL)
+		put_key(out, blind, arg, RECORD_MSGID, m->message_id);
+	put_u16(out, nto);
+	put_u16(out, ncc);
+	put_u16(out, nirt);
+	put_u16(out, nrefs);
+	for (size_t i = 0; i < nto; i++)
+		put_key(out, blind, arg, RECORD_ADDRESS, m->to.v[i].addr);
+	for (size_t i = 0; i < ncc; i++)
+		put_key(out, blind, arg, RECORD_ADDRESS, m->cc.v[i].addr);
+	for (size_t i = 0; i < nirt; i++)
+		put_key(out, blind, arg, RECORD_MSGID, m->in_reply_to.v[i]);
+	for (size_t i = 0; i < nrefs; i++)
+		put_key(out, blind, arg, RECORD_MSGID, m->references.v[i]);
+}
+
+int
+record_keys_decode(const void *blob, size_t len, struct record_scratch *sc,
+    struct engine_rec *r, struct err *err)
+{
+	const unsigned char	*p = blob, *end = p + len;
+	size_t			 n[4], total;
+	struct str		*v;
+	unsigned		 bits;
+
+	if (len < 2 || p[0] != 1)
+		return err_set(err, ERR_PARSE, "stored keys: unknown version "
+		    "or short record (%zu bytes)", len);
+	bits = p[1];
+	p += 2;
+	r->sender = r->id = STR_NULL;
+	if (bits & 1) {
+		if (end - p < RECORD_KEY_BYTES)
+			goto short_blob;
+		r->sender = str_make((const char *)p, RECORD_KEY_BYTES);
+		p += RECORD_KEY_BYTES;
+	}
+	if (bits & 2) {
+		if (end - p < RECORD_KEY_BYTES)
+			goto short_blob;
+		r->id = str_make((const char *)p, RECORD_KEY_BYTES);
+		p += RECORD_KEY_BYTES;
+	}
+	if (end - p < 8)
+		goto short_blob;
+	for (int i = 0; i < 4; i++, p += 2)
+		n[i] = (size_t)p[0] << 8 | p[1];
+	total = n[0] + n[1] + n[2] + n[3];
+	if ((size_t)(end - p) != total * RECORD_KEY_BYTES)
+		return err_set(err, ERR_PARSE, "stored keys: %zu bytes where "
+		    "%zu keys need %zu", (size_t)(end - p), total,
+		    total * RECORD_KEY_BYTES);
+	if (total > sc->cap) {
+		sc->cap = total * 2;
+		sc->v = xreallocarray(sc->v, sc->cap, sizeof(*sc->v));
+	}
+	v = sc->v;
+	for (size_t i = 0; i < total; i++, p += RECORD_KEY_BYTES)
+		v[i] = str_make((const char *)p, RECORD_KEY_BYTES);
+	r->to = v;
+	r->nto = n[0];
+	r->cc = v + n[0];
+	r->ncc = n[1];
+	r->irt = v + n[0] + n[1];
+	r->nirt = n[2];
+	r->refs = v + n[0] + n[1] + n[2];
+	r->nrefs = n[3];
+	return 0;
+short_blob:
+	return err_set(err, ERR_PARSE, "stored keys: record cut short (%zu "
+	    "bytes)", len);
+}
+
+void
+record_scratch_free(struct record_scratch *s)
+{
+	free(s->v);
+	s->v = NULL;
+	s->cap = 0;
+}
+
+static void
+put_field(struct buf *b, enum record_tag tag, struct str v)
+{
+	unsigned char	h[5] = { (unsigned char)tag,
+			    (unsigned char)(v.len >> 24),
+			    (unsigned char)(v.len >> 16),
+			    (unsigned char)(v.len >> 8), (unsigned char)v.len };
+
+	buf_add(b, h, sizeof(h));
+	buf_add(b, v.p, v.len);
+}
+
+void
+record_plain_encode(const struct msg_meta *m, struct buf *out)
+{
+	buf_addc(out, 1);
+	for (size_t i = 0; i < m->from.n; i++) {
+		put_field(out, RT_FROM, m->from.v[i].addr);
+		put_field(out, RT_FROM_NAME, m->from.v[i].name);
+	}
+	for (size_t i = 0; i < m->sender.n; i++)
+		put_field(out, RT_SENDER, m->sender.v[i].addr);
+	for (size_t i = 0; i < m->to.n; i++)
+		put_field(out, RT_TO, m->to.v[i].addr);
+	for (size_t i = 0; i < m->cc.n; i++)
+		put_field(out, RT_CC, m->cc.v[i].addr);
+	if (m->subject.p != NULL)
+		put_field(out, RT_SUBJECT, m->subject);
+	if (m->message_id.p != NULL)
+		put_field(out, RT_MESSAGE_ID, m->message_id);
+	for (size_t i = 0; i < m->in_reply_to.n; i++)
+		put_field(out, RT_IN_REPLY_TO, m->in_reply_to.v[i]);
+	for (size_t i = 0; i < m->references.n; i++)
+		put_field(out, RT_REFERENCES, m->references.v[i]);
+	if (m->list_id.p != NULL)
+		put_field(out, RT_LIST_ID, m->list_id);
+	if (m->thread_index.p != NULL)
+		put_field(out, RT_THREAD_INDEX, m->thread_index);
+}
+
+int
+record_plain_walk(const void *blob, size_t len,
+    int (*cb)(void *arg, enum record_tag tag, struct str value), void *arg,
+    struct err *err)
+{
+	const unsigned char	*p = blob, *end = p + len;
+	size_t			 n;
+
+	if (len < 1 || p[0] != 1)
+		return err_set(err, ERR_PARSE, "stored fields: unknown "
+		    "version or empty record");
+	for (p++; p < end; p += n) {
+		if (end - p < 5)
+			return err_set(err, ERR_PARSE, "stored fields: cut "
+			    "short");
+		n = (size_t)p[1] << 24 | (size_t)p[2] << 16 |
+		    (size_t)p[3] << 8 | p[4];
+		if (p[0] < RT_FROM || p[0] > RT_THREAD_INDEX ||
+		    (size_t)(end - p - 5) < n)
+			return err_set(err, ERR_PARSE, "stored fields: bad "
+			    "field header");
+		p += 5;
+		if (cb(arg, (enum record_tag)p[-5], str_make((const char *)p,
+		    n)) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+void
+record_domain_keys(struct str addr, record_blind_fn blind, void *arg,
+    struct buf *out)
+{
+	struct str	d = addr_domain(addr);
+
+	while (d.len > 0) {
+		const char	*dot;
+
+		put_key(out, blind, arg, RECORD_DOMAIN, d);
+		if ((dot = memchr(d.p, '.', d.len)) == NULL)
+			break;
+		d = str_make(dot + 1, d.len - (size_t)(dot + 1 - d.p));
+	}
+}

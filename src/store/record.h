@@ -1,0 +1,84 @@
+/*
+ * record.h: how one message is stored, as two blobs.
+ *
+ * keys: what the engine needs, with every address and id replaced by a
+ * 16-byte blind index (a keyed hash: equal inputs, equal keys; nothing
+ * readable).  Threading and grouping run on these alone.
+ *	u8 version (1) | u8 bits (1: sender, 2: id)
+ *	[16 sender] [16 id] | u16 nto ncc nirt nrefs (big-endian)
+ *	16 * (nto + ncc + nirt + nrefs)
+ * plain: the readable fields, for export; the caller seals it with the
+ * tenant's data key before it reaches the database.
+ *	u8 version (1), then fields: u8 tag | u32 length | bytes
+ *
+ * Pure: no I/O, no keys; blinding is the caller's callback.
+ */
+#ifndef RT_RECORD_H
+#define RT_RECORD_H
+
+#include <stdint.h>
+
+#include "../base/buf.h"
+#include "../base/err.h"
+#include "../mail/meta.h"
+#include "../metric/engine.h"
+
+#define RECORD_KEY_BYTES	16
+#define RECORD_KEYS_MAX		(4 * 1024)	/* keys of one kind */
+
+enum record_kind {
+	RECORD_ADDRESS,
+	RECORD_DOMAIN,
+	RECORD_MSGID,
+};
+
+enum record_tag {
+	RT_FROM = 1, RT_FROM_NAME, RT_SENDER, RT_TO, RT_CC, RT_SUBJECT,
+	RT_MESSAGE_ID, RT_IN_REPLY_TO, RT_REFERENCES, RT_LIST_ID,
+	RT_THREAD_INDEX,
+};
+
+/* Writes the blind index of s (of the given kind) into out. */
+typedef void	(*record_blind_fn)(void *arg, enum record_kind kind,
+		    struct str s, unsigned char out[RECORD_KEY_BYTES]);
+
+/* Appends the keys blob of m to out. */
+void	record_keys_encode(const struct msg_meta *m, record_blind_fn blind,
+	    void *arg, struct buf *out);
+
+/*
+ * Decodes a keys blob into *r; every key points into blob (which must
+ * outlive r) and the key arrays are taken from scratch, which the caller
+ * zeroes once and frees with record_scratch_free().  Times and markers
+ * are not in the blob: the caller fills them.  Returns 0, or -1 when the
+ * blob is malformed (err says how, never its content).
+ */
+struct record_scratch {
+	struct str	*v;		/* owned */
+	size_t		 cap;
+};
+int	record_keys_decode(const void *blob, size_t len,
+	    struct record_scratch *scratch, struct engine_rec *r,
+	    struct err *err);
+void	record_scratch_free(struct record_scratch *s);
+
+/* Appends the plain blob of m to out. */
+void	record_plain_encode(const struct msg_meta *m, struct buf *out);
+
+/*
+ * Walks a plain blob: calls cb for every field in order; values borrow
+ * from blob.  Returns 0, -1 when malformed (err set), or cb's -1.
+ */
+int	record_plain_walk(const void *blob, size_t len,
+	    int (*cb)(void *arg, enum record_tag tag, struct str value),
+	    void *arg, struct err *err);
+
+/*
+ * The blind indexes of an address's domain and of each parent domain
+ * ("a@x.y.example": x.y.example, y.example, example), appended to out,
+ * so internal domains and their subdomains can be matched by key.
+ */
+void	record_domain_keys(struct str addr, record_blind_fn blind, void *arg,
+	    struct buf *out);
+
+#endif

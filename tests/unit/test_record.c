@@ -1,0 +1,288 @@
+/*
+ * test_record.c: the stored form of messages.  Keys round-trip, plain
+ * fields round-trip, and -- the property the store rests on -- a report
+ * computed from blind-indexed records is byte for byte the report
+ * computed from plaintext, over every golden report case (and the
+ * linux-raid archive when the corpora are present).
+ */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "base/xmalloc.h"
+#include "ingest/source.h"
+#include "metric/config.h"
+#include "report/report.h"
+#include "store/keyed.h"
+#include "store/record.h"
+#include "t.h"
+
+/* A stand-in for the vault's keyed hash: any injective-enough keyed
+ * function shows the property; the real one is BLAKE2b (vault.h). */
+static void
+test_blind(void *arg, enum record_kind kind, struct str s,
+    unsigned char out[RECORD_KEY_BYTES])
+{
+	uint64_t	h1 = 0xcbf29ce484222325ULL ^ (uint64_t)kind;
+	uint64_t	h2 = 0x84222325cbf29ce4ULL + (uintptr_t)arg;
+
+	for (size_t i = 0; i < s.len; i++) {
+		h1 = (h1 ^ (unsigned char)s.p[i]) * 0x100000001b3ULL;
+		h2 = (h2 + (unsigned char)s.p[i]) * 0x9e3779b97f4a7c15ULL;
+		h2 ^= h2 >> 29;
+	}
+	memcpy(out, &h1, 8);
+	memcpy(out + 8, &h2, 8);
+}
+
+struct both {
+	struct meta_parser	*mp;
+	struct engine		*plain, *keyed;
+	struct keyed		*kc;
+	struct buf		 keys, dom;
+	struct record_scratch	 sc;
+	int			 bad;
+};
+
+static int
+feed(void *arg, const struct source_msg *sm, struct err *err)
+{
+	struct both		*b = arg;
+	struct msg_meta		 m;
+	struct engine_rec	 r;
+	unsigned char		 key[RECORD_KEY_BYTES];
+
+	meta_parse(b->mp, sm->hdr, &m);
+	engine_add(b->plain, &m);
+	buf_reset(&b->keys);
+	record_keys_encode(&m, test_blind, NULL, &b->keys);
+	memset(&r, 0, sizeof(r));
+	if (record_keys_decode(b->keys.data, b->keys.len, &b->sc, &r,
+	    err) == -1) {
+		b->bad++;
+		return 0;
+	}
+	r.has_date = m.has_date;
+	r.date = m.date;
+	r.has_received = m.has_received;
+	r.received = m.received;
+	r.auto_flags = m.auto_flags;
+	engine_add_rec(b->keyed, &r);
+	/* What the addresses table would hold. */
+	for (size_t i = 0; i < m.from.n + m.to.n + m.cc.n; i++) {
+		struct str a = i < m.from.n ? m.from.v[i].addr :
+		    i < m.from.n + m.to.n ? m.to.v[i - m.from.n].addr :
+		    m.cc.v[i - m.from.n - m.to.n].addr;
+
+		test_blind(NULL, RECORD_ADDRESS, a, key);
+		buf_reset(&b->dom);
+		record_domain_keys(a, test_blind, NULL, &b->dom);
+		keyed_add_address(b->kc, str_make((const char *)key,
+		    sizeof(key)), b->dom.data, b->dom.len);
+	}
+	return 0;
+}
+
+/* Reports path under cfg both ways; 0 if the JSON is identical. */
+static int
+compare(const char *path, const struct config *cfg, size_t *groups_out)
+{
+	struct both			 b = { 0 };
+	struct engine_classifier	 cl;
+	struct report_opts		 o = { 0 };
+	struct report			*r1 = NULL, *r2 = NULL;
+	struct buf			 j1, j2;
+	struct err			 err;
+	int				 same;
+
+	b.mp = meta_parser_new();
+	b.plain = engine_new();
+	b.keyed = engine_new();
+	b.kc = keyed_new(cfg, test_blind, NULL);
+	buf_init(&b.keys, 0);
+	buf_init(&b.dom, 0);
+	buf_init(&j1, 0);
+	buf_init(&j2, 0);
+	t_eq_i64(source_scan(path, feed, &b, NULL, &err), 0, "%s: read", path);
+	t_eq_i64(b.bad, 0, "%s: every keys blob decodes", path);
+	keyed_classifier(b.kc, &cl);
+	engine_set_classifier(b.keyed, &cl);
+	if (engine_run(b.plain, cfg, &o, &r1, &err) == 0 &&
+	    engine_run(b.keyed, cfg, &o, &r2, &err) == 0) {
+		report_json(r1, &j1);
+		report_json(r2, &j2);
+		*groups_out = r1->ngroups;
+	}
+	same = j1.len > 0 && j1.len == j2.len &&
+	    memcmp(j1.data, j2.data, j1.len) == 0;
+	report_free(r1);
+	report_free(r2);
+	buf_free(&j1);
+	buf_free(&j2);
+	buf_free(&b.keys);
+	buf_free(&b.dom);
+	record_scratch_free(&b.sc);
+	keyed_free(b.kc);
+	engine_free(b.plain);
+	engine_free(b.keyed);
+	meta_parser_free(b.mp);
+	return same ? 0 : -1;
+}
+
+static void
+test_golden_cases(void)
+{
+	const char	*src = getenv("RT_SOURCE_DIR");
+	char		 dir[1024], mbox[1400], ini[1400];
+	DIR		*d;
+	struct dirent	*de;
+	size_t		 ncases = 0, groups;
+
+	snprintf(dir, sizeof(dir), "%s/tests/report", src ? src : ".");
+	if ((d = opendir(dir)) == NULL) {
+		t_ok(0, "cannot open %s", dir);
+		return;
+	}
+	while ((de = readdir(d)) != NULL) {
+		struct config	*cfg;
+		struct err	 err;
+
+		if (de->d_name[0] == '.' || strcmp(de->d_name, "README.md") == 0)
+			continue;
+		snprintf(mbox, sizeof(mbox), "%s/%s/mail.mbox", dir, de->d_name);
+		snprintf(ini, sizeof(ini), "%s/%s/config.ini", dir, de->d_name);
+		if (config_load(ini, &cfg, &err) == -1) {
+			t_ok(0, "%s: %s", ini, err.msg);
+			continue;
+		}
+		t_eq_i64(compare(mbox, cfg, &groups), 0,
+		    "%s: keyed report equals the plaintext one", de->d_name);
+		config_free(cfg);
+		ncases++;
+	}
+	closedir(d);
+	t_ok(ncases >= 40, "%zu golden cases compared", ncases);
+}
+
+static void
+test_corpus(void)
+{
+	static const char ini[] = "[organization]\ninternal_domains = "
+	    "kernel.org\n[rules]\nexclude_lists = no\n[team \"m\"]\n"
+	    "members = song@kernel.org, hch@lst.de, xni@redhat.com\n";
+	const char	*corpora = getenv("RT_CORPORA");
+	char		 path[4096];
+	struct config	*cfg;
+	struct err	 err;
+	size_t		 groups = 0;
+	FILE		*f;
+
+	snprintf(path, sizeof(path), "%s/linux-raid.mbox.zst",
+	    corpora ? corpora : "");
+	if (corpora == NULL || (f = fopen(path, "r")) == NULL) {
+		t_ok(1, "corpora absent: linux-raid comparison skipped");
+		return;
+	}
+	fclose(f);
+	t_eq_i64(config_parse(ini, sizeof(ini) - 1, "t", &cfg, &err), 0,
+	    "config");
+	t_eq_i64(compare(path, cfg, &groups), 0,
+	    "linux-raid: keyed report equals the plaintext one");
+	t_eq_i64(groups, 5, "all, a team, three agents");
+	config_free(cfg);
+}
+
+struct seen {
+	struct buf	text;		/* "tag=value;" for each field */
+};
+
+static int
+collect(void *arg, enum record_tag tag, struct str v)
+{
+	struct seen	*s = arg;
+
+	buf_addf(&s->text, "%d=%.*s;", (int)tag, (int)v.len, v.p);
+	return 0;
+}
+
+static void
+test_plain_roundtrip(void)
+{
+	struct meta_parser	*mp = meta_parser_new();
+	struct msg_meta		 m;
+	struct buf		 b;
+	struct seen		 s;
+	struct err		 err;
+
+	meta_parse(mp, STR("From: A <a@x.example>\nTo: b@y.example, "
+	    "c@y.example\nCc: d@z.example\nSubject: hi\nMessage-ID: <1@x>\n"
+	    "In-Reply-To: <0@x>\nReferences: <r@x> <0@x>\n"
+	    "List-Id: <l.x>\nThread-Index: AQ==\n"), &m);
+	buf_init(&b, 0);
+	buf_init(&s.text, 0);
+	record_plain_encode(&m, &b);
+	t_eq_i64(record_plain_walk(b.data, b.len, collect, &s, &err), 0,
+	    "walks");
+	t_eq_mem(s.text.data, s.text.len, "1=a@x.example;2=A;4=b@y.example;"
+	    "4=c@y.example;5=d@z.example;6=hi;7=1@x;8=0@x;9=r@x;9=0@x;"
+	    "10=<l.x>;11=AQ==;", "every field, in order");
+	/* Cut inside a field header or value: malformed. */
+	buf_reset(&s.text);
+	t_eq_i64(record_plain_walk(b.data, 3, collect, &s, &err), -1,
+	    "cut in a field header refused");
+	t_eq_i64(record_plain_walk(b.data, 8, collect, &s, &err), -1,
+	    "cut in a value refused");
+	t_eq_i64(record_plain_walk("\2", 1, collect, &s, &err), -1,
+	    "unknown version refused");
+	buf_free(&s.text);
+	buf_free(&b);
+	meta_parser_free(mp);
+}
+
+static void
+test_keys_roundtrip(void)
+{
+	struct meta_parser	*mp = meta_parser_new();
+	struct record_scratch	 sc = { 0 };
+	struct engine_rec	 r;
+	struct msg_meta		 m;
+	struct buf		 b;
+	struct err		 err;
+	unsigned char		 k[RECORD_KEY_BYTES];
+
+	meta_parse(mp, STR("From: a@x.example\nTo: b@y.example\n"
+	    "Cc: c@y.example, d@y.example\nMessage-ID: <1@x>\n"
+	    "In-Reply-To: <0@x>\nReferences: <r@x> <0@x>\n"), &m);
+	buf_init(&b, 0);
+	record_keys_encode(&m, test_blind, NULL, &b);
+	t_eq_i64(b.len, 2 + 16 * 2 + 8 + 16 * (1 + 2 + 1 + 2), "size");
+	memset(&r, 0, sizeof(r));
+	t_eq_i64(record_keys_decode(b.data, b.len, &sc, &r, &err), 0,
+	    "decodes");
+	t_ok(r.nto == 1 && r.ncc == 2 && r.nirt == 1 && r.nrefs == 2,
+	    "counts");
+	test_blind(NULL, RECORD_ADDRESS, STR("a@x.example"), k);
+	t_ok(r.sender.len == 16 && memcmp(r.sender.p, k, 16) == 0,
+	    "sender key");
+	test_blind(NULL, RECORD_MSGID, STR("0@x"), k);
+	t_ok(memcmp(r.irt[0].p, k, 16) == 0 && memcmp(r.refs[1].p, k, 16)
+	    == 0, "the same id, the same key");
+	t_ok(memcmp(r.to[0].p, r.cc[0].p, 16) != 0, "other addresses differ");
+	for (size_t cut = 0; cut < b.len; cut++)
+		t_eq_i64(record_keys_decode(b.data, cut, &sc, &r, &err), -1,
+		    "cut at %zu refused", cut);
+	buf_addc(&b, 0);
+	t_eq_i64(record_keys_decode(b.data, b.len, &sc, &r, &err), -1,
+	    "trailing byte refused");
+	record_scratch_free(&sc);
+	buf_free(&b);
+	meta_parser_free(mp);
+}
+
+static const struct t_case cases[] = {
+	{ "golden_cases", test_golden_cases },
+	{ "corpus", test_corpus },
+	{ "plain_roundtrip", test_plain_roundtrip },
+	{ "keys_roundtrip", test_keys_roundtrip },
+};
+T_MAIN(cases)
