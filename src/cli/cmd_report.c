@@ -15,6 +15,7 @@
 #include "../metric/config.h"
 #include "../metric/engine.h"
 #include "../report/report.h"
+#include "../store/archive.h"
 #include "cmd.h"
 
 #define DEFAULT_AGENTS	10	/* most active senders taken as agents */
@@ -148,6 +149,35 @@ default_config(struct engine *e, struct buf *note)
 	return cfg;
 }
 
+/*
+ * A tenant's stored mail into a new engine, under *cfg (from --config),
+ * else the tenant's stored settings.
+ */
+static int
+load_archive(const char *db, const char *key_file, const char *tenant,
+    struct archive *ar, struct config **cfg, struct engine **e,
+    struct keyed **kc, struct err *err)
+{
+	struct buf	ini;
+	int		r;
+
+	if (archive_open(db, key_file, tenant, ARCHIVE_EXISTING, ar, err) ==
+	    -1)
+		return -1;
+	if (*cfg == NULL) {
+		buf_init(&ini, 0);
+		r = archive_settings_get(ar, cfg, &ini, err);
+		buf_free(&ini);
+		if (r == -1)
+			return -1;
+		if (r == 1)
+			return err_set(err, ERR_USAGE, "tenant \"%s\" has no "
+			    "settings: store them with replytime settings "
+			    "set, or give --config", tenant);
+	}
+	return archive_load(ar, *cfg, e, kc, err);
+}
+
 static void
 report_usage(FILE *f)
 {
@@ -155,6 +185,8 @@ report_usage(FILE *f)
 	    "usage: replytime report [--config FILE] [--from T] [--to T] "
 	    "[--now T]\n"
 	    "                        [--format text|json|csv] SOURCE...\n"
+	    "       replytime report --db PATH --tenant NAME [--key-file F] "
+	    "[options]\n"
 	    "\n"
 	    "Reads the header blocks of every message in each SOURCE (as scan "
 	    "does) and\nprints reply times, first reply times, messages "
@@ -173,6 +205,11 @@ report_usage(FILE *f)
 	    "  --format F      text (default), json (spec section 12) or "
 	    "csv\n"
 	    "\n"
+	    "  --db, --tenant  report from a tenant's stored mail (replytime "
+	    "import),\n"
+	    "                  under its stored settings unless --config is "
+	    "given\n"
+	    "\n"
 	    "T is ISO 8601: 2025-01-01, 2025-01-01T09:00:00Z or "
 	    "2025-01-01T10:00:00+01:00.\n");
 }
@@ -186,6 +223,9 @@ cmd_report(int argc, char **argv)
 		{ "to", required_argument, NULL, 't' },
 		{ "now", required_argument, NULL, 'n' },
 		{ "format", required_argument, NULL, 'F' },
+		{ "db", required_argument, NULL, 'D' },
+		{ "tenant", required_argument, NULL, 'T' },
+		{ "key-file", required_argument, NULL, 'K' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -194,14 +234,28 @@ cmd_report(int argc, char **argv)
 	struct source_stats	 st = { 0 };
 	struct config		*cfg = NULL;
 	struct report		*r = NULL;
-	const char		*cfg_path = NULL;
+	const char		*cfg_path = NULL, *db = NULL, *tenant = NULL;
+	const char		*key_file = NULL;
+	struct archive		 ar;
+	struct keyed		*kc = NULL;
 	struct buf		 out, note, diag;
 	struct err		 err;
 	enum rfmt		 fmt = RF_TEXT;
 	int			 c, failed = 0;
 
-	while ((c = getopt_long(argc, argv, "c:f:t:n:F:h", opts, NULL)) != -1) {
+	memset(&ar, 0, sizeof(ar));
+	while ((c = getopt_long(argc, argv, "c:f:t:n:F:D:T:K:h", opts,
+	    NULL)) != -1) {
 		switch (c) {
+		case 'D':
+			db = optarg;
+			break;
+		case 'T':
+			tenant = optarg;
+			break;
+		case 'K':
+			key_file = optarg;
+			break;
 		case 'c':
 			cfg_path = optarg;
 			break;
@@ -235,7 +289,8 @@ cmd_report(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (optind >= argc) {
+	if ((db == NULL) != (tenant == NULL) || (db == NULL && optind >= argc) ||
+	    (db != NULL && optind < argc)) {
 		report_usage(stderr);
 		return 2;
 	}
@@ -251,16 +306,25 @@ cmd_report(int argc, char **argv)
 	}
 	buf_free(&diag);
 	f.mp = meta_parser_new();
-	f.e = engine_new();
-	for (int i = optind; i < argc; i++)
-		if (source_scan(argv[i], on_message, &f, &st, &err) == -1) {
-			cmd_error("%s", err.msg);
-			failed = 1;
-		}
 	buf_init(&note, 0);
+	buf_init(&out, 0);
+	if (db != NULL) {
+		if (load_archive(db, key_file, tenant, &ar, &cfg, &f.e, &kc,
+		    &err) == -1) {
+			failed = cmd_error("report: %s", err.msg);
+			goto done;
+		}
+	} else {
+		f.e = engine_new();
+		for (int i = optind; i < argc; i++)
+			if (source_scan(argv[i], on_message, &f, &st, &err) ==
+			    -1) {
+				cmd_error("%s", err.msg);
+				failed = 1;
+			}
+	}
 	if (cfg == NULL)
 		cfg = default_config(f.e, &note);
-	buf_init(&out, 0);
 	if (engine_run(f.e, cfg, &ro, &r, &err) == -1) {
 		failed = cmd_error("report: %s", err.msg);
 		goto done;
@@ -290,6 +354,9 @@ done:
 	buf_free(&out);
 	buf_free(&note);
 	engine_free(f.e);
+	keyed_free(kc);
+	if (db != NULL)
+		archive_close(&ar);
 	meta_parser_free(f.mp);
 	config_free(cfg);
 	return failed;

@@ -1,0 +1,130 @@
+/*
+ * cmd_key.c: replytime key init|rotate: the master key file.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../store/archive.h"
+#include "cmd.h"
+
+static void
+key_usage(FILE *f)
+{
+	fprintf(f, "usage: replytime key init [--key-file FILE] [--db PATH]\n"
+	    "       replytime key rotate --db PATH [--key-file OLD] "
+	    "--new-key-file NEW\n"
+	    "\n"
+	    "init creates a new master key file (mode 0600; never over an "
+	    "existing one).\nrotate re-wraps every tenant's data key under the "
+	    "key in NEW (create it with\ninit first); keep OLD until the "
+	    "database has been backed up again.\n");
+}
+
+struct rot {
+	struct store		*st;
+	struct vault_master	*old_m, *new_m;
+	int			 n;
+};
+
+static int
+rewrap_one(void *arg, const struct store_tenant *t, struct err *err)
+{
+	struct rot	*r = arg;
+	unsigned char	*w = NULL;
+	size_t		 wn = 0;
+	int		 rc;
+
+	if (vault_tkey_rewrap(r->old_m, r->new_m, (uint64_t)t->id,
+	    t->wrapped_key, t->wrapped_len, &w, &wn, err) == -1)
+		return -1;
+	rc = store_tenant_set_key(r->st, t->id, w, wn, err);
+	free(w);
+	r->n++;
+	return rc;
+}
+
+int
+cmd_key(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "key-file", required_argument, NULL, 'k' },
+		{ "new-key-file", required_argument, NULL, 'n' },
+		{ "db", required_argument, NULL, 'd' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char		*key = NULL, *newkey = NULL, *db = NULL;
+	char			*path = NULL, *stored = NULL;
+	struct vault_master	*m = NULL;
+	struct rot		 r = { 0 };
+	struct err		 err;
+	int			 c, rc = 1;
+
+	if (argc < 2) {
+		key_usage(stderr);
+		return 2;
+	}
+	optind = 2;
+	while ((c = getopt_long(argc, argv, "k:n:d:", opts, NULL)) != -1) {
+		switch (c) {
+		case 'k': key = optarg; break;
+		case 'n': newkey = optarg; break;
+		case 'd': db = optarg; break;
+		default: key_usage(stderr); return 2;
+		}
+	}
+	if (vault_init(&err) == -1)
+		return cmd_error("key: %s", err.msg);
+	if (strcmp(argv[1], "init") == 0) {
+		if (vault_key_path(key, db, &path, &err) == -1 ||
+		    vault_master_create(path, &m, &err) == -1)
+			rc = cmd_error("key init: %s", err.msg);
+		else {
+			fprintf(stderr, "key init: created %s (key %s): keep "
+			    "it apart from the database, and back it up\n",
+			    path, vault_master_id(m));
+			rc = 0;
+		}
+		vault_master_free(m);
+		free(path);
+		return rc;
+	}
+	if (strcmp(argv[1], "rotate") != 0 || db == NULL || newkey == NULL) {
+		key_usage(stderr);
+		return 2;
+	}
+	if (vault_key_path(key, db, &path, &err) == -1 ||
+	    vault_master_load(path, &r.old_m, &err) == -1 ||
+	    vault_master_load(newkey, &r.new_m, &err) == -1 ||
+	    store_open(db, &r.st, &err) == -1)
+		goto out;
+	if (store_meta_get(r.st, "master_key_id", &stored, &err) == -1)
+		goto out;
+	if (stored != NULL && strcmp(stored, vault_master_id(r.old_m)) != 0) {
+		err_set(&err, ERR_CONFIG, "%s is not this database's key "
+		    "(key %s wrapped its data keys)", path, stored);
+		goto out;
+	}
+	/* All tenants or none: one transaction. */
+	if (store_begin(r.st, &err) == -1 ||
+	    store_tenant_list(r.st, rewrap_one, &r, &err) == -1 ||
+	    store_meta_put(r.st, "master_key_id", vault_master_id(r.new_m),
+	    &err) == -1 || store_commit(r.st, &err) == -1) {
+		(void)store_rollback(r.st, NULL);
+		goto out;
+	}
+	fprintf(stderr, "key rotate: %d data keys re-wrapped under key %s\n",
+	    r.n, vault_master_id(r.new_m));
+	rc = 0;
+out:
+	if (rc != 0)
+		cmd_error("key rotate: %s", err.msg);
+	free(stored);
+	free(path);
+	vault_master_free(r.old_m);
+	vault_master_free(r.new_m);
+	if (r.st != NULL)
+		store_close(r.st);
+	return rc;
+}

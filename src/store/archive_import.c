@@ -1,0 +1,230 @@
+/*
+ * archive_import.c: mail files into a tenant's archive (archive.h).
+ *
+ * Each message becomes a row of blind-indexed keys and a sealed blob of
+ * its fields; each distinct address a row with its domain keys.  Rows
+ * are written in transactions of IMPORT_BATCH messages, and each commit
+ * carries the checkpoint of its source (the position after the last
+ * message written), so after a crash at any instant a re-run starts where
+ * the last commit ended and the unique (tenant, source, position) key
+ * makes any overlap a no-op: nothing lost, nothing twice.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../base/xmalloc.h"
+#include "../ingest/source.h"
+#include "../metric/intern.h"
+#include "archive.h"
+
+#define IMPORT_BATCH	20000
+
+struct imp {
+	struct archive		*a;
+	int64_t			 mailbox_id;
+	struct archive_import	*st;
+	struct meta_parser	*mp;
+	char			*path;		/* current source file */
+	int64_t			 source_id;
+	int64_t			 next_pos;	/* checkpoint: first new pos */
+	int64_t			 last_pos;	/* last pos written, or -1 */
+	unsigned char		 source_bi[STORE_BI_LEN];
+	uint64_t		 in_tx;
+	struct intern		*seen;		/* address keys stored */
+	struct buf		 keys, plain, sealed, dom, aseal;
+	struct timespec		 t0, shown;
+};
+
+/* Commits what is written, with the current source's checkpoint. */
+static int
+flush(struct imp *im, struct err *err)
+{
+	if (im->path != NULL && im->last_pos >= 0 &&
+	    store_source_put(im->a->st, im->a->tid, im->source_bi,
+	    im->mailbox_id, im->last_pos + 1, NULL, 0, time(NULL),
+	    &im->source_id, err) == -1)
+		return -1;
+	if (store_commit(im->a->st, err) == -1 ||
+	    store_begin(im->a->st, err) == -1)
+		return -1;
+	im->in_tx = 0;
+	return 0;
+}
+
+static int
+switch_source(struct imp *im, const char *path, struct err *err)
+{
+	struct store_source	src;
+	char			*real;
+	int			 r;
+
+	if (flush(im, err) == -1)
+		return -1;
+	free(im->path);
+	im->path = xstrdup(path);
+	/* A source is known by its real path, blinded. */
+	real = realpath(path, NULL);
+	vault_blind(im->a->key, VAULT_BI_SOURCE, real ? real : path,
+	    strlen(real ? real : path), im->source_bi);
+	free(real);
+	memset(&src, 0, sizeof(src));
+	if ((r = store_source_get(im->a->st, im->a->tid, im->source_bi, &src,
+	    err)) == -1)
+		return -1;
+	if (r == 0) {
+		im->source_id = src.id;
+		im->next_pos = src.pos;
+		store_source_clear(&src);
+	} else {
+		if (store_source_put(im->a->st, im->a->tid, im->source_bi,
+		    im->mailbox_id, 0, NULL, 0, time(NULL), &im->source_id,
+		    err) == -1)
+			return -1;
+		im->next_pos = 0;
+	}
+	im->last_pos = -1;
+	return 0;
+}
+
+/* Stores an address once: its key, its domain keys, itself sealed. */
+static int
+put_address(struct imp *im, struct str addr, struct err *err)
+{
+	unsigned char	key[RECORD_KEY_BYTES];
+	int		added;
+	int64_t		row;
+
+	archive_blind(im->a, RECORD_ADDRESS, addr, key);
+	intern_put(im->seen, str_make((const char *)key, sizeof(key)),
+	    &added);
+	if (!added)
+		return 0;
+	buf_reset(&im->dom);
+	record_domain_keys(addr, archive_blind, im->a, &im->dom);
+	buf_reset(&im->aseal);
+	memcpy(&row, key, sizeof(row));
+	archive_seal(im->a, "addresses", row, 0, addr.p, addr.len,
+	    &im->aseal);
+	return store_addr_put(im->a->st, im->a->tid, key, im->dom.data,
+	    im->dom.len, im->aseal.data, im->aseal.len, err);
+}
+
+static void
+progress(struct imp *im)
+{
+	struct timespec	now;
+	double		secs;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (now.tv_sec == im->shown.tv_sec)
+		return;
+	im->shown = now;
+	secs = (double)(now.tv_sec - im->t0.tv_sec) +
+	    (double)(now.tv_nsec - im->t0.tv_nsec) / 1e9;
+	fprintf(stderr, "\rimport: %llu messages read, %llu new, %.0f/s   ",
+	    (unsigned long long)im->st->read,
+	    (unsigned long long)im->st->added,
+	    secs > 0 ? (double)im->st->read / secs : 0.0);
+}
+
+static int
+on_message(void *arg, const struct source_msg *sm, struct err *err)
+{
+	struct imp	*im = arg;
+	struct msg_meta	 m;
+	struct store_msg sm_row;
+	int		 inserted;
+
+	if (im->path == NULL || strcmp(im->path, sm->path) != 0)
+		if (switch_source(im, sm->path, err) == -1)
+			return -1;
+	im->st->read++;
+	if (im->st->progress && (im->st->read & 1023) == 0)
+		progress(im);
+	if ((int64_t)sm->pos < im->next_pos) {
+		im->st->known++;	/* committed by an earlier run */
+		return 0;
+	}
+	meta_parse(im->mp, sm->hdr, &m);
+	if (m.bad_flags || (sm->flags & (SOURCE_TRUNCATED |
+	    SOURCE_NO_BODY_SEP)))
+		im->st->malformed++;
+	buf_reset(&im->keys);
+	record_keys_encode(&m, archive_blind, im->a, &im->keys);
+	buf_reset(&im->plain);
+	record_plain_encode(&m, &im->plain);
+	buf_reset(&im->sealed);
+	archive_seal(im->a, "messages", im->source_id, (int64_t)sm->pos,
+	    im->plain.data, im->plain.len, &im->sealed);
+	memset(&sm_row, 0, sizeof(sm_row));
+	sm_row.tid = im->a->tid;
+	sm_row.mailbox_id = im->mailbox_id;
+	sm_row.source_id = im->source_id;
+	sm_row.pos = (int64_t)sm->pos;
+	sm_row.date = m.has_date ? m.date : STORE_NO_TIME;
+	sm_row.received = m.has_received ? m.received : STORE_NO_TIME;
+	sm_row.flags = m.auto_flags & 0xffff;
+	sm_row.keys = im->keys.data;
+	sm_row.keys_len = im->keys.len;
+	sm_row.sealed = im->sealed.data;
+	sm_row.sealed_len = im->sealed.len;
+	if (buf_check(&im->keys, err) == -1 ||
+	    buf_check(&im->sealed, err) == -1 ||
+	    store_msg_put(im->a->st, &sm_row, &inserted, err) == -1)
+		return -1;
+	if (inserted)
+		im->st->added++;
+	else
+		im->st->known++;
+	for (size_t i = 0; i < m.from.n + m.to.n + m.cc.n; i++) {
+		struct str a = i < m.from.n ? m.from.v[i].addr :
+		    i < m.from.n + m.to.n ? m.to.v[i - m.from.n].addr :
+		    m.cc.v[i - m.from.n - m.to.n].addr;
+
+		if (put_address(im, a, err) == -1)
+			return -1;
+	}
+	im->last_pos = (int64_t)sm->pos;
+	if (++im->in_tx >= IMPORT_BATCH)
+		return flush(im, err);
+	return 0;
+}
+
+int
+archive_import(struct archive *a, const char *path, int64_t mailbox_id,
+    struct archive_import *st, struct err *err)
+{
+	struct imp	im = { .a = a, .mailbox_id = mailbox_id, .st = st,
+			    .last_pos = -1 };
+	int		rc;
+
+	im.mp = meta_parser_new();
+	im.seen = intern_new();
+	buf_init(&im.keys, STORE_BLOB_MAX);
+	buf_init(&im.plain, 0);
+	buf_init(&im.sealed, STORE_BLOB_MAX);
+	buf_init(&im.dom, 0);
+	buf_init(&im.aseal, 0);
+	clock_gettime(CLOCK_MONOTONIC, &im.t0);
+	rc = store_begin(a->st, err);
+	if (rc == 0)
+		rc = source_scan(path, on_message, &im, NULL, err);
+	if (rc == 0)
+		rc = flush(&im, err);
+	/* What was committed stays; the open transaction goes. */
+	(void)store_rollback(a->st, NULL);
+	if (st->progress)
+		fputc('\n', stderr);
+	buf_free(&im.keys);
+	buf_free(&im.plain);
+	buf_free(&im.sealed);
+	buf_free(&im.dom);
+	buf_free(&im.aseal);
+	intern_free(im.seen);
+	meta_parser_free(im.mp);
+	free(im.path);
+	return rc;
+}

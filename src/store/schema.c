@@ -1,0 +1,217 @@
+/*
+ * schema.c: the versioned steps of the store's schema (see schema.h and
+ * docs/storage.md).
+ *
+ * The model, in every dialect:
+ *  - every row of tenant data carries tenant_id; tenants and meta are the
+ *    only installation-wide tables;
+ *  - ids are 64-bit identities that are never reused (AUTOINCREMENT in
+ *    SQLite, an identity column in PostgreSQL), so an erased tenant's id
+ *    can never name another tenant (message seq: see below);
+ *  - a message, source or mailbox can point only at a row of its own
+ *    tenant: the foreign keys are (tenant_id, id) pairs;
+ *  - blind indexes are 16-byte blobs, checked by the schema; everything
+ *    sealed is an opaque blob; times are BIGINT seconds since the epoch.
+ *
+ * The SQL uses a portable subset in the SQLite spelling: BIGINT, TEXT,
+ * BLOB, CHECK, UNIQUE, composite foreign keys, CREATE INDEX, ALTER TABLE
+ * ADD COLUMN, ON CONFLICT upserts.  Three rules translate it for
+ * PostgreSQL, word for word:
+ *	INTEGER PRIMARY KEY AUTOINCREMENT  ->  BIGINT GENERATED ALWAYS AS
+ *					       IDENTITY PRIMARY KEY
+ *	INTEGER PRIMARY KEY		   ->  the same
+ *	BLOB				   ->  BYTEA
+ * Nothing in the model depends on rowid, type affinity or any other
+ * SQLite-only behaviour: no query names rowid, every key is declared.
+ *
+ * Message seq is the one id without AUTOINCREMENT, for speed (AUTOINCREMENT
+ * writes its counter row on every insert: 15% of an import).  SQLite then
+ * assigns one more than the largest seq present, which is all seq
+ * promises: increasing in insert order.  The numbers of the newest
+ * messages can come back after those messages are erased; PostgreSQL
+ * never reuses them; nothing depends on either.
+ *
+ * Indexes are the ones the store's queries use, and one per foreign key
+ * on the parent side (so an erase never scans another tenant's rows):
+ * every child table's indexes start with tenant_id.
+ */
+#include <string.h>
+
+#include "../base/buf.h"
+#include "../base/xmalloc.h"
+#include "schema.h"
+
+/*
+ * Version 1: tenants, settings, mailboxes, sources with a checkpoint,
+ * messages, addresses.
+ */
+static const char schema_v1[] =
+	"CREATE TABLE meta (\n"
+	"	key		TEXT PRIMARY KEY,\n"
+	"	value		TEXT NOT NULL\n"
+	");\n"
+	"CREATE TABLE tenants (\n"
+	"	id		INTEGER PRIMARY KEY AUTOINCREMENT,\n"
+	"	name		TEXT NOT NULL UNIQUE,\n"
+	"	state		TEXT NOT NULL DEFAULT 'active'\n"
+	"			CHECK (state IN ('active', 'terminated')),\n"
+	"	terminated_at	BIGINT,\n"
+	"	created_at	BIGINT NOT NULL,\n"
+	"	wrapped_key	BLOB NOT NULL,\n"
+	"	key_version	BIGINT NOT NULL DEFAULT 1\n"
+	");\n"
+	"CREATE INDEX tenants_terminated ON tenants (state, terminated_at);\n"
+	"CREATE TABLE settings (\n"
+	"	tenant_id	BIGINT PRIMARY KEY REFERENCES tenants (id),\n"
+	"	sealed		BLOB NOT NULL,\n"
+	"	updated_at	BIGINT NOT NULL\n"
+	");\n"
+	"CREATE TABLE mailboxes (\n"
+	"	id		INTEGER PRIMARY KEY AUTOINCREMENT,\n"
+	"	tenant_id	BIGINT NOT NULL REFERENCES tenants (id),\n"
+	"	address_bi	BLOB NOT NULL CHECK (length(address_bi) = 16),\n"
+	"	sealed_address	BLOB NOT NULL,\n"
+	"	kind		TEXT NOT NULL,\n"
+	"	sync_state	BLOB,\n"
+	"	created_at	BIGINT NOT NULL,\n"
+	"	UNIQUE (tenant_id, address_bi),\n"
+	"	UNIQUE (tenant_id, id)\n"
+	");\n"
+	"CREATE TABLE sources (\n"
+	"	id		INTEGER PRIMARY KEY AUTOINCREMENT,\n"
+	"	tenant_id	BIGINT NOT NULL REFERENCES tenants (id),\n"
+	"	mailbox_id	BIGINT,\n"
+	"	source_bi	BLOB NOT NULL CHECK (length(source_bi) = 16),\n"
+	"	pos		BIGINT NOT NULL,\n"
+	"	updated_at	BIGINT NOT NULL,\n"
+	"	UNIQUE (tenant_id, source_bi),\n"
+	"	UNIQUE (tenant_id, id),\n"
+	"	FOREIGN KEY (tenant_id, mailbox_id)\n"
+	"	    REFERENCES mailboxes (tenant_id, id)\n"
+	");\n"
+	"CREATE INDEX sources_mailbox ON sources (tenant_id, mailbox_id);\n"
+	"CREATE TABLE messages (\n"
+	"	seq		INTEGER PRIMARY KEY,\n"
+	"	tenant_id	BIGINT NOT NULL REFERENCES tenants (id),\n"
+	"	mailbox_id	BIGINT,\n"
+	"	source_id	BIGINT NOT NULL,\n"
+	"	pos		BIGINT NOT NULL,\n"
+	"	date		BIGINT,\n"
+	"	received	BIGINT,\n"
+	"	flags		BIGINT NOT NULL,\n"
+	"	keys		BLOB NOT NULL,\n"
+	"	sealed		BLOB NOT NULL,\n"
+	"	UNIQUE (tenant_id, source_id, pos),\n"
+	"	FOREIGN KEY (tenant_id, mailbox_id)\n"
+	"	    REFERENCES mailboxes (tenant_id, id),\n"
+	"	FOREIGN KEY (tenant_id, source_id)\n"
+	"	    REFERENCES sources (tenant_id, id)\n"
+	");\n"
+	"CREATE INDEX messages_seq ON messages (tenant_id, seq);\n"
+	"CREATE TABLE addresses (\n"
+	"	tenant_id	BIGINT NOT NULL REFERENCES tenants (id),\n"
+	"	address_bi	BLOB NOT NULL CHECK (length(address_bi) = 16),\n"
+	"	domain_keys	BLOB NOT NULL,\n"
+	"	sealed		BLOB NOT NULL,\n"
+	"	PRIMARY KEY (tenant_id, address_bi)\n"
+	");\n";
+
+/*
+ * Version 2: the processing log, and the identity of a source's file so
+ * an import notices a file that was replaced rather than appended to.
+ * log.tenant_id has no foreign key: STORE_SYSTEM (0) entries are about
+ * the installation, and the store checks the id on insert.
+ */
+static const char schema_v2[] =
+	"ALTER TABLE sources ADD COLUMN ident BLOB;\n"
+	"CREATE TABLE log (\n"
+	"	id		INTEGER PRIMARY KEY AUTOINCREMENT,\n"
+	"	tenant_id	BIGINT NOT NULL,\n"
+	"	at		BIGINT NOT NULL,\n"
+	"	kind		TEXT NOT NULL,\n"
+	"	detail		TEXT NOT NULL\n"
+	");\n"
+	"CREATE INDEX log_tenant ON log (tenant_id, id);\n"
+	"CREATE INDEX log_at ON log (at);\n";
+
+const struct schema_step schema_steps[] = {
+	{ .version = 1, .what = "create the tables", .sql = schema_v1 },
+	{ .version = 2, .what = "add the log and source identities",
+	  .sql = schema_v2 },
+};
+const size_t schema_nsteps = sizeof(schema_steps) / sizeof(schema_steps[0]);
+
+const struct schema_table schema_tables[] = {
+	{ .name = "tenants", .tenant_col = "id", .order = "id", .since = 1,
+	  .cols = "id, name, state, terminated_at, created_at, wrapped_key, "
+	    "key_version" },
+	{ .name = "settings", .tenant_col = "tenant_id", .order = "tenant_id",
+	  .since = 1, .cols = "tenant_id, sealed, updated_at" },
+	{ .name = "mailboxes", .tenant_col = "tenant_id", .order = "id",
+	  .since = 1, .cols = "id, tenant_id, address_bi, sealed_address, "
+	    "kind, sync_state, created_at" },
+	{ .name = "sources", .tenant_col = "tenant_id", .order = "id",
+	  .since = 2, .cols = "id, tenant_id, mailbox_id, source_bi, pos, "
+	    "ident, updated_at" },
+	{ .name = "messages", .tenant_col = "tenant_id", .order = "seq",
+	  .since = 1, .cols = "seq, tenant_id, mailbox_id, source_id, pos, "
+	    "date, received, flags, keys, sealed" },
+	{ .name = "addresses", .tenant_col = "tenant_id", .order = "address_bi",
+	  .since = 1, .cols = "tenant_id, address_bi, domain_keys, sealed" },
+	{ .name = "log", .tenant_col = "tenant_id", .order = "id", .since = 2,
+	  .cols = "id, tenant_id, at, kind, detail" },
+};
+const size_t schema_ntables = sizeof(schema_tables) / sizeof(schema_tables[0]);
+
+const struct schema_table *
+schema_table_find(const char *name)
+{
+	for (size_t i = 0; i < schema_ntables; i++)
+		if (strcmp(schema_tables[i].name, name) == 0)
+			return &schema_tables[i];
+	return NULL;
+}
+
+static const struct {
+	const char	*from;
+	const char	*to;
+} pg_rules[] = {
+	{ "INTEGER PRIMARY KEY AUTOINCREMENT",
+	  "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY" },
+	{ "INTEGER PRIMARY KEY",
+	  "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY" },
+	{ "BLOB", "BYTEA" },
+};
+
+static int
+is_word(char c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+	    (c >= '0' && c <= '9') || c == '_';
+}
+
+char *
+schema_sql_render(const char *sql, enum schema_dialect d)
+{
+	struct buf	 b;
+	const char	*p = sql;
+	size_t		 i, n;
+
+	if (d == SCHEMA_SQLITE)
+		return xstrdup(sql);
+	buf_init(&b, 0);
+	while (*p != '\0') {
+		for (i = 0; i < sizeof(pg_rules) / sizeof(pg_rules[0]); i++) {
+			n = strlen(pg_rules[i].from);
+			if (strncmp(p, pg_rules[i].from, n) == 0 &&
+			    (p == sql || !is_word(p[-1])) && !is_word(p[n]))
+				break;
+		}
+		if (i < sizeof(pg_rules) / sizeof(pg_rules[0])) {
+			buf_puts(&b, pg_rules[i].to);
+			p += n;
+		} else
+			buf_addc(&b, *p++);
+	}
+	return buf_take(&b, NULL);
+}

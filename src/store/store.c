@@ -1,0 +1,597 @@
+/*
+ * store.c: the front of the store (see store.h).
+ *
+ * Every public function lands here first.  The front checks what does
+ * not depend on the database -- tenant ids, lengths against the limits,
+ * text that a PostgreSQL TEXT column would refuse (invalid UTF-8, NUL)
+ * or that would be unsafe in an error message (control characters) --
+ * and then calls the driver.  Drivers can therefore trust their
+ * arguments and stay small, and every driver enforces the same limits.
+ *
+ * The front also keeps the one piece of state every driver needs the
+ * same way: whether a scan callback is running, so that a callback that
+ * calls back into the store gets an error instead of disturbing the
+ * statement that is calling it.
+ *
+ * NULL where the contract wants a pointer is a bug: it aborts (RT_ASSERT
+ * where the front does not touch the pointer itself, a crash where it
+ * does).  Values that can come from input or from the database are
+ * returned as errors.
+ */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "../base/str.h"
+#include "../base/xmalloc.h"
+#include "schema.h"
+#include "store.h"
+
+struct store {
+	const struct store_ops	*ops;
+	struct store_drv	*drv;		/* owned */
+	int			 in_scan;	/* a scan callback is running */
+};
+
+/* Keys of the meta table that only the store writes. */
+static const char *const meta_reserved[] = { "schema_version", "created_at" };
+
+static const char *const table_names[] = {
+	"tenants", "settings", "mailboxes", "sources", "messages",
+	"addresses", "log", NULL
+};
+
+/*
+ * Decodes the UTF-8 sequence at p (n bytes left) into *cp_out; returns its
+ * length, or 0 if it is invalid (overlong, a surrogate, past U+10FFFF,
+ * truncated).
+ */
+static size_t
+utf8_next(const unsigned char *p, size_t n, uint32_t *cp_out)
+{
+	size_t		len;
+	uint32_t	cp;
+
+	if (p[0] < 0x80) {
+		*cp_out = p[0];
+		return 1;
+	}
+	if (p[0] >= 0xc2 && p[0] <= 0xdf) {
+		len = 2;
+		cp = p[0] & 0x1f;
+	} else if (p[0] >= 0xe0 && p[0] <= 0xef) {
+		len = 3;
+		cp = p[0] & 0x0f;
+	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
+		len = 4;
+		cp = p[0] & 0x07;
+	} else
+		return 0;
+	if (len > n)
+		return 0;
+	for (size_t k = 1; k < len; k++) {
+		if ((p[k] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (p[k] & 0x3f);
+	}
+	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+	    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	*cp_out = cp;
+	return len;
+}
+
+/*
+ * Checks that s is min..max bytes of UTF-8 (what a PostgreSQL TEXT column
+ * accepts) without control characters, C0 or C1 (but tab and newline if
+ * free_text), so it is also safe to print.  what names the argument in
+ * the error; s itself is never quoted.
+ */
+static int
+check_text(const char *s, size_t min, size_t max, int free_text,
+    const char *what, struct err *err)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+	size_t			 len, i, n;
+	uint32_t		 cp;
+
+	len = strnlen(s, max + 1);
+	if (len < min)
+		return err_set(err, ERR_USAGE, "store: %s is empty", what);
+	if (len > max)
+		return err_set(err, ERR_LIMIT,
+		    "store: %s is longer than %zu bytes", what, max);
+	for (i = 0; i < len; i += n) {
+		if ((n = utf8_next(p + i, len - i, &cp)) == 0)
+			return err_set(err, ERR_USAGE,
+			    "store: %s: invalid UTF-8 at byte %zu", what, i);
+		if (free_text && (cp == '\t' || cp == '\n'))
+			continue;
+		if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0))
+			return err_set(err, ERR_USAGE, "store: %s: "
+			    "control character at byte %zu", what, i);
+	}
+	return 0;
+}
+
+static int
+check_blob(const void *p, size_t len, const char *what, struct err *err)
+{
+	RT_ASSERT(p != NULL || len == 0);
+	if (len > STORE_BLOB_MAX)
+		return err_set(err, ERR_LIMIT, "store: %s: %zu bytes is over "
+		    "the limit of %d", what, len, STORE_BLOB_MAX);
+	return 0;
+}
+
+static int
+check_tid(int64_t tid, struct err *err)
+{
+	if (tid <= 0)
+		return err_set(err, ERR_USAGE,
+		    "store: %" PRId64 " is not a tenant id", tid);
+	return 0;
+}
+
+/* Every entry point starts here. */
+static int
+check_store(struct store *st, struct err *err)
+{
+	if (st->in_scan)
+		return err_set(err, ERR_USAGE,
+		    "store: called from inside a scan callback");
+	return 0;
+}
+
+int
+store_open_at_version(const char *path, int max_version, struct store **out,
+    struct err *err)
+{
+	struct store	*st;
+	struct store_drv *drv;
+
+	*out = NULL;
+	if (max_version < 1 || max_version > SCHEMA_VERSION)
+		return err_set(err, ERR_USAGE, "store: schema version %d: "
+		    "this program knows 1 to %d", max_version, SCHEMA_VERSION);
+	if (path[0] == '\0')
+		return err_set(err, ERR_USAGE, "store: empty database path");
+	if (store_sqlite_ops.open(path, max_version, (int64_t)time(NULL), &drv,
+	    err) == -1)
+		return -1;
+	st = xcalloc(1, sizeof(*st));
+	st->ops = &store_sqlite_ops;
+	st->drv = drv;
+	*out = st;
+	return 0;
+}
+
+int
+store_open(const char *path, struct store **out, struct err *err)
+{
+	return store_open_at_version(path, SCHEMA_VERSION, out, err);
+}
+
+void
+store_close(struct store *st)
+{
+	if (st == NULL)
+		return;
+	st->ops->close(st->drv);
+	free(st);
+}
+
+int
+store_version(struct store *st)
+{
+	return st->ops->version(st->drv);
+}
+
+int
+store_version_current(void)
+{
+	return SCHEMA_VERSION;
+}
+
+int
+store_begin(struct store *st, struct err *err)
+{
+	if (check_store(st, err) == -1)
+		return -1;
+	return st->ops->begin(st->drv, err);
+}
+
+int
+store_commit(struct store *st, struct err *err)
+{
+	if (check_store(st, err) == -1)
+		return -1;
+	return st->ops->commit(st->drv, err);
+}
+
+int
+store_rollback(struct store *st, struct err *err)
+{
+	if (check_store(st, err) == -1)
+		return -1;
+	return st->ops->rollback(st->drv, err);
+}
+
+int
+store_backup_to(struct store *st, const char *path, struct err *err)
+{
+	if (check_store(st, err) == -1)
+		return -1;
+	if (path[0] == '\0')
+		return err_set(err, ERR_USAGE, "store: empty backup path");
+	if (st->ops->backup_to == NULL)
+		return err_set(err, ERR_UNSUPPORTED, "store: the %s driver "
+		    "cannot make backups", st->ops->name);
+	return st->ops->backup_to(st->drv, path, err);
+}
+
+int
+store_meta_get(struct store *st, const char *key, char **value_out,
+    struct err *err)
+{
+	if (check_store(st, err) == -1 || check_text(key, 1,
+	    STORE_META_KEY_MAX, 0, "meta key", err) == -1)
+		return -1;
+	RT_ASSERT(value_out != NULL);
+	return st->ops->meta_get(st->drv, key, value_out, err);
+}
+
+int
+store_meta_put(struct store *st, const char *key, const char *value,
+    struct err *err)
+{
+	if (check_store(st, err) == -1 || check_text(key, 1,
+	    STORE_META_KEY_MAX, 0, "meta key", err) == -1 ||
+	    check_text(value, 0, STORE_TEXT_MAX, 1, "meta value", err) == -1)
+		return -1;
+	for (size_t i = 0; i < nitems(meta_reserved); i++)
+		if (strcmp(key, meta_reserved[i]) == 0)
+			return err_set(err, ERR_USAGE, "store: meta key %s "
+			    "belongs to the store", meta_reserved[i]);
+	return st->ops->meta_put(st->drv, key, value, err);
+}
+
+int
+store_tenant_create(struct store *st, const char *name,
+    const void *wrapped_key, size_t len, int64_t at, int64_t *id_out,
+    struct err *err)
+{
+	if (check_store(st, err) == -1 || check_text(name, 1,
+	    STORE_NAME_MAX, 0, "tenant name", err) == -1 ||
+	    check_blob(wrapped_key, len, "wrapped key", err) == -1)
+		return -1;
+	RT_ASSERT(id_out != NULL);
+	if (len == 0)
+		return err_set(err, ERR_USAGE, "store: empty wrapped key");
+	return st->ops->tenant_create(st->drv, name, wrapped_key, len, at,
+	    id_out, err);
+}
+
+int
+store_tenant_get(struct store *st, const char *name, struct store_tenant *out,
+    struct err *err)
+{
+	memset(out, 0, sizeof(*out));
+	if (check_store(st, err) == -1 || check_text(name, 1,
+	    STORE_NAME_MAX, 0, "tenant name", err) == -1)
+		return -1;
+	return st->ops->tenant_get(st->drv, name, out, err);
+}
+
+void
+store_tenant_clear(struct store_tenant *t)
+{
+	if (t == NULL)
+		return;
+	free(t->name);
+	free(t->wrapped_key);
+	memset(t, 0, sizeof(*t));
+}
+
+int
+store_tenant_list(struct store *st, store_tenant_cb cb, void *arg,
+    struct err *err)
+{
+	if (check_store(st, err) == -1)
+		return -1;
+	RT_ASSERT(cb != NULL);
+	if (err != NULL)
+		err_clear(err);
+	/* Not marked in_scan: the driver reads every row first. */
+	return st->ops->tenant_list(st->drv, 0, 0, cb, arg, err);
+}
+
+int
+store_tenant_terminated_before(struct store *st, int64_t t,
+    store_tenant_cb cb, void *arg, struct err *err)
+{
+	if (check_store(st, err) == -1)
+		return -1;
+	RT_ASSERT(cb != NULL);
+	if (err != NULL)
+		err_clear(err);
+	return st->ops->tenant_list(st->drv, 1, t, cb, arg, err);
+}
+
+int
+store_tenant_set_key(struct store *st, int64_t tid, const void *wrapped_key,
+    size_t len, struct err *err)
+{
+	if (check_store(st, err) == -1 || check_tid(tid, err) == -1 ||
+	    check_blob(wrapped_key, len, "wrapped key", err) == -1)
+		return -1;
+	if (len == 0)
+		return err_set(err, ERR_USAGE, "store: empty wrapped key");
+	return st->ops->tenant_set_key(st->drv, tid, wrapped_key, len, err);
+}
+
+int
+store_tenant_terminate(struct store *st, int64_t tid, int64_t at,
+    struct err *err)
+{
+	if (check_store(st, err) == -1 || check_tid(tid, err) == -1)
+		return -1;
+	if (at == STORE_NO_TIME)
+		return err_set(err, ERR_USAGE, "store: terminate: no time");
+	return st->ops->tenant_terminate(st->drv, tid, at, err);
+}
+
+int
+store_tenant_erase(struct store *st, int64_t tid, struct err *err)
+{
+	if (check_store(st, err) == -1 || check_tid(tid, err) == -1)
+		return -1;
+	return st->ops->tenant_erase(st->drv, tid, err);
+}
+
+int
+store_settings_put(struct store *st, int64_t tid, const void *sealed,
+    size_t len, int64_t at, struct err *err)
+{
+	if (check_store(st, err) == -1 || check_tid(tid, err) == -1 ||
+	    check_blob(sealed, len, "settings", err) == -1)
+		return -1;
+	return st->ops->settings_put(st->drv, tid, sealed, len, at, err);
+}
+
+int
+store_settings_get(struct store *st, int64_t tid, void **sealed_out,
+    size_t *len_out, struct err *err)
+{
+	*sealed_out = NULL;
+	*len_out = 0;
+	if (check_store(st, err) == -1 || check_tid(tid, err) == -1)
+		return -1;
+	return st->ops->settings_get(st->drv, tid, sealed_out, len_out, err);
+}
+
+int
+store_mailbox_put(struct store *st, int64_t tid,
+    const unsigned char bi[STORE_BI_LEN], const void *sealed, size_t len,
+    const char *kind, int64_t at, int64_t *id_out, struct err *err)
+{
+	if (check_store(st, err) == -1 || check_tid(tid, err) == -1 ||
+	    check_blob(sealed, len, "sealed address", err) == -1 ||
+	    check_text(kind, 1, STORE_KIND_MAX, 0, "mailbox kind", err) == -1)
+		return -1;
+	RT_ASSERT(bi != NULL && id_out != NULL);
+	return st->ops->mailbox_put(st->drv, tid, bi, sealed, len, kind, at,
+	    id_out, err);
+}
+
+int
+store_mailbox_set_sync(struct store *st, int64_t tid, int64_t id,
+    const void *sync, size_t len, struct err *err)
+{
+	if (check_store(st, err) == -1 || check_tid(tid, err) == -1 ||
+	    check_blob(sync, len, "sync state", err) == -1)
+		return -1;
+	return st->ops->mailbox_set_sync(st->drv, tid, id, sync, len, err);
+}
+
+int
+store_mailbox_list(struct store *st, int64_t tid, store_mailbox_cb cb,
+    void *arg, struct err *err)
+{
+	int	rc;
+
+	if (check_store(st, err) == -1 || check_tid(tid, err) == -1)
+		return -1;
+	RT_ASSERT(cb != NULL);
+	if (err != NULL)
+		err_clear(err);
+	st->in_scan = 1;
+	rc = st->ops->mailbox_list(st->drv, tid, cb, arg, err);
+	st->in_scan = 0;
+	return rc;
+}
+
+int
+store_source_get(struct store *st, int64_t tid,
+    const unsigned char bi[STORE_BI_LEN], struct store_source *out,
+    struct err *err)
+{
+	memset(out, 0, sizeof(*out));
+	if (check_store(st, err) == -1 || check_tid(tid, err) == -1)
+		return -1;
+	return st->ops->source_get(st->drv, tid, bi, out, err);
+}
+
+void
+store_source_clear(struct store_source *s)
+{
+	if (s == NULL)
+		return;
+	free(s->ident);
+	memset(s, 0, sizeof(*s));
+}
+
+int
+store_source_put(struct store *st, int64_t tid,
+    const unsigned char bi[STORE_BI_LEN], int64_t mailbox_id, int64_t pos,
+    const void *ident, size_t ident_len, int64_t at, int64_t *id_out,
+    struct err *err)
+{
+	if (check_store(st, err) == -1 || check_tid(tid, err) == -1 ||
+	    check_blob(ident, ident_len, "source identity", err) == -1)
+		return -1;
+	RT_ASSERT(bi != NULL && id_out != NULL);
+	if (mailbox_id < 0 || pos < 0)
+		return err_set(err, ERR_USAGE, "store: source: negative %s",
+		    pos < 0 ? "checkpoint" : "mailbox id");
+	return st->ops->source_put(st->drv, tid, bi, mailbox_id, pos, ident,
+	    ident_len, at, id_out, err);
+}
+
+int
+store_msg_put(struct store *st, const struct store_msg *m, int *inserted_out,
+    struct err *err)
+{
+	if (check_store(st, err) == -1 || check_tid(m->tid, err) == -1 ||
+	    check_blob(m->keys, m->keys_len, "message keys", err) == -1 ||
+	    check_blob(m->sealed, m->sealed_len, "sealed message", err) == -1)
+		return -1;
+	if (m->source_id <= 0 || m->mailbox_id < 0 || m->pos < 0)
+		return err_set(err, ERR_USAGE, "store: message: %s",
+		    m->pos < 0 ? "negative position" : m->mailbox_id < 0 ?
+		    "negative mailbox id" : "no source");
+	return st->ops->msg_put(st->drv, m, inserted_out, err);
+}
+
+int
+store_msg_scan(struct store *st, int64_t tid, store_msg_cb cb, void *arg,
+    struct err *err)
+{
+	int	rc;
+
+	if (check_store(st, err) == -1 || check_tid(tid, err) == -1)
+		return -1;
+	RT_ASSERT(cb != NULL);
+	if (err != NULL)
+		err_clear(err);
+	st->in_scan = 1;
+	rc = st->ops->msg_scan(st->drv, tid, cb, arg, err);
+	st->in_scan = 0;
+	return rc;
+}
+
+int
+store_msg_count(struct store *st, int64_t tid, int64_t *n_out,
+    struct err *err)
+{
+	*n_out = 0;
+	if (check_store(st, err) == -1 || check_tid(tid, err) == -1)
+		return -1;
+	return st->ops->msg_count(st->drv, tid, n_out, err);
+}
+
+int
+store_addr_put(struct store *st, int64_t tid,
+    const unsigned char bi[STORE_BI_LEN], const void *domain_keys,
+    size_t dk_len, const void *sealed, size_t sealed_len, struct err *err)
+{
+	if (check_store(st, err) == -1 || check_tid(tid, err) == -1 ||
+	    check_blob(domain_keys, dk_len, "domain keys", err) == -1 ||
+	    check_blob(sealed, sealed_len, "sealed address", err) == -1)
+		return -1;
+	RT_ASSERT(bi != NULL);
+	return st->ops->addr_put(st->drv, tid, bi, domain_keys, dk_len,
+	    sealed, sealed_len, err);
+}
+
+int
+store_addr_scan(struct store *st, int64_t tid, store_addr_cb cb, void *arg,
+    struct err *err)
+{
+	int	rc;
+
+	if (check_store(st, err) == -1 || check_tid(tid, err) == -1)
+		return -1;
+	RT_ASSERT(cb != NULL);
+	if (err != NULL)
+		err_clear(err);
+	st->in_scan = 1;
+	rc = st->ops->addr_scan(st->drv, tid, cb, arg, err);
+	st->in_scan = 0;
+	return rc;
+}
+
+int
+store_log_add(struct store *st, int64_t tid, int64_t at, const char *kind,
+    const char *detail, struct err *err)
+{
+	if (check_store(st, err) == -1 || (tid != STORE_SYSTEM &&
+	    check_tid(tid, err) == -1) || check_text(kind, 1, STORE_KIND_MAX,
+	    0, "log kind", err) == -1 || check_text(detail, 0, STORE_TEXT_MAX,
+	    1, "log detail", err) == -1)
+		return -1;
+	return st->ops->log_add(st->drv, tid, at, kind, detail, err);
+}
+
+int
+store_log_purge(struct store *st, int64_t before, int64_t *n_out,
+    struct err *err)
+{
+	int64_t	n = 0;
+
+	if (n_out != NULL)
+		*n_out = 0;
+	if (check_store(st, err) == -1)
+		return -1;
+	if (st->ops->log_purge(st->drv, before, &n, err) == -1)
+		return -1;
+	if (n_out != NULL)
+		*n_out = n;
+	return 0;
+}
+
+int
+store_log_scan(struct store *st, int64_t tid, store_log_cb cb, void *arg,
+    struct err *err)
+{
+	int	rc;
+
+	if (check_store(st, err) == -1 || (tid != STORE_SYSTEM &&
+	    check_tid(tid, err) == -1))
+		return -1;
+	RT_ASSERT(cb != NULL);
+	if (err != NULL)
+		err_clear(err);
+	st->in_scan = 1;
+	rc = st->ops->log_scan(st->drv, tid, cb, arg, err);
+	st->in_scan = 0;
+	return rc;
+}
+
+const char *const *
+store_table_names(void)
+{
+	return table_names;
+}
+
+int
+store_export_scan(struct store *st, int64_t tid, const char *table,
+    store_export_cb cb, void *arg, struct err *err)
+{
+	int	rc;
+
+	if (check_store(st, err) == -1 || check_tid(tid, err) == -1)
+		return -1;
+	RT_ASSERT(cb != NULL);
+	/* The name is checked here and again by the driver's lookup. */
+	if (schema_table_find(table) == NULL)
+		return err_set(err, ERR_USAGE, "store: export: no table of "
+		    "that name");
+	if (err != NULL)
+		err_clear(err);
+	st->in_scan = 1;
+	rc = st->ops->export_scan(st->drv, tid, table, cb, arg, err);
+	st->in_scan = 0;
+	return rc;
+}

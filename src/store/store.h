@@ -1,0 +1,455 @@
+/*
+ * store.h: the system of record, behind drivers.
+ *
+ * The store keeps, per tenant (an organization), its mailboxes, the
+ * sources imported into them with a checkpoint each, the messages read
+ * from them, one row per distinct address, its settings and a processing
+ * log.  It is the only part of replytime that talks to a database.
+ *
+ * What it stores is opaque to it.  The store never sees a key or a byte
+ * of plaintext header data: it is given 16-byte blind indexes (keyed
+ * hashes, for lookups and uniqueness) and sealed blobs (AEAD output of the
+ * vault), and gives them back unchanged.  Tenant names, kinds, times and
+ * counters are the only readable values, and none of them is header data.
+ *
+ * Tenants.  Every row of tenant data carries its tenant id, and every
+ * function that reads or writes tenant data takes the tenant id (tid)
+ * explicitly: there is no "current tenant".  Each statement restricts
+ * itself with tenant_id = ?, and the schema makes a row unable to point
+ * at a mailbox or source of another tenant.  Tenant ids are never
+ * reused, even after an erase.  The id STORE_SYSTEM (0) is never a
+ * tenant: the log accepts it for entries about the installation itself.
+ *
+ * Drivers.  struct store is a front that checks arguments and limits and
+ * dispatches to a struct store_ops table; store_sqlite_ops is the
+ * embedded driver, and a PostgreSQL driver fits the same table.
+ *
+ * Ownership.  Pointers passed in are borrowed for the duration of the
+ * call.  Structs handed to callbacks, and every pointer in them, are
+ * borrowed for the duration of that callback only.  Functions that return
+ * memory say who frees it.
+ *
+ * Returns.  0 on success; -1 with err filled (a code and a message that
+ * names the place and the problem, never the content of a row); lookups
+ * return 1 when nothing matches.  Error codes: ERR_USAGE for a call that
+ * cannot be honoured (unknown tenant, duplicate name, a row of another
+ * tenant, a call from inside a scan), ERR_LIMIT for a value over a limit
+ * below, ERR_UNSUPPORTED for a database made by a newer replytime, ERR_IO
+ * for everything the database or the file system refused.
+ *
+ * Callbacks.  A scan callback returns 0 to go on, 1 to stop quietly (the
+ * scan returns 0), or -1 to stop with an error (the scan returns -1 with
+ * the err the callback filled).  A scan callback must not call the store:
+ * such calls fail with ERR_USAGE.  store_tenant_list() and
+ * store_tenant_terminated_before() are the exception: they read every
+ * row before the first callback, so a purge may erase from its callback.
+ *
+ * Transactions.  Outside store_begin()/store_commit() every call is its
+ * own transaction.  Imports batch many rows between store_begin() and
+ * store_commit(); if any call inside fails, the caller calls
+ * store_rollback().  Transactions are immediate: they take the write lock
+ * at store_begin(), waiting up to STORE_BUSY_MS for another writer.
+ *
+ * Threads.  A struct store is used by one thread at a time.  Several
+ * processes may open the same database.
+ */
+#ifndef RT_STORE_H
+#define RT_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../base/err.h"
+
+#define STORE_BI_LEN		16		/* a blind index, bytes */
+#define STORE_BLOB_MAX		(1024 * 1024)	/* any blob, bytes */
+#define STORE_NAME_MAX		128		/* tenant name, bytes */
+#define STORE_KIND_MAX		32		/* mailbox or log kind */
+#define STORE_META_KEY_MAX	64
+#define STORE_TEXT_MAX		4096		/* meta value, log detail */
+#define STORE_BUSY_MS		5000		/* wait for another writer */
+
+#define STORE_SYSTEM		0		/* log entries of the installation */
+#define STORE_NO_TIME		INT64_MIN	/* a time that is not known (NULL) */
+
+struct store;					/* opaque */
+struct store_drv;				/* a driver's own state */
+
+enum store_tenant_state {
+	STORE_TENANT_ACTIVE,
+	STORE_TENANT_TERMINATED,
+};
+
+struct store_tenant {
+	int64_t			 id;
+	char			*name;		/* see store_tenant_get() */
+	enum store_tenant_state	 state;
+	int64_t			 terminated_at;	/* STORE_NO_TIME if active */
+	int64_t			 created_at;
+	void			*wrapped_key;	/* see store_tenant_get() */
+	size_t			 wrapped_len;
+	int64_t			 key_version;	/* 1, +1 per set_key */
+};
+
+struct store_mailbox {
+	int64_t			 id;
+	int64_t			 tid;
+	unsigned char		 bi[STORE_BI_LEN];
+	const void		*sealed;	/* borrowed */
+	size_t			 sealed_len;
+	const char		*kind;		/* borrowed */
+	const void		*sync;		/* borrowed; NULL if never set */
+	size_t			 sync_len;
+	int64_t			 created_at;
+};
+
+struct store_source {
+	int64_t			 id;
+	int64_t			 tid;
+	unsigned char		 bi[STORE_BI_LEN];
+	int64_t			 mailbox_id;	/* 0: none */
+	int64_t			 pos;		/* the checkpoint */
+	void			*ident;		/* owned; NULL if none */
+	size_t			 ident_len;
+	int64_t			 updated_at;
+};
+
+struct store_msg {
+	int64_t			 seq;		/* set by the store; scan only */
+	int64_t			 tid;
+	int64_t			 mailbox_id;	/* 0: none */
+	int64_t			 source_id;
+	int64_t			 pos;		/* position in the source, >= 0 */
+	int64_t			 date;		/* STORE_NO_TIME if none */
+	int64_t			 received;	/* STORE_NO_TIME if none */
+	uint32_t		 flags;		/* opaque to the store */
+	const void		*keys;		/* opaque; borrowed */
+	size_t			 keys_len;
+	const void		*sealed;	/* opaque; borrowed */
+	size_t			 sealed_len;
+};
+
+struct store_addr {
+	int64_t			 tid;
+	unsigned char		 bi[STORE_BI_LEN];
+	const void		*domain_keys;	/* borrowed */
+	size_t			 domain_keys_len;
+	const void		*sealed;	/* borrowed */
+	size_t			 sealed_len;
+};
+
+struct store_log_entry {
+	int64_t			 id;
+	int64_t			 tid;		/* STORE_SYSTEM or a tenant */
+	int64_t			 at;
+	const char		*kind;		/* borrowed */
+	const char		*detail;	/* borrowed */
+};
+
+enum store_type {
+	STORE_NULL,
+	STORE_INT,
+	STORE_TEXT,
+	STORE_BLOB,
+};
+
+/* One column of an exported row. */
+struct store_value {
+	enum store_type		 type;
+	int64_t			 i;		/* STORE_INT */
+	const void		*p;		/* TEXT (NUL-terminated), BLOB */
+	size_t			 len;		/* bytes of p, without the NUL */
+};
+
+typedef int	(*store_tenant_cb)(void *arg, const struct store_tenant *t,
+		    struct err *err);
+typedef int	(*store_mailbox_cb)(void *arg, const struct store_mailbox *mb,
+		    struct err *err);
+typedef int	(*store_msg_cb)(void *arg, const struct store_msg *m,
+		    struct err *err);
+typedef int	(*store_addr_cb)(void *arg, const struct store_addr *a,
+		    struct err *err);
+typedef int	(*store_log_cb)(void *arg, const struct store_log_entry *e,
+		    struct err *err);
+typedef int	(*store_export_cb)(void *arg, size_t ncols,
+		    const char *const *colnames, const struct store_value *vals,
+		    struct err *err);
+
+/*
+ * A driver.  The front (store.c) has checked every argument against the
+ * contracts below before calling an entry, and never calls one from
+ * inside a scan callback.  backup_to may be NULL (ERR_UNSUPPORTED).
+ * Drivers report errors with the same codes and the same rule: no row
+ * data in a message (a PostgreSQL driver must drop the DETAIL of its
+ * errors, which quotes key values).
+ */
+struct store_ops {
+	const char	*name;
+	int	(*open)(const char *path, int max_version, int64_t now,
+		    struct store_drv **out, struct err *err);
+	void	(*close)(struct store_drv *d);
+	int	(*version)(struct store_drv *d);
+	int	(*begin)(struct store_drv *d, struct err *err);
+	int	(*commit)(struct store_drv *d, struct err *err);
+	int	(*rollback)(struct store_drv *d, struct err *err);
+	int	(*backup_to)(struct store_drv *d, const char *path,
+		    struct err *err);
+
+	int	(*meta_get)(struct store_drv *d, const char *key,
+		    char **value_out, struct err *err);
+	int	(*meta_put)(struct store_drv *d, const char *key,
+		    const char *value, struct err *err);
+
+	int	(*tenant_create)(struct store_drv *d, const char *name,
+		    const void *wrapped, size_t len, int64_t at,
+		    int64_t *id_out, struct err *err);
+	int	(*tenant_get)(struct store_drv *d, const char *name,
+		    struct store_tenant *out, struct err *err);
+	int	(*tenant_list)(struct store_drv *d, int only_terminated,
+		    int64_t before, store_tenant_cb cb, void *arg,
+		    struct err *err);
+	int	(*tenant_set_key)(struct store_drv *d, int64_t tid,
+		    const void *wrapped, size_t len, struct err *err);
+	int	(*tenant_terminate)(struct store_drv *d, int64_t tid,
+		    int64_t at, struct err *err);
+	int	(*tenant_erase)(struct store_drv *d, int64_t tid,
+		    struct err *err);
+
+	int	(*settings_put)(struct store_drv *d, int64_t tid,
+		    const void *sealed, size_t len, int64_t at,
+		    struct err *err);
+	int	(*settings_get)(struct store_drv *d, int64_t tid,
+		    void **sealed_out, size_t *len_out, struct err *err);
+
+	int	(*mailbox_put)(struct store_drv *d, int64_t tid,
+		    const unsigned char *bi, const void *sealed, size_t len,
+		    const char *kind, int64_t at, int64_t *id_out,
+		    struct err *err);
+	int	(*mailbox_set_sync)(struct store_drv *d, int64_t tid,
+		    int64_t id, const void *sync, size_t len,
+		    struct err *err);
+	int	(*mailbox_list)(struct store_drv *d, int64_t tid,
+		    store_mailbox_cb cb, void *arg, struct err *err);
+
+	int	(*source_get)(struct store_drv *d, int64_t tid,
+		    const unsigned char *bi, struct store_source *out,
+		    struct err *err);
+	int	(*source_put)(struct store_drv *d, int64_t tid,
+		    const unsigned char *bi, int64_t mailbox_id, int64_t pos,
+		    const void *ident, size_t ident_len, int64_t at,
+		    int64_t *id_out, struct err *err);
+
+	int	(*msg_put)(struct store_drv *d, const struct store_msg *m,
+		    int *inserted_out, struct err *err);
+	int	(*msg_scan)(struct store_drv *d, int64_t tid, store_msg_cb cb,
+		    void *arg, struct err *err);
+	int	(*msg_count)(struct store_drv *d, int64_t tid, int64_t *n_out,
+		    struct err *err);
+
+	int	(*addr_put)(struct store_drv *d, int64_t tid,
+		    const unsigned char *bi, const void *domain_keys,
+		    size_t dk_len, const void *sealed, size_t sealed_len,
+		    struct err *err);
+	int	(*addr_scan)(struct store_drv *d, int64_t tid,
+		    store_addr_cb cb, void *arg, struct err *err);
+
+	int	(*log_add)(struct store_drv *d, int64_t tid, int64_t at,
+		    const char *kind, const char *detail, struct err *err);
+	int	(*log_purge)(struct store_drv *d, int64_t before,
+		    int64_t *n_out, struct err *err);
+	int	(*log_scan)(struct store_drv *d, int64_t tid, store_log_cb cb,
+		    void *arg, struct err *err);
+
+	int	(*export_scan)(struct store_drv *d, int64_t tid,
+		    const char *table, store_export_cb cb, void *arg,
+		    struct err *err);
+};
+
+extern const struct store_ops store_sqlite_ops;
+
+/*
+ * Opening.
+ *
+ * store_open() opens the SQLite database at path, creating it (mode 0600)
+ * if it is missing, in WAL mode with foreign keys enforced and a busy
+ * timeout of STORE_BUSY_MS, and brings its schema up to the version of
+ * this program in one transaction.  A database whose schema is newer than
+ * the program's is refused (ERR_UNSUPPORTED), and so is an SQLite file
+ * that is not a replytime database.  On success *out is owned by the
+ * caller, who frees it with store_close().
+ *
+ * store_open_at_version() is the same with the schema stopped at
+ * max_version (1 .. current): for tests of the upgrade path.
+ */
+int	store_open(const char *path, struct store **out, struct err *err);
+int	store_open_at_version(const char *path, int max_version,
+	    struct store **out, struct err *err);
+/* Rolls back an open transaction.  store_close(NULL) is a no-op. */
+void	store_close(struct store *st);
+/* The schema version of the open database. */
+int	store_version(struct store *st);
+/* The current schema version of this program. */
+int	store_version_current(void);
+
+int	store_begin(struct store *st, struct err *err);
+int	store_commit(struct store *st, struct err *err);
+int	store_rollback(struct store *st, struct err *err);
+
+/*
+ * Writes a consistent copy of the whole database, as of one moment, to a
+ * new plain file at path (mode 0600; an existing path is refused; a
+ * failed copy is removed).  Other connections may go on writing.  Refused
+ * inside a transaction.  The copy is unencrypted at the file level: the
+ * caller encrypts it.
+ */
+int	store_backup_to(struct store *st, const char *path, struct err *err);
+
+/*
+ * Installation-wide small text values (e.g. "master_key_fingerprint").
+ * Keys are 1..STORE_META_KEY_MAX bytes; the keys "schema_version" and
+ * "created_at" belong to the store and cannot be put.  get returns 1 if
+ * the key is absent; else *value_out is the caller's to free.
+ */
+int	store_meta_get(struct store *st, const char *key, char **value_out,
+	    struct err *err);
+int	store_meta_put(struct store *st, const char *key, const char *value,
+	    struct err *err);
+
+/*
+ * Tenants.
+ *
+ * Names are 1..STORE_NAME_MAX bytes of UTF-8 without control characters,
+ * unique ("tenant NAME exists").  The wrapped data key is opaque (wrapped
+ * by the vault's master key).
+ */
+int	store_tenant_create(struct store *st, const char *name,
+	    const void *wrapped_key, size_t len, int64_t at, int64_t *id_out,
+	    struct err *err);
+/*
+ * Returns 0 and fills *out, 1 if there is no such tenant, -1 on error.
+ * out->name and out->wrapped_key are copies owned by the caller, freed
+ * with store_tenant_clear().
+ */
+int	store_tenant_get(struct store *st, const char *name,
+	    struct store_tenant *out, struct err *err);
+void	store_tenant_clear(struct store_tenant *t);
+/* Every tenant, by id; see Callbacks above. */
+int	store_tenant_list(struct store *st, store_tenant_cb cb, void *arg,
+	    struct err *err);
+/* Replaces the wrapped data key (a master key rotation) and adds 1 to
+ * its key version. */
+int	store_tenant_set_key(struct store *st, int64_t tid,
+	    const void *wrapped_key, size_t len, struct err *err);
+/* Marks the tenant terminated at time at; a second call keeps the first
+ * time.  Its data stays until store_tenant_erase(). */
+int	store_tenant_terminate(struct store *st, int64_t tid, int64_t at,
+	    struct err *err);
+/*
+ * Deletes every row of the tenant in every table, its wrapped key and
+ * its log included, atomically (inside the caller's transaction if one
+ * is open).  Deleted content is overwritten in the database file.
+ */
+int	store_tenant_erase(struct store *st, int64_t tid, struct err *err);
+/* Terminated tenants with terminated_at < t, by id: the purge's list. */
+int	store_tenant_terminated_before(struct store *st, int64_t t,
+	    store_tenant_cb cb, void *arg, struct err *err);
+
+/* Settings: one sealed blob per tenant.  get returns 1 if none; else
+ * *sealed_out is the caller's to free. */
+int	store_settings_put(struct store *st, int64_t tid, const void *sealed,
+	    size_t len, int64_t at, struct err *err);
+int	store_settings_get(struct store *st, int64_t tid, void **sealed_out,
+	    size_t *len_out, struct err *err);
+
+/*
+ * Mailboxes, by the blind index of their address.  put returns the id of
+ * the tenant's mailbox with that index, creating it (with sealed, kind
+ * and created_at = at) if there is none; an existing row is left as it is.
+ * kind is 1..STORE_KIND_MAX bytes ("file", "imap", ...).
+ */
+int	store_mailbox_put(struct store *st, int64_t tid,
+	    const unsigned char bi[STORE_BI_LEN], const void *sealed, size_t len,
+	    const char *kind, int64_t at, int64_t *id_out, struct err *err);
+/* Replaces the opaque sync state of mailbox id of tenant tid. */
+int	store_mailbox_set_sync(struct store *st, int64_t tid, int64_t id,
+	    const void *sync, size_t len, struct err *err);
+/* The tenant's mailboxes, by id. */
+int	store_mailbox_list(struct store *st, int64_t tid, store_mailbox_cb cb,
+	    void *arg, struct err *err);
+
+/*
+ * Sources and their checkpoints, by the blind index of the source.
+ *
+ * get returns 0 and fills *out (out->ident is a copy the caller frees
+ * with store_source_clear()), or 1 if the tenant has no such source.
+ *
+ * put creates or updates the source: mailbox (0: none), checkpoint pos
+ * (opaque; for an mbox, the byte offset just past the last committed
+ * message) and file identity (opaque; NULL for none).
+ *
+ * Crash safety rests on one rule: the caller writes the checkpoint in
+ * the same transaction as the messages it covers:
+ *	store_begin; store_msg_put ...; store_source_put(pos); store_commit
+ * so after a crash the checkpoint and the messages agree, and the next
+ * import resumes from the checkpoint (re-inserting is harmless anyway:
+ * store_msg_put ignores a (source, pos) it already has).
+ */
+int	store_source_get(struct store *st, int64_t tid,
+	    const unsigned char bi[STORE_BI_LEN], struct store_source *out,
+	    struct err *err);
+void	store_source_clear(struct store_source *s);
+int	store_source_put(struct store *st, int64_t tid,
+	    const unsigned char bi[STORE_BI_LEN], int64_t mailbox_id, int64_t pos,
+	    const void *ident, size_t ident_len, int64_t at, int64_t *id_out,
+	    struct err *err);
+
+/*
+ * Messages.  put inserts m (m->seq is ignored) unless the tenant already
+ * has a message at (m->source_id, m->pos); *inserted_out (may be NULL)
+ * says which.  The mailbox and source must be the tenant's (ERR_USAGE).
+ * scan calls cb for each of the tenant's messages in seq order, which is
+ * insert order: the source order of reports.
+ */
+int	store_msg_put(struct store *st, const struct store_msg *m,
+	    int *inserted_out, struct err *err);
+int	store_msg_scan(struct store *st, int64_t tid, store_msg_cb cb,
+	    void *arg, struct err *err);
+int	store_msg_count(struct store *st, int64_t tid, int64_t *n_out,
+	    struct err *err);
+
+/* Addresses: one row per distinct address bi of a tenant; put ignores a
+ * bi the tenant already has.  scan goes in bi order. */
+int	store_addr_put(struct store *st, int64_t tid,
+	    const unsigned char bi[STORE_BI_LEN], const void *domain_keys,
+	    size_t dk_len, const void *sealed, size_t sealed_len,
+	    struct err *err);
+int	store_addr_scan(struct store *st, int64_t tid, store_addr_cb cb,
+	    void *arg, struct err *err);
+
+/*
+ * The processing log (imports, exports, deletions, purges).  tid is a
+ * tenant or STORE_SYSTEM.  kind is 1..STORE_KIND_MAX bytes, detail
+ * 0..STORE_TEXT_MAX bytes of UTF-8 (tab and newline allowed): counts,
+ * ids and times, never header data.  purge deletes the entries of every
+ * tenant older than before (at < before), the retention, and returns
+ * their number in *n_out (may be NULL).  scan goes in id order.
+ */
+int	store_log_add(struct store *st, int64_t tid, int64_t at,
+	    const char *kind, const char *detail, struct err *err);
+int	store_log_purge(struct store *st, int64_t before, int64_t *n_out,
+	    struct err *err);
+int	store_log_scan(struct store *st, int64_t tid, store_log_cb cb,
+	    void *arg, struct err *err);
+
+/*
+ * Export: the table names store_export_scan() accepts, a NULL-terminated
+ * static list ("tenants", "settings", "mailboxes", "sources", "messages",
+ * "addresses", "log"), and a scan of the tenant's rows of one of them
+ * (for "tenants", the tenant's own row) with every column, in a stable
+ * order.  Any other name is refused: no SQL text comes from outside.
+ */
+const char *const *store_table_names(void);
+int	store_export_scan(struct store *st, int64_t tid, const char *table,
+	    store_export_cb cb, void *arg, struct err *err);
+
+#endif
