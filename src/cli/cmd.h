@@ -20,6 +20,10 @@ int	cmd_import(int argc, char **argv);
 int	cmd_tenant(int argc, char **argv);
 int	cmd_settings(int argc, char **argv);
 int	cmd_key(int argc, char **argv);
+int	cmd_export(int argc, char **argv);
+int	cmd_backup(int argc, char **argv);
+int	cmd_restore(int argc, char **argv);
+int	cmd_purge(int argc, char **argv);
 
 /* ISO 8601 date or date-time as commands take it; 0 or -1. */
 int	cmd_parse_time(const char *s, int64_t *t_out);

@@ -55,7 +55,7 @@ cmd_key(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char		*key = NULL, *newkey = NULL, *db = NULL;
-	char			*path = NULL, *stored = NULL;
+	char			*path = NULL, *newpath = NULL, *stored = NULL;
 	struct vault_master	*m = NULL;
 	struct rot		 r = { 0 };
 	struct err		 err;
@@ -96,7 +96,8 @@ cmd_key(int argc, char **argv)
 	}
 	if (vault_key_path(key, db, &path, &err) == -1 ||
 	    vault_master_load(path, &r.old_m, &err) == -1 ||
-	    vault_master_load(newkey, &r.new_m, &err) == -1 ||
+	    vault_key_path(newkey, db, &newpath, &err) == -1 ||
+	    vault_master_load(newpath, &r.new_m, &err) == -1 ||
 	    store_open(db, &r.st, &err) == -1)
 		goto out;
 	if (store_meta_get(r.st, "master_key_id", &stored, &err) == -1)
@@ -122,6 +123,7 @@ out:
 		cmd_error("key rotate: %s", err.msg);
 	free(stored);
 	free(path);
+	free(newpath);
 	vault_master_free(r.old_m);
 	vault_master_free(r.new_m);
 	if (r.st != NULL)

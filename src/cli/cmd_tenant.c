@@ -6,12 +6,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "../store/archive.h"
 #include "cmd.h"
 
 struct args {
 	const char	*db, *tenant, *key;
+	int		 yes;
 };
 
 /* Parses --db, --tenant, --key-file; returns optind or -1. */
@@ -22,14 +24,16 @@ parse_args(int argc, char **argv, struct args *a)
 		{ "db", required_argument, NULL, 'd' },
 		{ "tenant", required_argument, NULL, 't' },
 		{ "key-file", required_argument, NULL, 'k' },
+		{ "yes", no_argument, NULL, 'y' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int	c;
 
 	memset(a, 0, sizeof(*a));
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "d:t:k:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:t:k:y", opts, NULL)) != -1) {
 		switch (c) {
+		case 'y': a->yes = 1; break;
 		case 'd': a->db = optarg; break;
 		case 't': a->tenant = optarg; break;
 		case 'k': a->key = optarg; break;
@@ -44,7 +48,14 @@ tenant_usage(FILE *f)
 {
 	fprintf(f, "usage: replytime tenant create --db PATH --tenant NAME "
 	    "[--key-file FILE]\n"
-	    "       replytime tenant list --db PATH\n");
+	    "       replytime tenant list --db PATH\n"
+	    "       replytime tenant terminate --db PATH --tenant NAME\n"
+	    "       replytime tenant delete --db PATH --tenant NAME --yes\n"
+	    "\n"
+	    "terminate marks a tenant for deletion after the grace period "
+	    "(replytime purge);\ndelete erases every row of the tenant and "
+	    "its data key now, so copies of\nits rows in old backups cannot "
+	    "be read any more.\n");
 }
 
 static int
@@ -52,6 +63,49 @@ print_tenant(void *arg, const struct store_tenant *t, struct err *err)
 {
 	printf("%s\t%s\n", t->name, t->state == STORE_TENANT_ACTIVE ?
 	    "active" : "terminated");
+	return 0;
+}
+
+/* Deletes (now) or terminates (purged after the grace period) a tenant.
+ * Needs no key: erasing the rows and the wrapped data key is enough. */
+static int
+tenant_end(const struct args *a, int erase)
+{
+	struct store_tenant	 t;
+	struct store		*st;
+	struct err		 err;
+	char			 detail[200];
+	int			 r;
+
+	if (erase && !a->yes) {
+		fprintf(stderr, "replytime: tenant delete erases all of "
+		    "\"%s\"'s data and its key; add --yes to confirm\n",
+		    a->tenant);
+		return 2;
+	}
+	if (store_open(a->db, &st, &err) == -1)
+		return cmd_error("tenant: %s", err.msg);
+	memset(&t, 0, sizeof(t));
+	if ((r = store_tenant_get(st, a->tenant, &t, &err)) != 0) {
+		store_close(st);
+		if (r == 1)
+			return cmd_error("tenant: no tenant \"%s\"", a->tenant);
+		return cmd_error("tenant: %s", err.msg);
+	}
+	snprintf(detail, sizeof(detail), "tenant %lld %s", (long long)t.id,
+	    erase ? "deleted with its data key" : "terminated");
+	r = erase ? store_tenant_erase(st, t.id, &err) :
+	    store_tenant_terminate(st, t.id, time(NULL), &err);
+	if (r == 0)
+		r = store_log_add(st, STORE_SYSTEM, time(NULL), erase ?
+		    "tenant-delete" : "tenant-terminate", detail, &err);
+	store_tenant_clear(&t);
+	store_close(st);
+	if (r == -1)
+		return cmd_error("tenant: %s", err.msg);
+	fprintf(stderr, "tenant \"%s\" %s\n", a->tenant, erase ?
+	    "deleted: its rows and data key are gone" :
+	    "terminated: replytime purge deletes it after the grace period");
 	return 0;
 }
 
@@ -86,6 +140,9 @@ cmd_tenant(int argc, char **argv)
 		store_close(st);
 		return 0;
 	}
+	if ((strcmp(argv[1], "delete") == 0 || strcmp(argv[1], "terminate") ==
+	    0) && a.db && a.tenant)
+		return tenant_end(&a, strcmp(argv[1], "delete") == 0);
 	tenant_usage(stderr);
 	return 2;
 }

@@ -82,6 +82,9 @@ archive_open_sealed(const struct archive *a, const char *table,
 	rc = vault_open(a->key, ad, adn, sealed, n, p, &pn, err);
 	if (rc == 0)
 		buf_add(out, p, pn);
+	else
+		err_prefix(err, "stored %s row (%lld, %lld): ", table,
+		    (long long)row_a, (long long)row_b);
 	free(p);
 	return rc;
 }
