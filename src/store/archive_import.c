@@ -21,6 +21,7 @@
 #include "archive.h"
 
 #define IMPORT_BATCH	20000
+#define MEMO_MAX	(1u << 20)	/* blind indexes remembered per run */
 
 struct imp {
 	struct archive		*a;
@@ -34,9 +35,47 @@ struct imp {
 	unsigned char		 source_bi[STORE_BI_LEN];
 	uint64_t		 in_tx;
 	struct intern		*seen;		/* address keys stored */
+	struct intern		*memo;		/* kind + text -> memo_keys */
+	unsigned char		*memo_keys;	/* 16 bytes per memo entry */
+	size_t			 memo_cap;	/* entries memo_keys holds */
+	struct buf		 memo_text;
 	struct buf		 keys, plain, sealed, dom, aseal;
 	struct timespec		 t0, shown;
 };
+
+/*
+ * Blind indexes through a memo: a thread's ids and its people's
+ * addresses come back in message after message, and a keyed hash costs
+ * far more than a table lookup.  The memo is cleared when it fills.
+ */
+static void
+memo_blind(void *arg, enum record_kind kind, struct str s,
+    unsigned char out[RECORD_KEY_BYTES])
+{
+	struct imp	*im = arg;
+	uint32_t	 id;
+	int		 added;
+
+	buf_reset(&im->memo_text);
+	buf_addc(&im->memo_text, (char)kind);
+	buf_addstr(&im->memo_text, s);
+	if (intern_count(im->memo) >= MEMO_MAX) {
+		intern_free(im->memo);
+		im->memo = intern_new();
+	}
+	id = intern_put(im->memo, buf_str(&im->memo_text), &added);
+	if (added) {
+		if (id >= im->memo_cap) {
+			im->memo_cap = im->memo_cap ? im->memo_cap * 2 : 4096;
+			im->memo_keys = xreallocarray(im->memo_keys,
+			    im->memo_cap, RECORD_KEY_BYTES);
+		}
+		archive_blind(im->a, kind, s, im->memo_keys +
+		    (size_t)id * RECORD_KEY_BYTES);
+	}
+	memcpy(out, im->memo_keys + (size_t)id * RECORD_KEY_BYTES,
+	    RECORD_KEY_BYTES);
+}
 
 /* Commits what is written, with the current source's checkpoint. */
 static int
@@ -97,13 +136,13 @@ put_address(struct imp *im, struct str addr, struct err *err)
 	int		added;
 	int64_t		row;
 
-	archive_blind(im->a, RECORD_ADDRESS, addr, key);
+	memo_blind(im, RECORD_ADDRESS, addr, key);
 	intern_put(im->seen, str_make((const char *)key, sizeof(key)),
 	    &added);
 	if (!added)
 		return 0;
 	buf_reset(&im->dom);
-	record_domain_keys(addr, archive_blind, im->a, &im->dom);
+	record_domain_keys(addr, memo_blind, im, &im->dom);
 	buf_reset(&im->aseal);
 	memcpy(&row, key, sizeof(row));
 	archive_seal(im->a, "addresses", row, 0, addr.p, addr.len,
@@ -153,7 +192,7 @@ on_message(void *arg, const struct source_msg *sm, struct err *err)
 	    SOURCE_NO_BODY_SEP)))
 		im->st->malformed++;
 	buf_reset(&im->keys);
-	record_keys_encode(&m, archive_blind, im->a, &im->keys);
+	record_keys_encode(&m, memo_blind, im, &im->keys);
 	buf_reset(&im->plain);
 	record_plain_encode(&m, &im->plain);
 	buf_reset(&im->sealed);
@@ -203,6 +242,8 @@ archive_import(struct archive *a, const char *path, int64_t mailbox_id,
 
 	im.mp = meta_parser_new();
 	im.seen = intern_new();
+	im.memo = intern_new();
+	buf_init(&im.memo_text, 0);
 	buf_init(&im.keys, STORE_BLOB_MAX);
 	buf_init(&im.plain, 0);
 	buf_init(&im.sealed, STORE_BLOB_MAX);
@@ -224,6 +265,9 @@ archive_import(struct archive *a, const char *path, int64_t mailbox_id,
 	buf_free(&im.dom);
 	buf_free(&im.aseal);
 	intern_free(im.seen);
+	intern_free(im.memo);
+	free(im.memo_keys);
+	buf_free(&im.memo_text);
 	meta_parser_free(im.mp);
 	free(im.path);
 	return rc;
