@@ -54,6 +54,7 @@ lint:
 bench: build
 	bench/run.sh
 	bench/report.sh
+	bench/store.sh
 
 install: build
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
