@@ -78,6 +78,21 @@ parse(int argc, char **argv, struct opts *o)
 	return optind == argc && o->db != NULL ? 0 : 2;
 }
 
+/* The master key for o's database: --key-file, the environment or the
+ * default path; *m_out is the caller's to free. */
+static int
+load_master(const struct opts *o, struct vault_master **m_out,
+    struct err *err)
+{
+	char	*kp = NULL;
+	int	 rc;
+
+	rc = vault_init(err) == -1 || vault_key_path(o->key, o->db, &kp,
+	    err) == -1 || vault_master_load(kp, m_out, err) == -1 ? -1 : 0;
+	free(kp);
+	return rc;
+}
+
 int
 cmd_backup(int argc, char **argv)
 {
@@ -85,7 +100,7 @@ cmd_backup(int argc, char **argv)
 	struct store		*st = NULL;
 	struct opts		 o;
 	struct err		 err;
-	char			*kp = NULL, *tmp = NULL;
+	char			*tmp = NULL;
 	int			 in = -1, out = -1, rc = 1;
 
 	if (parse(argc, argv, &o) != 0 || o.out == NULL) {
@@ -95,8 +110,7 @@ cmd_backup(int argc, char **argv)
 		    "key (restore it with replytime restore).\n");
 		return 2;
 	}
-	if (vault_init(&err) == -1 || vault_key_path(o.key, o.db, &kp, &err)
-	    == -1 || vault_master_load(kp, &m, &err) == -1 ||
+	if (load_master(&o, &m, &err) == -1 ||
 	    store_open(o.db, &st, &err) == -1)
 		goto out;
 	tmp = xasprintf("%s.partial", o.out);
@@ -129,7 +143,6 @@ out:
 	if (tmp != NULL)
 		unlink(tmp);
 	free(tmp);
-	free(kp);
 	vault_master_free(m);
 	if (st != NULL)
 		store_close(st);
@@ -143,7 +156,7 @@ cmd_restore(int argc, char **argv)
 	struct store		*st = NULL;
 	struct opts		 o;
 	struct err		 err;
-	char			*kp = NULL, *tmp = NULL;
+	char			*tmp = NULL;
 	int			 in = -1, out = -1, rc = 1;
 
 	if (parse(argc, argv, &o) != 0 || o.in == NULL) {
@@ -158,8 +171,7 @@ cmd_restore(int argc, char **argv)
 		    "to replace it\n", o.db);
 		return 1;
 	}
-	if (vault_init(&err) == -1 || vault_key_path(o.key, o.db, &kp, &err)
-	    == -1 || vault_master_load(kp, &m, &err) == -1)
+	if (load_master(&o, &m, &err) == -1)
 		goto out;
 	tmp = xasprintf("%s.restoring", o.db);
 	if ((in = open(o.in, O_RDONLY | O_CLOEXEC)) == -1 ||
@@ -196,7 +208,6 @@ out:
 	if (tmp != NULL)
 		unlink(tmp);
 	free(tmp);
-	free(kp);
 	vault_master_free(m);
 	return rc;
 }
