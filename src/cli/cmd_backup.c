@@ -214,6 +214,7 @@ out:
 
 struct purge {
 	struct store	*st;
+	char		*keyring;
 	int64_t		 n;
 };
 
@@ -225,7 +226,8 @@ purge_one(void *arg, const struct store_tenant *t, struct err *err)
 
 	snprintf(d, sizeof(d), "tenant %lld purged after its grace period",
 	    (long long)t->id);
-	if (store_tenant_erase(p->st, t->id, err) == -1 ||
+	if (keyring_destroy(p->keyring, t->id, err) == -1 ||
+	    store_tenant_erase(p->st, t->id, err) == -1 ||
 	    store_log_add(p->st, STORE_SYSTEM, time(NULL), "purge", d, err)
 	    == -1)
 		return -1;
@@ -249,15 +251,23 @@ cmd_purge(int argc, char **argv)
 		    "(default 180).\nMeant for a daily scheduler.\n");
 		return 2;
 	}
+	char		*kp = NULL;
+
 	if (store_open(o.db, &p.st, &err) == -1)
 		return cmd_error("purge: %s", err.msg);
-	if (store_tenant_terminated_before(p.st, o.now - o.grace, purge_one,
+	if (vault_key_path(o.key, o.db, &kp, &err) == -1 ||
+	    archive_keyring_dir(p.st, kp, &p.keyring, &err) == -1 ||
+	    store_tenant_terminated_before(p.st, o.now - o.grace, purge_one,
 	    &p, &err) == -1 || store_log_purge(p.st, o.now - o.retention,
 	    &logs, &err) == -1) {
 		store_close(p.st);
+		free(kp);
+		free(p.keyring);
 		return cmd_error("purge: %s", err.msg);
 	}
 	store_close(p.st);
+	free(kp);
+	free(p.keyring);
 	fprintf(stderr, "purge: %" PRId64 " tenants deleted, %" PRId64
 	    " log entries removed\n", p.n, logs);
 	return 0;

@@ -24,9 +24,20 @@ key_usage(FILE *f)
 
 struct rot {
 	struct store		*st;
+	char			*keyring;	/* beside the old key */
+	char			*newring;	/* beside the new key */
 	struct vault_master	*old_m, *new_m;
 	int			 n;
 };
+
+/* After a rotation into another folder: the old key files go. */
+static int
+drop_old(void *arg, const struct store_tenant *t, struct err *err)
+{
+	struct rot	*r = arg;
+
+	return keyring_destroy(r->keyring, t->id, err);
+}
 
 static int
 rewrap_one(void *arg, const struct store_tenant *t, struct err *err)
@@ -36,12 +47,32 @@ rewrap_one(void *arg, const struct store_tenant *t, struct err *err)
 	size_t		 wn = 0;
 	int		 rc;
 
-	if (vault_tkey_rewrap(r->old_m, r->new_m, (uint64_t)t->id,
-	    t->wrapped_key, t->wrapped_len, &w, &wn, err) == -1)
+	unsigned char	*old = NULL;
+	size_t		 on = 0;
+	struct vault_tkey *k = NULL;
+
+	/* Already under the new key (a rotation that stopped half way)? */
+	if (keyring_get(r->newring, t->id, &old, &on, NULL) == 0) {
+		if (vault_tkey_unwrap(r->new_m, (uint64_t)t->id, old, on, &k,
+		    NULL) == 0) {
+			vault_tkey_free(k);
+			free(old);
+			return 0;
+		}
+		free(old);
+	}
+	if ((rc = keyring_get(r->keyring, t->id, &old, &on, err)) == 1)
+		return 0;	/* a deleted tenant's key: nothing to do */
+	if (rc == -1)
 		return -1;
-	rc = store_tenant_set_key(r->st, t->id, w, wn, err);
+	rc = vault_tkey_rewrap(r->old_m, r->new_m, (uint64_t)t->id, old, on,
+	    &w, &wn, err);
+	if (rc == 0)
+		rc = keyring_put(r->newring, t->id, w, wn, err);
+	free(old);
 	free(w);
-	r->n++;
+	if (rc == 0)
+		r->n++;
 	return rc;
 }
 
@@ -107,14 +138,18 @@ cmd_key(int argc, char **argv)
 		    "(key %s wrapped its data keys)", path, stored);
 		goto out;
 	}
-	/* All tenants or none: one transaction. */
-	if (store_begin(r.st, &err) == -1 ||
+	/* Each key file is replaced atomically; a rotation that stops half
+	 * way can be run again (keys already under the new key are left).
+	 * The database records the new key only when all are done. */
+	if (archive_keyring_dir(r.st, path, &r.keyring, &err) == -1 ||
+	    archive_keyring_dir(r.st, newpath, &r.newring, &err) == -1 ||
 	    store_tenant_list(r.st, rewrap_one, &r, &err) == -1 ||
 	    store_meta_put(r.st, "master_key_id", vault_master_id(r.new_m),
-	    &err) == -1 || store_commit(r.st, &err) == -1) {
-		(void)store_rollback(r.st, NULL);
+	    &err) == -1)
 		goto out;
-	}
+	if (strcmp(r.keyring, r.newring) != 0 &&
+	    store_tenant_list(r.st, drop_old, &r, &err) == -1)
+		goto out;
 	fprintf(stderr, "key rotate: %d data keys re-wrapped under key %s\n",
 	    r.n, vault_master_id(r.new_m));
 	rc = 0;
@@ -124,6 +159,8 @@ out:
 	free(stored);
 	free(path);
 	free(newpath);
+	free(r.keyring);
+	free(r.newring);
 	vault_master_free(r.old_m);
 	vault_master_free(r.new_m);
 	if (r.st != NULL)

@@ -66,8 +66,26 @@ print_tenant(void *arg, const struct store_tenant *t, struct err *err)
 	return 0;
 }
 
+/* Destroys tenant tid's data key in the keyring of st's database. */
+static int
+destroy_key(struct store *st, const struct args *a, int64_t tid,
+    struct err *err)
+{
+	char	*kp = NULL, *dir = NULL;
+	int	 rc;
+
+	rc = vault_key_path(a->key, a->db, &kp, err) == -1 ||
+	    archive_keyring_dir(st, kp, &dir, err) == -1 ||
+	    keyring_destroy(dir, tid, err) == -1 ? -1 : 0;
+	free(kp);
+	free(dir);
+	return rc;
+}
+
 /* Deletes (now) or terminates (purged after the grace period) a tenant.
- * Needs no key: erasing the rows and the wrapped data key is enough. */
+ * Needs no key file, only its place: the tenant's data key is destroyed
+ * in the keyring beside it, which makes its rows unreadable everywhere,
+ * old backups included, and then its rows are erased. */
 static int
 tenant_end(const struct args *a, int erase)
 {
@@ -94,8 +112,12 @@ tenant_end(const struct args *a, int erase)
 	}
 	snprintf(detail, sizeof(detail), "tenant %lld %s", (long long)t.id,
 	    erase ? "deleted with its data key" : "terminated");
-	r = erase ? store_tenant_erase(st, t.id, &err) :
-	    store_tenant_terminate(st, t.id, time(NULL), &err);
+	/* The key goes first: even if erasing the rows failed, they could
+	 * no longer be read, here or in any backup. */
+	r = erase ? destroy_key(st, a, t.id, &err) : 0;
+	if (r == 0)
+		r = erase ? store_tenant_erase(st, t.id, &err) :
+		    store_tenant_terminate(st, t.id, time(NULL), &err);
 	if (r == 0)
 		r = store_log_add(st, STORE_SYSTEM, time(NULL), erase ?
 		    "tenant-delete" : "tenant-terminate", detail, &err);

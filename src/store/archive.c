@@ -5,10 +5,13 @@
 #include <string.h>
 #include <time.h>
 
+#include <sodium.h>
+
 #include "../base/xmalloc.h"
 #include "archive.h"
 
 #define META_MASTER_ID	"master_key_id"
+#define META_DB_ID	"database_id"
 
 static enum vault_bi_kind
 bi_kind(enum record_kind k)
@@ -114,6 +117,28 @@ check_master(struct archive *a, struct err *err)
 }
 
 int
+archive_keyring_dir(struct store *st, const char *key_path, char **dir_out,
+    struct err *err)
+{
+	unsigned char	 rnd[8];
+	char		*id = NULL, hex[2 * sizeof(rnd) + 1];
+	int		 r;
+
+	if ((r = store_meta_get(st, META_DB_ID, &id, err)) == -1)
+		return -1;
+	if (r == 1) {
+		randombytes_buf(rnd, sizeof(rnd));
+		sodium_bin2hex(hex, sizeof(hex), rnd, sizeof(rnd));
+		if (store_meta_put(st, META_DB_ID, hex, err) == -1)
+			return -1;
+		id = xstrdup(hex);
+	}
+	*dir_out = keyring_dir(key_path, id);
+	free(id);
+	return 0;
+}
+
+int
 archive_open(const char *db, const char *key_file, const char *tenant,
     enum archive_open how, struct archive *a, struct err *err)
 {
@@ -127,7 +152,8 @@ archive_open(const char *db, const char *key_file, const char *tenant,
 		return -1;
 	if (vault_key_path(key_file, db, &a->key_path, err) == -1 ||
 	    vault_master_load(a->key_path, &a->master, err) == -1 ||
-	    store_open(db, &a->st, err) == -1 || check_master(a, err) == -1)
+	    store_open(db, &a->st, err) == -1 || check_master(a, err) == -1 ||
+	    archive_keyring_dir(a->st, a->key_path, &a->keyring, err) == -1)
 		goto fail;
 	memset(&t, 0, sizeof(t));
 	if ((r = store_tenant_get(a->st, tenant, &t, err)) == -1)
@@ -139,16 +165,17 @@ archive_open(const char *db, const char *key_file, const char *tenant,
 			goto fail;
 		}
 		/* The id is only known after the insert, and the key's
-		 * wrapping binds the id: insert with a placeholder, then
-		 * wrap and store, in one transaction. */
+		 * wrapping binds the id: insert (the database holds no key:
+		 * a marker), wrap, write the key to the keyring, commit. */
 		if (store_begin(a->st, err) == -1 ||
-		    store_tenant_create(a->st, tenant, "-", 1, time(NULL),
+		    store_tenant_create(a->st, tenant, "k", 1, time(NULL),
 		    &a->tid, err) == -1 ||
 		    vault_tkey_new(a->master, (uint64_t)a->tid, &wrapped, &wlen,
 		    &a->key, err) == -1 ||
-		    store_tenant_set_key(a->st, a->tid, wrapped, wlen, err) ==
-		    -1 || store_commit(a->st, err) == -1) {
+		    keyring_put(a->keyring, a->tid, wrapped, wlen, err) == -1 ||
+		    store_commit(a->st, err) == -1) {
 			(void)store_rollback(a->st, NULL);
+			(void)keyring_destroy(a->keyring, a->tid, NULL);
 			free(wrapped);
 			goto fail;
 		}
@@ -160,9 +187,18 @@ archive_open(const char *db, const char *key_file, const char *tenant,
 			goto fail;
 		}
 		a->tid = t.id;
-		r = vault_tkey_unwrap(a->master, (uint64_t)t.id, t.wrapped_key,
-		    t.wrapped_len, &a->key, err);
 		store_tenant_clear(&t);
+		if ((r = keyring_get(a->keyring, a->tid, &wrapped, &wlen,
+		    err)) == 1)
+			err_set(err, ERR_CONFIG, "the data key of tenant \"%s\" "
+			    "is not in %s: the tenant was deleted, or the "
+			    "keyring was not restored with the master key",
+			    tenant, a->keyring);
+		if (r != 0)
+			goto fail;
+		r = vault_tkey_unwrap(a->master, (uint64_t)a->tid, wrapped,
+		    wlen, &a->key, err);
+		free(wrapped);
 		if (r == -1)
 			goto fail;
 	}
@@ -182,6 +218,7 @@ archive_close(struct archive *a)
 	vault_master_free(a->master);
 	free(a->tenant);
 	free(a->key_path);
+	free(a->keyring);
 	memset(a, 0, sizeof(*a));
 }
 

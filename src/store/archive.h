@@ -20,6 +20,7 @@
 #include "../metric/engine.h"
 #include "../vault/vault.h"
 #include "keyed.h"
+#include "keyring.h"
 #include "record.h"
 #include "store.h"
 
@@ -30,6 +31,7 @@ struct archive {
 	int64_t			 tid;
 	char			*tenant;
 	char			*key_path;
+	char			*keyring;	/* keyring.h folder */
 };
 
 enum archive_open {
@@ -46,6 +48,14 @@ enum archive_open {
 int	archive_open(const char *db, const char *key_file, const char *tenant,
 	    enum archive_open how, struct archive *a, struct err *err);
 void	archive_close(struct archive *a);
+
+/*
+ * The keyring folder of the database open in st (keyring.h), for a
+ * master key at key_path; the database gets its random id the first
+ * time.  Caller frees *dir_out.
+ */
+int	archive_keyring_dir(struct store *st, const char *key_path,
+	    char **dir_out, struct err *err);
 
 /* The blind index callback of record.h, with a as its argument. */
 void	archive_blind(void *a, enum record_kind kind, struct str s,

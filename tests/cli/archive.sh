@@ -117,6 +117,15 @@ REPLYTIME_KEY_FILE=$tmp/keys/other.key "$rt" restore --in "$tmp/rt.backup" --db 
 [ "$("$rt" tenant list --db "$db" | cut -f1 | tr '\n' ' ')" = "acme " ]; ok $? "only acme is left"
 "$rt" report --db "$db" --tenant globex --config "$ini" > /dev/null 2>&1; [ $? -ne 0 ]; ok $? "globex is gone"
 "$rt" report --db "$db" --tenant acme --format json 2>/dev/null | cmp -s - "$tmp/file.json"; ok $? "acme untouched"
+# Crypto-shredding: the backup taken before the deletion still holds
+# globex's rows, but its data key is gone from the keyring.
+"$rt" restore --in "$tmp/rt.backup" --db "$tmp/db/old.db" 2>/dev/null; ok $? "restore the pre-deletion backup"
+"$rt" report --db "$tmp/db/old.db" --tenant globex --config "$ini" > /dev/null 2> "$tmp/err"
+[ $? -ne 0 ] && grep -q "the tenant was deleted" "$tmp/err"; ok $? "the deleted tenant's rows in it are unreadable"
+"$rt" report --db "$tmp/db/old.db" --tenant acme --format json 2>/dev/null | cmp -s - "$tmp/file.json"
+ok $? "other tenants in the old backup still read"
+ring=$(ls -d "$(dirname "$REPLYTIME_KEY_FILE")"/keyring-* | head -n 1)
+[ "$(stat -c %a "$ring")" = 700 ] && [ "$(ls "$ring" | wc -l)" -eq 1 ]; ok $? "the keyring beside the key: one key left, folder 0700"
 "$rt" tenant create --db "$db" --tenant initech 2>/dev/null
 "$rt" tenant terminate --db "$db" --tenant initech 2>/dev/null; ok $? "tenant terminate"
 "$rt" purge --db "$db" 2> "$tmp/err"; grep -q "0 tenants deleted" "$tmp/err"; ok $? "purge keeps it during the grace period"
