@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stdint.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -302,6 +303,24 @@ input_peek(struct input *in, void *buf, size_t n, struct err *err)
 	}
 	memcpy(buf, in->peek, in->peek_len < n ? in->peek_len : n);
 	return (ssize_t)(in->peek_len < n ? in->peek_len : n);
+}
+
+int
+input_seek_plain(struct input *in, uint64_t off, struct err *err)
+{
+	struct stat	sb;
+
+	if (in->kind != IN_PLAIN || in->mem != NULL || in->fd < 0 ||
+	    fstat(in->fd, &sb) == -1 || !S_ISREG(sb.st_mode) ||
+	    off > (uint64_t)sb.st_size)
+		return err_set(err, ERR_UNSUPPORTED, "%s: cannot seek",
+		    in->path);
+	if (lseek(in->fd, (off_t)off, SEEK_SET) == -1)
+		return err_set_errno(err, ERR_IO, "%s: seek", in->path);
+	in->head_len = in->head_pos = 0;
+	in->peek_len = in->peek_pos = 0;
+	in->ieof = 0;
+	return 0;
 }
 
 const char *

@@ -10,6 +10,7 @@
 #define RT_INPUT_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "../base/err.h"
@@ -27,6 +28,9 @@ ssize_t	 input_read(struct input *in, void *buf, size_t n, struct err *err);
 /* Copies up to n (at most 16) decoded bytes without consuming them.
  * Returns the count (less at the end of input) or -1 (err). */
 ssize_t	 input_peek(struct input *in, void *buf, size_t n, struct err *err);
+/* Positions a plain regular file at off (dropping what was peeked);
+ * -1 (err) for anything that cannot seek. */
+int	 input_seek_plain(struct input *in, uint64_t off, struct err *err);
 /* "gzip", "zstd" or "plain". */
 const char *input_kind(const struct input *in);
 void	 input_close(struct input *in);

@@ -429,16 +429,17 @@ check:
 }
 
 int
-mbox_scan(struct input *in, const char *path, source_cb cb, void *arg,
-    struct source_stats *st, struct err *err)
+mbox_scan(struct input *in, const char *path, uint64_t from, source_cb cb,
+    void *arg, struct source_stats *st, struct err *err)
 {
 	struct split	sp = { .path = path, .cb = cb, .arg = arg, .st = st,
 			    .err = err };
-	uint64_t	off = 0, next;
+	uint64_t	off = from, next;
 	int64_t		eol, cl, sep;
 	int		at_env, r, rc = -1;
 
 	win_init(&sp.w, in, WIN_CAP, WIN_MAX);
+	sp.w.base = from;	/* the input is positioned there */
 	for (;;) {
 		if ((eol = find_eol(&sp, off, off)) == -1)
 			goto out;

@@ -10,9 +10,11 @@
 #include "input.h"
 #include "source.h"
 
-/* The stream starts with a "From " line.  Returns 0 or -1 (err). */
-int	mbox_scan(struct input *in, const char *path, source_cb cb, void *arg,
-	    struct source_stats *st, struct err *err);
+/* The stream starts with a "From " line, at byte offset from of the
+ * file (positions reported count from the file's start).  0 or -1. */
+int	mbox_scan(struct input *in, const char *path, uint64_t from,
+	    source_cb cb, void *arg, struct source_stats *st,
+	    struct err *err);
 
 /* The stream is one message: only its header block is read. */
 int	msg_scan_single(struct input *in, const char *path, source_cb cb,

@@ -19,6 +19,15 @@
 #include "source.h"
 
 #define TREE_DEPTH_MAX	32
+
+/* What every step of a walk carries. */
+struct walk {
+	source_cb		 cb;
+	void			*arg;
+	source_start_fn		 start;		/* NULL: every file from 0 */
+	void			*start_arg;
+	struct source_stats	*st;
+};
 #define DIR_ENTRIES_MAX	(10u << 20)
 
 struct names {
@@ -75,7 +84,8 @@ list_dir(const char *dir, struct names *nm, struct err *err)
 		return -1;
 	}
 	closedir(d);
-	qsort(nm->v, nm->n, sizeof(*nm->v), cmp_names);
+	if (nm->n > 1)	/* an empty folder has no array at all */
+		qsort(nm->v, nm->n, sizeof(*nm->v), cmp_names);
 	return 0;
 }
 
@@ -103,40 +113,61 @@ looks_like_header(const unsigned char *p, size_t n)
  * start like mail is skipped (counted), not reported as malformed.
  */
 static int
-scan_file(const char *path, int mail_only, source_cb cb, void *arg,
-    struct source_stats *st, struct err *err)
+scan_file(const char *path, int mail_only, const struct walk *w,
+    struct err *err)
 {
 	struct input	*in;
 	unsigned char	 head[16];
+	int64_t		 from = 0;
 	ssize_t		 n;
 	int		 rc;
 
+	if (w->start != NULL && (from = w->start(w->start_arg, path)) < 0) {
+		w->st->known++;		/* done before: not even opened */
+		return 0;
+	}
 	if (input_open(path, &in, err) == -1)
 		return -1;
 	if ((n = input_peek(in, head, sizeof(head), err)) == -1) {
 		input_close(in);
 		return -1;
 	}
-	if (n >= 5 && memcmp(head, "From ", 5) == 0)
-		rc = mbox_scan(in, path, cb, arg, st, err);
-	else if (mail_only && !looks_like_header(head, (size_t)n)) {
-		st->skipped++;
+	if (n >= 5 && memcmp(head, "From ", 5) == 0) {
+		/* Resume at a checkpoint only where an envelope still is;
+		 * else (compressed, rewritten) read from the start. */
+		if (from > 0 && input_seek_plain(in, (uint64_t)from, err) ==
+		    -1)
+			from = 0;
+		if (from > 0 && ((n = input_peek(in, head, 5, err)) != 5 ||
+		    memcmp(head, "From ", 5) != 0)) {
+			input_close(in);
+			if (input_open(path, &in, err) == -1)
+				return -1;
+			from = 0;
+		}
+		rc = mbox_scan(in, path, (uint64_t)from, w->cb, w->arg, w->st,
+		    err);
+	} else if (from > 0) {
+		w->st->known++;		/* one message, already read */
+		input_close(in);
+		return 0;
+	} else if (mail_only && !looks_like_header(head, (size_t)n)) {
+		w->st->skipped++;
 		input_close(in);
 		return 0;
 	} else
-		rc = msg_scan_single(in, path, cb, arg, st, err);
-	st->files++;
+		rc = msg_scan_single(in, path, w->cb, w->arg, w->st, err);
+	w->st->files++;
 	input_close(in);
 	return rc;
 }
 
-static int	scan_dir(const char *dir, int depth, source_cb cb, void *arg,
-		    struct source_stats *st, struct err *err);
+static int	scan_dir(const char *dir, int depth, const struct walk *w,
+		    struct err *err);
 
 /* Every file of one Maildir folder (cur/ or new/), in name order. */
 static int
-scan_maildir_sub(const char *sub, source_cb cb, void *arg,
-    struct source_stats *st, struct err *err)
+scan_maildir_sub(const char *sub, const struct walk *w, struct err *err)
 {
 	struct names	 nm;
 	char		*p;
@@ -149,7 +180,7 @@ scan_maildir_sub(const char *sub, source_cb cb, void *arg,
 			continue;
 		p = xasprintf("%s/%s", sub, nm.v[i]);
 		if (!is_dir(p))
-			rc = scan_file(p, 0, cb, arg, st, err);
+			rc = scan_file(p, 0, w, err);
 		free(p);
 	}
 	names_free(&nm);
@@ -158,8 +189,8 @@ scan_maildir_sub(const char *sub, source_cb cb, void *arg,
 
 /* A Maildir: cur/ then new/, then its Maildir++ subfolders. */
 static int
-scan_maildir(const char *dir, int depth, source_cb cb, void *arg,
-    struct source_stats *st, struct err *err)
+scan_maildir(const char *dir, int depth, const struct walk *w,
+    struct err *err)
 {
 	static const char *const subs[] = { "cur", "new" };
 	struct names	 nm;
@@ -169,7 +200,7 @@ scan_maildir(const char *dir, int depth, source_cb cb, void *arg,
 	for (size_t i = 0; i < nitems(subs) && rc == 0; i++) {
 		p = xasprintf("%s/%s", dir, subs[i]);
 		if (is_dir(p))
-			rc = scan_maildir_sub(p, cb, arg, st, err);
+			rc = scan_maildir_sub(p, w, err);
 		free(p);
 	}
 	if (rc == -1 || list_dir(dir, &nm, err) == -1)
@@ -179,7 +210,7 @@ scan_maildir(const char *dir, int depth, source_cb cb, void *arg,
 			continue;	/* cur, new, tmp and files */
 		p = xasprintf("%s/%s", dir, nm.v[i]);
 		if (is_dir(p))
-			rc = scan_dir(p, depth + 1, cb, arg, st, err);
+			rc = scan_dir(p, depth + 1, w, err);
 		free(p);
 	}
 	names_free(&nm);
@@ -205,8 +236,7 @@ is_maildir(const char *dir)
 
 /* A directory: a Maildir, or a tree holding Maildirs, mboxes, messages. */
 static int
-scan_dir(const char *dir, int depth, source_cb cb, void *arg,
-    struct source_stats *st, struct err *err)
+scan_dir(const char *dir, int depth, const struct walk *w, struct err *err)
 {
 	struct names	 nm;
 	char		*p;
@@ -216,7 +246,7 @@ scan_dir(const char *dir, int depth, source_cb cb, void *arg,
 		return err_set(err, ERR_LIMIT, "%s: directories nested more "
 		    "than %d deep", dir, TREE_DEPTH_MAX);
 	if (is_maildir(dir))
-		return scan_maildir(dir, depth, cb, arg, st, err);
+		return scan_maildir(dir, depth, w, err);
 	if (list_dir(dir, &nm, err) == -1)
 		return -1;
 	for (size_t i = 0; i < nm.n && rc == 0; i++) {
@@ -224,9 +254,9 @@ scan_dir(const char *dir, int depth, source_cb cb, void *arg,
 			continue;	/* hidden: .git, editor files */
 		p = xasprintf("%s/%s", dir, nm.v[i]);
 		if (is_dir(p))
-			rc = scan_dir(p, depth + 1, cb, arg, st, err);
+			rc = scan_dir(p, depth + 1, w, err);
 		else
-			rc = scan_file(p, 1, cb, arg, st, err);
+			rc = scan_file(p, 1, w, err);
 		free(p);
 	}
 	names_free(&nm);
@@ -234,19 +264,26 @@ scan_dir(const char *dir, int depth, source_cb cb, void *arg,
 }
 
 int
-source_scan(const char *path, source_cb cb, void *arg,
-    struct source_stats *stats, struct err *err)
+source_scan_from(const char *path, source_start_fn start, void *start_arg,
+    source_cb cb, void *arg, struct source_stats *stats, struct err *err)
 {
 	struct source_stats	 dummy = { 0 };
+	struct walk		 w = { cb, arg, start, start_arg,
+				    stats != NULL ? stats : &dummy };
 	struct stat		 sb;
 
-	if (stats == NULL)
-		stats = &dummy;
 	if (strcmp(path, "-") == 0)
-		return scan_file(path, 0, cb, arg, stats, err);
+		return scan_file(path, 0, &w, err);
 	if (stat(path, &sb) == -1)
 		return err_set_errno(err, ERR_IO, "%s: cannot read", path);
 	if (S_ISDIR(sb.st_mode))
-		return scan_dir(path, 0, cb, arg, stats, err);
-	return scan_file(path, 0, cb, arg, stats, err);
+		return scan_dir(path, 0, &w, err);
+	return scan_file(path, 0, &w, err);
+}
+
+int
+source_scan(const char *path, source_cb cb, void *arg,
+    struct source_stats *stats, struct err *err)
+{
+	return source_scan_from(path, NULL, NULL, cb, arg, stats, err);
 }

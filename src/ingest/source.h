@@ -51,6 +51,7 @@ struct source_stats {
 	uint64_t	 bytes;		/* bytes read after decompression */
 	uint64_t	 files;		/* files read */
 	uint64_t	 skipped;	/* files in a tree that are not mail */
+	uint64_t	 known;		/* files a start callback said were done */
 };
 
 /*
@@ -60,6 +61,19 @@ struct source_stats {
  * stats, if not NULL, is added to.
  */
 int	source_scan(const char *path, source_cb cb, void *arg,
+	    struct source_stats *stats, struct err *err);
+
+/*
+ * Says where to start reading path: -1 to skip the file (done before), 0
+ * for the start, or a byte offset: a plain mbox is read from there when an
+ * envelope line is still there (else from the start); any other file with
+ * an offset above 0 counts as done.
+ */
+typedef int64_t	(*source_start_fn)(void *arg, const char *path);
+
+/* source_scan() that asks start (when not NULL) before each file. */
+int	source_scan_from(const char *path, source_start_fn start,
+	    void *start_arg, source_cb cb, void *arg,
 	    struct source_stats *stats, struct err *err);
 
 #endif

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include "../base/xmalloc.h"
 #include "../ingest/source.h"
@@ -41,6 +42,10 @@ struct imp {
 	struct buf		 memo_text;
 	struct buf		 keys, plain, sealed, dom, aseal;
 	struct timespec		 t0, shown;
+	struct timespec		 file_t0;	/* when this file began */
+	uint64_t		 file_size;	/* 0: unknown (a pipe) */
+	uint64_t		 file_from;	/* first position read */
+	uint64_t		 at;		/* position of the last message */
 };
 
 /*
@@ -104,6 +109,14 @@ switch_source(struct imp *im, const char *path, struct err *err)
 		return -1;
 	free(im->path);
 	im->path = xstrdup(path);
+	{
+		struct stat sb;
+
+		im->file_size = stat(path, &sb) == 0 && S_ISREG(sb.st_mode) ?
+		    (uint64_t)sb.st_size : 0;
+		im->file_from = UINT64_MAX;
+		clock_gettime(CLOCK_MONOTONIC, &im->file_t0);
+	}
 	/* A source is known by its real path, blinded. */
 	real = realpath(path, NULL);
 	vault_blind(im->a->key, VAULT_BI_SOURCE, real ? real : path,
@@ -151,6 +164,27 @@ put_address(struct imp *im, struct str addr, struct err *err)
 	    im->dom.len, im->aseal.data, im->aseal.len, err);
 }
 
+/* Where to start reading a file: its checkpoint (source.h). */
+static int64_t
+start_at(void *arg, const char *path)
+{
+	struct imp		*im = arg;
+	struct store_source	 src;
+	unsigned char		 bi[STORE_BI_LEN];
+	char			*real = realpath(path, NULL);
+	int64_t			 pos = 0;
+
+	vault_blind(im->a->key, VAULT_BI_SOURCE, real ? real : path,
+	    strlen(real ? real : path), bi);
+	free(real);
+	memset(&src, 0, sizeof(src));
+	if (store_source_get(im->a->st, im->a->tid, bi, &src, NULL) == 0) {
+		pos = src.pos;
+		store_source_clear(&src);
+	}
+	return pos;
+}
+
 static void
 progress(struct imp *im)
 {
@@ -163,10 +197,22 @@ progress(struct imp *im)
 	im->shown = now;
 	secs = (double)(now.tv_sec - im->t0.tv_sec) +
 	    (double)(now.tv_nsec - im->t0.tv_nsec) / 1e9;
-	fprintf(stderr, "\rimport: %llu messages read, %llu new, %.0f/s   ",
+	fprintf(stderr, "\rimport: %llu messages read, %llu new, %.0f/s",
 	    (unsigned long long)im->st->read,
 	    (unsigned long long)im->st->added,
 	    secs > 0 ? (double)im->st->read / secs : 0.0);
+	/* ETA of the current file, from how far into it we are (plain
+	 * mboxes; compressed and piped input have no known size). */
+	if (im->file_size > 0 && im->file_from != UINT64_MAX &&
+	    im->at > im->file_from && im->at <= im->file_size) {
+		double	fs = (double)(now.tv_sec - im->file_t0.tv_sec) +
+			    (double)(now.tv_nsec - im->file_t0.tv_nsec) / 1e9;
+		double	done = (double)(im->at - im->file_from);
+
+		fprintf(stderr, ", about %.0f s left",
+		    fs * (double)(im->file_size - im->at) / done);
+	}
+	fputs("   ", stderr);
 }
 
 static int
@@ -181,6 +227,9 @@ on_message(void *arg, const struct source_msg *sm, struct err *err)
 		if (switch_source(im, sm->path, err) == -1)
 			return -1;
 	im->st->read++;
+	if (im->file_from == UINT64_MAX)
+		im->file_from = sm->pos;
+	im->at = sm->pos;
 	if (im->st->progress && (im->st->read & 1023) == 0)
 		progress(im);
 	if ((int64_t)sm->pos < im->next_pos) {
@@ -252,7 +301,8 @@ archive_import(struct archive *a, const char *path, int64_t mailbox_id,
 	clock_gettime(CLOCK_MONOTONIC, &im.t0);
 	rc = store_begin(a->st, err);
 	if (rc == 0)
-		rc = source_scan(path, on_message, &im, NULL, err);
+		rc = source_scan_from(path, start_at, &im, on_message, &im,
+		    NULL, err);
 	if (rc == 0)
 		rc = flush(&im, err);
 	/* What was committed stays; the open transaction goes. */

@@ -41,7 +41,25 @@ ok $? "bad settings refused with file:line"
 "$rt" import --db "$db" --tenant acme "$mbox" 2> "$tmp/err"; ok $? "import"
 grep -q "3000 messages read, 3000 new" "$tmp/err"; ok $? "3000 new"
 "$rt" import --db "$db" --tenant acme "$mbox" 2> "$tmp/err"
-grep -q "3000 messages read, 0 new, 3000 already stored" "$tmp/err"; ok $? "import again: nothing new"
+grep -q "0 messages read, 0 new" "$tmp/err"; ok $? "import again: reads nothing (resumes at the checkpoint)"
+# Resuming: new mail appended to an imported mbox is all that is read.
+gdb=$tmp/db/grow.db
+cp "$mbox" "$tmp/grow.mbox"
+"$rt" tenant create --db "$gdb" --tenant grow 2>/dev/null
+"$rt" import --db "$gdb" --tenant grow "$tmp/grow.mbox" 2>/dev/null
+"$rt" demo-data --messages 40 --seed 11 >> "$tmp/grow.mbox" 2>/dev/null
+"$rt" import --db "$gdb" --tenant grow "$tmp/grow.mbox" 2> "$tmp/err"
+grep -q "40 messages read, 40 new" "$tmp/err"; ok $? "appended mail: only the 40 new messages read"
+"$rt" report --db "$gdb" --tenant grow --config "$ini" --format json 2>/dev/null | jq -e '.totals.messages + .totals.duplicates == 3040' > /dev/null
+ok $? "3040 messages stored"
+# A Maildir: files already imported are not even opened again.
+mkdir -p "$tmp/md/cur" "$tmp/md/new"
+"$rt" demo-data --messages 50 --seed 12 2>/dev/null |
+    awk -v d="$tmp/md/cur" '/^From / { if (f) close(f); n++; f = sprintf("%s/%05d.m:2,S", d, n); next } { print > f }'
+nfiles=$(ls "$tmp/md/cur" | wc -l)
+"$rt" import --db "$gdb" --tenant grow "$tmp/md" 2>/dev/null
+"$rt" import --db "$gdb" --tenant grow "$tmp/md" 2> "$tmp/err"
+grep -q "^import: 0 messages read" "$tmp/err"; ok $? "Maildir re-import reads none of its $nfiles files"
 
 # Reports from the store equal reports from the file, byte for byte.
 for fmt in json csv text; do

@@ -53,6 +53,13 @@ first=$(sed -n 1p "$tmp/md.jsonl" | grep -o '"source":"[^"]*"')
 last=$(tail -n 1 "$tmp/md.jsonl" | grep -o '"source":"[^"]*"')
 [ "$last" = '"source":"Maildir/.Sent/cur/1.x:2,S"' ]; ok $? "Maildir++ folder last ($last)"
 
+# A Maildir with an empty new/ (a regression: sorting an empty listing).
+mkdir -p "$tmp/M2/cur" "$tmp/M2/new" "$tmp/M2/tmp"
+cp "$gold/list-markers.eml" "$tmp/M2/cur/1.x:2,S"
+scan --quiet "$tmp/M2" > "$tmp/m2.jsonl"
+[ $? -eq 0 ] && [ "$(wc -l < "$tmp/m2.jsonl")" -eq 1 ] && ! grep -q "runtime error" "$tmp/err"
+ok $? "Maildir with an empty new/"
+
 # A tree: mbox, Maildir and .eml side by side; a README is skipped.
 tree=$tmp/tree
 mkdir -p "$tree/a"

@@ -49,7 +49,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	in = input_open_mem(data, size, "fuzz");
 	plain = strcmp(input_kind(in), "plain") == 0;
 	s.size = plain ? size : 0;
-	(void)mbox_scan(in, "fuzz", check, &s, &st, &err);
+	(void)mbox_scan(in, "fuzz", 0, check, &s, &st, &err);
 	input_close(in);
 
 	memset(&s, 0, sizeof(s));

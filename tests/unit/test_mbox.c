@@ -51,7 +51,7 @@ split(const char *data, size_t len, struct got *g)
 	int			 rc;
 
 	memset(g, 0, sizeof(*g));
-	rc = mbox_scan(in, "test", collect, g, &st, &err);
+	rc = mbox_scan(in, "test", 0, collect, g, &st, &err);
 	input_close(in);
 	return rc;
 }
