@@ -85,6 +85,18 @@ cmd_import(int argc, char **argv)
 	fprintf(stderr, "import: %" PRIu64 " messages read, %" PRIu64 " new, "
 	    "%" PRIu64 " already stored, %" PRIu64 " malformed\n", st.read,
 	    st.added, st.known, st.malformed);
+	{
+		/* The processing log: counts only, never header data. */
+		char	d[200];
+
+		snprintf(d, sizeof(d), "%s: %" PRIu64 " read, %" PRIu64
+		    " new, %" PRIu64 " already stored, %" PRIu64 " malformed",
+		    failed ? "failed" : "done", st.read, st.added, st.known,
+		    st.malformed);
+		if (store_log_add(a.st, a.tid, time(NULL), "import", d,
+		    &err) == -1 && !failed)
+			failed = cmd_error("import: %s", err.msg);
+	}
 	archive_close(&a);
 	return failed;
 }

@@ -113,6 +113,7 @@ want=$(jq -r '.files[] | select(.name == "messages.csv") | .sha256' "$tmp/export
 first=$("$rt" scan --quiet "$mbox" 2>/dev/null | head -n 1 | jq -r '.message_id')
 grep -qF "$first" "$tmp/export/messages.csv"; ok $? "export holds the plaintext (a message id)"
 cmp -s "$tmp/export/settings.ini" "$ini"; ok $? "export holds the settings"
+grep -q ',import,"done: 3000 read, 3000 new' "$tmp/export/log.csv"; ok $? "the processing log records the import"
 "$rt" export --db "$db" --tenant acme --out "$tmp/export" 2>/dev/null; [ $? -ne 0 ]; ok $? "export never overwrites"
 
 # Backup and restore.
