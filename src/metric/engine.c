@@ -91,6 +91,8 @@ struct run {
 	const struct config_ranges **leave;	/* per group */
 	uint32_t		*conv_off, *conv_msgs;	/* usable, sorted */
 	uint32_t		*all_off, *all_msgs;	/* every kept one */
+	size_t			*gs;		/* scratch: one agent's groups,
+						 * 2 + nteams at most */
 	uint8_t			*mark;		/* scratch, per group */
 	int64_t			*when;		/* scratch, per group */
 };
@@ -473,7 +475,8 @@ in_group(const struct run *rn, size_t g, int32_t a)
 	return g - 1 - rn->nteams == (size_t)a;
 }
 
-/* The groups agent a belongs to, in order; returns how many. */
+/* The groups agent a belongs to, in order, into out (room for 2 +
+ * nteams: rn->gs); returns how many. */
 static size_t
 groups_of(const struct run *rn, int32_t a, size_t *out)
 {
@@ -600,7 +603,7 @@ static void
 mark_visible(struct run *rn, uint32_t c)
 {
 	const struct engine	*e = rn->e;
-	size_t			 gs[64 + 2], n;
+	size_t			*gs = rn->gs, n;
 
 	if (rn->cfg->rules.visibility == CONFIG_VIS_ALL) {
 		memset(rn->mark, 1, rn->ng);
@@ -642,7 +645,7 @@ static void
 first_replies(struct run *rn, const uint32_t *v, uint32_t k)
 {
 	const struct emsg	*s, *m;
-	size_t			 gs[64 + 2], n;
+	size_t			*gs = rn->gs, n;
 
 	if (k == 0)
 		return;
@@ -749,7 +752,7 @@ parent_samples(struct run *rn)
 	struct engine	*e = rn->e;
 	uint32_t	*off = xcalloc((size_t)e->n + 1, sizeof(*off));
 	uint32_t	*kids, *fill, q, n = 0;
-	size_t		 gs[64 + 2], ng;
+	size_t		*gs = rn->gs, ng;
 
 	for (uint32_t i = 0; i < e->n; i++)
 		if ((q = usable_parent(e, i)) != NONE) {
@@ -899,6 +902,7 @@ setup_groups(struct run *rn)
 	rn->rep = xcalloc(rn->ng, sizeof(*rn->rep));
 	rn->fr = xcalloc(rn->ng, sizeof(*rn->fr));
 	rn->mark = xcalloc(rn->ng, 1);
+	rn->gs = xcalloc(2 + cfg->nteams, sizeof(*rn->gs));
 	rn->when = xcalloc(rn->ng, sizeof(*rn->when));
 	g = &rn->r->groups[0];
 	g->kind = GROUP_ALL;
@@ -983,7 +987,7 @@ engine_run(struct engine *e, const struct config *cfg,
 		parent_samples(&rn);
 	/* Section 8: sent. */
 	for (uint32_t i = 0; i < e->n; i++) {
-		size_t	gs[64 + 2], n;
+		size_t	*gs = rn.gs, n;
 
 		if (!(e->msgs[i].flags & EM_USABLE) ||
 		    !in_period(&rn, e->msgs[i].t))
@@ -1009,6 +1013,7 @@ out:
 	free(rn.sched);
 	free(rn.leave);
 	free(rn.mark);
+	free(rn.gs);
 	free(rn.when);
 	free(rn.conv_off);
 	free(rn.conv_msgs);

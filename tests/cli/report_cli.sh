@@ -59,6 +59,13 @@ ok $? "report: --from/--to/--now in the period"
 "$rt" report --config "$cfg" --format json --from 2025-06-01T02:00:00+02:00 --to 2025-06-15 "$tmp/a.mbox" > "$tmp/q.json"
 jq -e '.period.from == "2025-06-01T00:00:00Z"' "$tmp/q.json" > /dev/null; ok $? "report: offsets in times"
 
+# An agent in many teams (a regression: its groups overflowed a fixed
+# array of 66 entries).
+for i in $(seq 1 70); do printf '[team "t%d"]\nmembers = alice.morgan@acme.example\n' "$i"; done > "$tmp/many.ini"
+"$rt" report --config "$tmp/many.ini" --format json "$tmp/a.mbox" 2> "$tmp/err" > "$tmp/many.json"
+[ $? -eq 0 ] && jq -e '(.groups | length) == 72 and ([.groups[1:71][].volume.sent] | unique | length) == 1' "$tmp/many.json" > /dev/null
+ok $? "an agent in 70 teams: 72 groups, each team the same"
+
 # Without --config: the default is said, and it still measures something.
 "$rt" report "$tmp/a.mbox" > "$tmp/d.txt" 2>&1
 grep -q "No --config given" "$tmp/d.txt"; ok $? "report: the default is explained"
