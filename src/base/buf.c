@@ -86,6 +86,19 @@ buf_addf(struct buf *b, const char *fmt, ...)
 	b->len += (size_t)n;
 }
 
+void *
+buf_extend(struct buf *b, size_t n)
+{
+	void	*p;
+
+	if (buf_reserve(b, n) == -1)
+		return NULL;
+	p = b->data + b->len;
+	b->len += n;
+	b->data[b->len] = '\0';
+	return p;
+}
+
 void
 buf_add_u64(struct buf *b, uint64_t v)
 {

@@ -54,6 +54,12 @@ buf_add(struct buf *b, const void *p, size_t n)
 	buf_add_slow(b, p, n);
 }
 
+/*
+ * Appends n bytes for the caller to fill and returns where they start,
+ * or NULL when the ceiling refuses them (failed is then set).
+ */
+void	*buf_extend(struct buf *b, size_t n);
+
 /* A string literal, without strlen. */
 #define buf_lit(b, lit)	buf_add((b), (lit), sizeof(lit) - 1)
 

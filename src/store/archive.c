@@ -60,12 +60,10 @@ archive_seal(const struct archive *a, const char *table, int64_t row_a,
 {
 	unsigned char	ad[64], *p;
 	size_t		adn = make_ad(a, table, row_a, row_b, ad, sizeof(ad));
-	size_t		sn = vault_sealed_len(n);
 
-	p = xmalloc(sn);
-	vault_seal(a->key, ad, adn, plain, n, p);
-	buf_add(out, p, sn);
-	free(p);
+	/* Sealed in place; a refused append leaves out failed. */
+	if ((p = buf_extend(out, vault_sealed_len(n))) != NULL)
+		vault_seal(a->key, ad, adn, plain, n, p);
 }
 
 int

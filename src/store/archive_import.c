@@ -98,11 +98,22 @@ flush(struct imp *im, struct err *err)
 	return 0;
 }
 
+/* A source is known by its real path, blinded. */
+static void
+source_key(const struct imp *im, const char *path,
+    unsigned char bi[STORE_BI_LEN])
+{
+	char	*real = realpath(path, NULL);
+
+	vault_blind(im->a->key, VAULT_BI_SOURCE, real ? real : path,
+	    strlen(real ? real : path), bi);
+	free(real);
+}
+
 static int
 switch_source(struct imp *im, const char *path, struct err *err)
 {
 	struct store_source	src;
-	char			*real;
 	int			 r;
 
 	if (flush(im, err) == -1)
@@ -117,11 +128,7 @@ switch_source(struct imp *im, const char *path, struct err *err)
 		im->file_from = UINT64_MAX;
 		clock_gettime(CLOCK_MONOTONIC, &im->file_t0);
 	}
-	/* A source is known by its real path, blinded. */
-	real = realpath(path, NULL);
-	vault_blind(im->a->key, VAULT_BI_SOURCE, real ? real : path,
-	    strlen(real ? real : path), im->source_bi);
-	free(real);
+	source_key(im, path, im->source_bi);
 	memset(&src, 0, sizeof(src));
 	if ((r = store_source_get(im->a->st, im->a->tid, im->source_bi, &src,
 	    err)) == -1)
@@ -171,12 +178,9 @@ start_at(void *arg, const char *path)
 	struct imp		*im = arg;
 	struct store_source	 src;
 	unsigned char		 bi[STORE_BI_LEN];
-	char			*real = realpath(path, NULL);
 	int64_t			 pos = 0;
 
-	vault_blind(im->a->key, VAULT_BI_SOURCE, real ? real : path,
-	    strlen(real ? real : path), bi);
-	free(real);
+	source_key(im, path, bi);
 	memset(&src, 0, sizeof(src));
 	if (store_source_get(im->a->st, im->a->tid, bi, &src, NULL) == 0) {
 		pos = src.pos;

@@ -35,6 +35,11 @@ test_buf(void)
 	t_eq_i64(buf_check(&b, &err), -1, "check reports");
 	t_eq_i64(err.code, ERR_LIMIT, "limit code");
 	buf_free(&b);
+
+	buf_init(&b, 10);
+	t_ok(buf_extend(&b, 4) != NULL && b.len == 4, "extend within limit");
+	t_ok(buf_extend(&b, 7) == NULL && b.failed, "extend past the ceiling");
+	buf_free(&b);
 }
 
 static void
