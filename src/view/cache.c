@@ -180,6 +180,7 @@ events_free(struct vevents *v)
 {
 	free(v->t);
 	free(v->msg);
+	free(v->how);
 	free(v->d_off);
 	free(v->d_t);
 	free(v->d_msg);
@@ -202,6 +203,7 @@ vsnap_free(struct view_snap *s)
 	free(s->m);
 	free(s->conv_off);
 	free(s->conv_msgs);
+	free(s->conv_id);
 	free(s->addr_domain);
 	intern_free(s->addrs);
 	intern_free(s->subjects);

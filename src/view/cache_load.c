@@ -14,7 +14,7 @@
 #include "../mail/addr.h"
 #include "../metric/engine_facts.h"
 #include "../store/archive.h"
-#include "view_priv.h"
+#include "vpage.h"
 
 struct csample {
 	int64_t		t, cal, biz;
@@ -376,6 +376,9 @@ build_events(struct view_snap *s, struct vec *v, struct vevents *ev,
 	s->bytes += (size_t)n * 12;
 	if (!by_domain)
 		return;
+	ev->how = xreallocarray(NULL, n ? n : 1, 1);
+	for (uint32_t i = 0; i < n; i++)
+		ev->how[i] = s->m[mg[i]].how;
 	dom = xreallocarray(NULL, n ? n : 1, sizeof(*dom));
 	for (uint32_t i = 0; i < n; i++)
 		dom[i] = vsnap_domain_of(s, mg[i]);
@@ -464,7 +467,26 @@ build_conversations(struct view_snap *s)
 	}
 	s->conv_off = off;
 	s->conv_msgs = list;
+	/* Conversations are numbered in the order of their first kept
+	 * message, so these ascend. */
+	s->conv_id = xreallocarray(NULL, s->nconv ? s->nconv : 1,
+	    sizeof(*s->conv_id));
+	for (uint32_t c = 0; c < s->nconv; c++)
+		s->conv_id[c] = INT64_MAX;
+	for (uint32_t i = 0; i < s->nmsg; i++)
+		if (s->conv_id[s->m[i].conv] == INT64_MAX)
+			s->conv_id[s->m[i].conv] = s->m[i].seq;
+	for (uint32_t c = 1; c < s->nconv; c++)
+		RT_ASSERT(s->conv_id[c - 1] < s->conv_id[c]);
 	s->bytes += (size_t)s->nconv * 4 + (size_t)s->nmsg * 4;
+}
+
+uint32_t
+vsnap_conv_find(const struct view_snap *s, int64_t id)
+{
+	uint32_t	c = vfig_lower(s->conv_id, s->nconv, id);
+
+	return c < s->nconv && s->conv_id[c] == id ? c : VNONE;
 }
 
 uint32_t
@@ -513,6 +535,7 @@ build_messages(struct load *l)
 		m->subject = ((uint32_t *)l->subj.v)[i];
 		m->parent = em.parent == ENGINE_NONE ? VNONE : em.parent;
 		m->agent = em.agent;
+		m->how = em.dated ? (uint8_t)vq_hour_of_week(s, em.t) : 0;
 		m->sender = VNONE;
 		if (em.sender.p != NULL &&
 		    (k = intern_get(l->akeys, em.sender)) != INTERN_NONE &&
@@ -637,6 +660,8 @@ vsnap_build(const char *db, const char *key_file, const char *tenant,
 	if (load_store(&l, db, key_file, tenant, err) == -1 ||
 	    run_engine(&l, err) == -1)
 		goto out;
+	l.s->zone = l.s->cfg->hours != NULL ?
+	    l.s->cfg->hours->timezone.tz : NULL;
 	build_messages(&l);
 	engine_free(l.e);	/* the facts are all out: free it early */
 	l.e = NULL;

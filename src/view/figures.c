@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "../base/xmalloc.h"
-#include "view_priv.h"
+#include "vpage.h"
 
 uint32_t
 vfig_lower(const int64_t *t, uint32_t n, int64_t x)
@@ -127,4 +127,19 @@ view_report(const struct view_snap *s, const struct report_opts *o,
 	}
 	*out = r;
 	return 0;
+}
+
+int64_t
+vfig_find_sample(const struct vsamples *v, const struct view_snap *s,
+    uint32_t msg)
+{
+	uint32_t	i;
+
+	if (!(s->m[msg].flags & VM_DATED))
+		return -1;
+	for (i = vfig_lower(v->t, v->n, s->m[msg].t); i < v->n &&
+	    v->t[i] == s->m[msg].t; i++)
+		if (v->msg[i] == msg)
+			return i;
+	return -1;
 }

@@ -42,6 +42,8 @@ struct vevents {
 	uint32_t	 n;
 	int64_t		*t;
 	uint32_t	*msg;
+	uint8_t		*how;		/* received only: local hour of
+					 * the week, 0 = Monday 00h */
 	uint32_t	*d_off;		/* received only: by domain, */
 	int64_t		*d_t;		/* then time */
 	uint32_t	*d_msg;
@@ -77,6 +79,7 @@ struct vmsg {
 	uint32_t	 parent;	/* usable parent, or VNONE */
 	int32_t		 agent;
 	uint8_t		 flags;
+	uint8_t		 how;		/* local hour of the week */
 };
 
 struct view_snap {
@@ -95,6 +98,9 @@ struct view_snap {
 	uint32_t		*conv_off;	/* nconv + 1 */
 	uint32_t		*conv_msgs;	/* each conversation's messages
 						 * by (dated, time, index) */
+	int64_t			*conv_id;	/* nconv: the public number,
+						 * the store row of its first
+						 * message; ascending */
 	int64_t			 first_t, last_t;	/* usable messages */
 	int			 empty;
 	struct intern		*addrs;		/* display addresses */
@@ -111,6 +117,9 @@ void	vsnap_free(struct view_snap *s);
 
 /* The domain of message i's sender, or VNONE. */
 uint32_t vsnap_domain_of(const struct view_snap *s, uint32_t msg);
+
+/* The conversation with public number id, or VNONE. */
+uint32_t vsnap_conv_find(const struct view_snap *s, int64_t id);
 
 /* figures.c: one group's report figures over [from, to) at now. */
 void	vfig_group(const struct view_snap *s, size_t g, int64_t from,
