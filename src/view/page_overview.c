@@ -673,12 +673,15 @@ stats_json(struct buf *b, const struct config *cfg,
 	buf_lit(b, "}}");
 }
 
+/* As spec section 12: negative only for replies. */
 static void
-kind_json(struct buf *b, const struct config *cfg, const struct report_kind *k)
+kind_json(struct buf *b, const struct config *cfg, const struct report_kind *k,
+    int replies)
 {
-	buf_addf(b, "{\"count\":%" PRId64 ",\"negative\":%" PRId64
-	    ",\"outliers\":%" PRId64 ",\"calendar\":", k->count, k->negative,
-	    k->outliers);
+	buf_addf(b, "{\"count\":%" PRId64, k->count);
+	if (replies)
+		buf_addf(b, ",\"negative\":%" PRId64, k->negative);
+	buf_addf(b, ",\"outliers\":%" PRId64 ",\"calendar\":", k->outliers);
 	stats_json(b, cfg, k, &k->cal);
 	buf_lit(b, ",\"business\":");
 	stats_json(b, cfg, k, &k->biz);
@@ -690,9 +693,9 @@ vj_group_figures(struct buf *b, const struct config *cfg,
     const struct report_group *rg)
 {
 	buf_lit(b, "{\"replies\":");
-	kind_json(b, cfg, &rg->replies);
+	kind_json(b, cfg, &rg->replies, 1);
 	buf_lit(b, ",\"first_reply\":");
-	kind_json(b, cfg, &rg->first_reply);
+	kind_json(b, cfg, &rg->first_reply, 0);
 	buf_addf(b, ",\"awaiting\":{\"count\":%" PRId64 ",\"oldest_secs\":",
 	    rg->awaiting);
 	vj_int_or_null(b, rg->awaiting > 0, rg->oldest_secs);
