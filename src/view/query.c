@@ -28,7 +28,8 @@ parse_uint(const char *v, int64_t max, int64_t *out)
 	if (*v == '\0')
 		return -1;
 	for (; *v != '\0'; v++) {
-		if (*v < '0' || *v > '9' || n > (max - (*v - '0')) / 10)
+		if (*v < '0' || *v > '9' || *v - '0' > max ||
+		    n > (max - (*v - '0')) / 10)
 			return -1;
 		n = n * 10 + (*v - '0');
 	}

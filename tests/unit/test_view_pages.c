@@ -232,6 +232,10 @@ test_query_limits(void)
 	    "id overflow");
 	t_eq_i64(view_query_parse("group", "a\nb", &q, &err), -1, "control");
 	t_eq_i64(view_query_parse("nope", "1", &q, &err), -1, "unknown");
+	t_eq_i64(view_query_parse("wday", "8", &q, &err), -1, "wday 8");
+	t_eq_i64(view_query_parse("wday", "7", &q, &err), 0, "wday 7");
+	t_eq_i64(view_query_parse("hour", "24", &q, &err), -1, "hour 24");
+	t_eq_i64(view_query_parse("hour", "9", &q, &err), 0, "hour 9");
 	memset(big, 'a', sizeof(big) - 1);
 	big[sizeof(big) - 1] = '\0';
 	t_eq_i64(view_query_parse("group", big, &q, &err), -1, "too long");
