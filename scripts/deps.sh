@@ -5,8 +5,8 @@
 set -eu
 
 build_pkgs="build-essential cmake ninja-build pkg-config zlib1g-dev libzstd-dev zstd libsqlite3-dev libsodium-dev tzdata"
-test_pkgs="$build_pkgs clang-14 libclang-rt-14-dev libgmime-3.0-dev cppcheck jq"
-bench_pkgs="$build_pkgs hyperfine time"
+test_pkgs="$build_pkgs clang-14 libclang-rt-14-dev libgmime-3.0-dev cppcheck jq python3"
+bench_pkgs="$build_pkgs hyperfine time jq"
 
 case "${1:-test}" in
 build) pkgs=$build_pkgs ;;

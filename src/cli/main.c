@@ -35,6 +35,8 @@ static const struct cmd cmds[] = {
 	  .summary = "bring a backup back" },
 	{ .name = "purge", .exec = cmd_purge,
 	  .summary = "delete terminated tenants and old logs" },
+	{ .name = "view", .exec = cmd_view,
+	  .summary = "print a dashboard page of a tenant's stored mail" },
 	{ .name = "help", .exec = cmd_help,
 	  .summary = "list the commands" },
 };

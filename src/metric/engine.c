@@ -23,6 +23,7 @@
 #include "../base/xmalloc.h"
 #include "biz.h"
 #include "engine.h"
+#include "engine_facts.h"
 #include "intern.h"
 
 #define NONE		UINT32_MAX
@@ -94,7 +95,9 @@ struct run {
 	size_t			*gs;		/* scratch: one agent's groups,
 						 * 2 + nteams at most */
 	uint8_t			*mark;		/* scratch, per group */
-	int64_t			*when;		/* scratch, per group */
+	uint32_t		*when;		/* scratch, per group: the
+						 * message a wait started at */
+	const struct engine_sink *sink;	/* NULL, or engine_facts.h */
 };
 
 struct engine *
@@ -511,11 +514,33 @@ in_period(const struct run *rn, int64_t t)
 	return t >= rn->r->from && t < rn->r->to;
 }
 
-/* Records a sample of group g (sections 6, 7) when its time is in the
- * period; negative values and outliers are counted, not kept. */
+/* Tells the sink, if any, of a sample of message r from message q. */
 static void
-add_sample(struct run *rn, size_t g, int is_reply, int64_t t0, int64_t t1)
+tell_sample(struct run *rn, size_t g, int is_reply, uint32_t q, uint32_t r,
+    enum engine_sample_status st, int64_t biz)
 {
+	struct engine_sample	s;
+
+	if (rn->sink == NULL || rn->sink->sample == NULL)
+		return;
+	s.group = g;
+	s.kind = is_reply ? ENGINE_REPLY : ENGINE_FIRST_REPLY;
+	s.status = st;
+	s.msg = r;
+	s.from = q;
+	s.t = rn->e->msgs[r].t;
+	s.cal = rn->e->msgs[r].t - rn->e->msgs[q].t;
+	s.biz = biz;
+	rn->sink->sample(rn->sink->arg, &s);
+}
+
+/* Records a sample of group g (sections 6, 7): message r answering
+ * message q, when r's time is in the period; negative values and
+ * outliers are counted, not kept. */
+static void
+add_sample(struct run *rn, size_t g, int is_reply, uint32_t q, uint32_t r)
+{
+	int64_t			 t0 = rn->e->msgs[q].t, t1 = rn->e->msgs[r].t;
 	struct report_kind	*k = is_reply ? &rn->r->groups[g].replies :
 				    &rn->r->groups[g].first_reply;
 	struct samples		*s = is_reply ? &rn->rep[g] : &rn->fr[g];
@@ -526,10 +551,12 @@ add_sample(struct run *rn, size_t g, int is_reply, int64_t t0, int64_t t1)
 		return;
 	if (v < 0) {
 		k->negative++;
+		tell_sample(rn, g, is_reply, q, r, ENGINE_SAMPLE_NEGATIVE, 0);
 		return;
 	}
 	if (cap > 0 && v > cap) {
 		k->outliers++;
+		tell_sample(rn, g, is_reply, q, r, ENGINE_SAMPLE_OUTLIER, 0);
 		return;
 	}
 	if (s->n == s->cap) {
@@ -539,6 +566,7 @@ add_sample(struct run *rn, size_t g, int is_reply, int64_t t0, int64_t t1)
 	s->v[s->n].t = t1;
 	s->v[s->n].cal = v;
 	s->v[s->n].biz = biz_secs(rn->sched[g], rn->leave[g], t0, t1);
+	tell_sample(rn, g, is_reply, q, r, ENGINE_SAMPLE_OK, s->v[s->n].biz);
 	s->n++;
 }
 
@@ -660,7 +688,7 @@ first_replies(struct run *rn, const uint32_t *v, uint32_t k)
 			if (rn->mark[gs[q]])
 				continue;
 			rn->mark[gs[q]] = 1;
-			add_sample(rn, gs[q], 0, s->t, m->t);
+			add_sample(rn, gs[q], 0, v[0], v[j]);
 		}
 	}
 }
@@ -672,18 +700,64 @@ oldest_unanswered(struct run *rn, const uint32_t *v, uint32_t k)
 	const struct emsg	*m;
 
 	for (size_t g = 0; g < rn->ng; g++)
-		rn->when[g] = INT64_MIN;
+		rn->when[g] = NONE;
 	for (uint32_t j = 0; j < k; j++) {
 		m = &rn->e->msgs[v[j]];
 		for (size_t g = 0; g < rn->ng; g++) {
 			if (in_group(rn, g, agent_of(rn, m->sender))) {
-				if (rn->when[g] != INT64_MIN)
-					add_sample(rn, g, 1, rn->when[g], m->t);
-				rn->when[g] = INT64_MIN;
-			} else if (rn->when[g] == INT64_MIN &&
+				if (rn->when[g] != NONE)
+					add_sample(rn, g, 1, rn->when[g], v[j]);
+				rn->when[g] = NONE;
+			} else if (rn->when[g] == NONE &&
 			    waits_for(rn, m, g))
-				rn->when[g] = m->t;
+				rn->when[g] = v[j];
 		}
+	}
+}
+
+/*
+ * For the sink: the rule of awaiting_and_received() below evaluated at
+ * every instant at once.  The state only changes at message times, once
+ * every message of that time is in (section 8: "at or before now"), so
+ * conversation c awaits g during spans [from, to), each with its waiting
+ * since message; to is INT64_MAX for a wait still open.
+ */
+static void
+await_spans(struct run *rn, uint32_t c, size_t g, const uint32_t *v,
+    uint32_t k)
+{
+	const struct emsg	*m;
+	struct engine_await	 a = { .group = g, .conv = c };
+	uint32_t		 j = 0, wait = NONE, cur = NONE, w;
+	int64_t			 t, from = 0;
+
+	while (j < k) {
+		t = rn->e->msgs[v[j]].t;
+		for (; j < k && (m = &rn->e->msgs[v[j]])->t == t; j++) {
+			if (in_group(rn, g, agent_of(rn, m->sender)))
+				wait = NONE;
+			else if (wait == NONE && waits_for(rn, m, g))
+				wait = v[j];
+		}
+		w = waits_for(rn, &rn->e->msgs[v[j - 1]], g) ? wait : NONE;
+		if (w == cur)
+			continue;
+		if (cur != NONE) {
+			a.since_msg = cur;
+			a.since = rn->e->msgs[cur].t;
+			a.from = from;
+			a.to = t;
+			rn->sink->await(rn->sink->arg, &a);
+		}
+		cur = w;
+		from = t;
+	}
+	if (cur != NONE) {
+		a.since_msg = cur;
+		a.since = rn->e->msgs[cur].t;
+		a.from = from;
+		a.to = INT64_MAX;
+		rn->sink->await(rn->sink->arg, &a);
 	}
 }
 
@@ -705,8 +779,19 @@ awaiting_and_received(struct run *rn, uint32_t c, const uint32_t *v,
 		rg = &rn->r->groups[g];
 		for (j = 0; j < k; j++) {
 			m = &rn->e->msgs[v[j]];
-			if (!is_internal(rn, m->sender) && in_period(rn, m->t))
+			if (!is_internal(rn, m->sender) && in_period(rn, m->t)) {
 				rg->received++;
+				if (rn->sink != NULL &&
+				    rn->sink->received != NULL)
+					rn->sink->received(rn->sink->arg, g,
+					    v[j], m->t);
+			}
+		}
+		if (rn->sink != NULL) {
+			if (rn->sink->visible != NULL)
+				rn->sink->visible(rn->sink->arg, g, c);
+			if (rn->sink->await != NULL)
+				await_spans(rn, c, g, v, k);
 		}
 		if (nk == 0)
 			continue;
@@ -794,7 +879,7 @@ parent_samples(struct run *rn)
 				if (rn->cfg->rules.exclude_internal &&
 				    is_internal(rn, qm->sender))
 					continue;
-				add_sample(rn, g, 1, qm->t, r->t);
+				add_sample(rn, g, 1, q, v[j]);
 			}
 		}
 	}
@@ -953,7 +1038,15 @@ int
 engine_run(struct engine *e, const struct config *cfg,
     const struct report_opts *o, struct report **out, struct err *err)
 {
-	struct run	 rn = { .e = e, .cfg = cfg };
+	return engine_run_sink(e, cfg, o, NULL, out, err);
+}
+
+int
+engine_run_sink(struct engine *e, const struct config *cfg,
+    const struct report_opts *o, const struct engine_sink *sink,
+    struct report **out, struct err *err)
+{
+	struct run	 rn = { .e = e, .cfg = cfg, .sink = sink };
 	uint32_t	 nconv;
 	int		 rc = -1;
 
@@ -993,8 +1086,12 @@ engine_run(struct engine *e, const struct config *cfg,
 		    !in_period(&rn, e->msgs[i].t))
 			continue;
 		n = groups_of(&rn, agent_of(&rn, e->msgs[i].sender), gs);
-		for (size_t q = 0; q < n; q++)
+		for (size_t q = 0; q < n; q++) {
 			rn.r->groups[gs[q]].sent++;
+			if (sink != NULL && sink->sent != NULL)
+				sink->sent(sink->arg, gs[q], i,
+				    e->msgs[i].t);
+		}
 	}
 	for (size_t g = 0; g < rn.ng; g++) {
 		finish_kind(cfg, &rn.rep[g], &rn.r->groups[g].replies);
@@ -1021,6 +1118,26 @@ out:
 	free(rn.all_msgs);
 	report_free(rn.r);
 	return rc;
+}
+
+void
+engine_msg_get(const struct engine *e, uint32_t i, struct engine_msg *out)
+{
+	const struct emsg	*m = &e->msgs[i];
+
+	RT_ASSERT(i < e->n);
+	out->conv = m->conv;
+	out->t = m->t;
+	out->dated = (m->flags & EM_DATED) != 0;
+	out->automated = (m->flags & EM_AUTO) != 0;
+	out->usable = (m->flags & EM_USABLE) != 0;
+	out->sender = m->sender == NONE ? STR_NULL :
+	    intern_str(e->addrs, m->sender);
+	out->agent = m->sender == NONE ? -1 : e->addr_agent[m->sender];
+	out->internal = m->sender != NONE && e->addr_internal[m->sender];
+	out->parent = usable_parent(e, i);
+	if (out->parent == NONE)
+		out->parent = ENGINE_NONE;
 }
 
 struct top {

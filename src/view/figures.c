@@ -1,0 +1,145 @@
+/*
+ * figures.c: a group's report figures for any period, from a snapshot
+ * (view_priv.h), equal to what engine_run() computes for that period.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../base/xmalloc.h"
+#include "vpage.h"
+
+uint32_t
+vfig_lower(const int64_t *t, uint32_t n, int64_t x)
+{
+	uint32_t	lo = 0, hi = n, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (t[mid] < x)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static int64_t
+count_in(const int64_t *t, uint32_t n, int64_t from, int64_t to)
+{
+	return (int64_t)vfig_lower(t, n, to) - vfig_lower(t, n, from);
+}
+
+static void
+kind_figures(const struct view_snap *s, const struct vsamples *v,
+    int64_t from, int64_t to, struct report_kind *k)
+{
+	uint32_t	l = vfig_lower(v->t, v->n, from);
+	uint32_t	r = vfig_lower(v->t, v->n, to);
+
+	memset(k, 0, sizeof(*k));
+	k->count = r - l;
+	k->negative = count_in(v->tneg, v->nneg, from, to);
+	k->outliers = count_in(v->tout, v->nout, from, to);
+	if (r == l)
+		return;
+	rstat_stats(&v->rcal, l, r, s->cfg, &k->cal);
+	rstat_stats(&v->rbiz, l, r, s->cfg, &k->biz);
+}
+
+void
+vfig_awaiting(const struct view_snap *s, size_t g, int64_t now, uint32_t d,
+    int64_t *count, int64_t *oldest)
+{
+	const struct vgroup	*vg = &s->g[g];
+	int64_t			 n = 0, old = 0;
+
+	/* Spans are by waiting-since: the first one open at now is the
+	 * oldest wait. */
+	for (uint32_t i = 0; i < vg->nspans; i++) {
+		const struct vspan *sp = &vg->spans[i];
+
+		if (sp->since > now)
+			break;
+		if (sp->from > now || sp->to <= now)
+			continue;
+		if (d != VNONE && vsnap_domain_of(s, sp->since_msg) != d)
+			continue;
+		if (n++ == 0)
+			old = now - sp->since;
+	}
+	*count = n;
+	*oldest = old;
+}
+
+void
+vfig_group(const struct view_snap *s, size_t g, int64_t from, int64_t to,
+    int64_t now, struct report_group *rg)
+{
+	const struct vgroup	*vg = &s->g[g];
+
+	kind_figures(s, &vg->rep, from, to, &rg->replies);
+	kind_figures(s, &vg->fr, from, to, &rg->first_reply);
+	vfig_awaiting(s, g, now, VNONE, &rg->awaiting, &rg->oldest_secs);
+	rg->received = count_in(vg->recv.t, vg->recv.n, from, to);
+	rg->sent = count_in(vg->sent.t, vg->sent.n, from, to);
+}
+
+void
+vfig_group_free(struct report_group *rg)
+{
+	free(rg->replies.cal.within_n);
+	free(rg->replies.biz.within_n);
+	free(rg->first_reply.cal.within_n);
+	free(rg->first_reply.biz.within_n);
+	rg->replies.cal.within_n = rg->replies.biz.within_n = NULL;
+	rg->first_reply.cal.within_n = rg->first_reply.biz.within_n = NULL;
+}
+
+int
+view_report(const struct view_snap *s, const struct report_opts *o,
+    struct report **out, struct err *err)
+{
+	struct report	*r;
+	const struct config *cfg = s->cfg;
+
+	r = xcalloc(1, sizeof(*r));
+	r->cfg = cfg;
+	r->empty = s->empty;
+	r->from = o->has_from ? o->from : s->empty ? 0 : s->first_t;
+	r->to = o->has_to ? o->to : s->empty ? 1 : s->last_t + 1;
+	r->now = o->has_now ? o->now : r->to;
+	if (r->from >= r->to) {
+		free(r);
+		return err_set(err, ERR_USAGE, "the period is empty: --from "
+		    "must be before --to");
+	}
+	r->messages = s->totals->messages;
+	r->duplicates = s->totals->duplicates;
+	r->undated = s->totals->undated;
+	r->automated = s->totals->automated;
+	r->conversations = s->totals->conversations;
+	r->ngroups = s->ng;
+	r->groups = xcalloc(s->ng, sizeof(*r->groups));
+	for (size_t g = 0; g < s->ng; g++) {
+		r->groups[g].kind = s->totals->groups[g].kind;
+		r->groups[g].name = s->totals->groups[g].name;
+		vfig_group(s, g, r->from, r->to, r->now, &r->groups[g]);
+	}
+	*out = r;
+	return 0;
+}
+
+int64_t
+vfig_find_sample(const struct vsamples *v, const struct view_snap *s,
+    uint32_t msg)
+{
+	uint32_t	i;
+
+	if (!(s->m[msg].flags & VM_DATED))
+		return -1;
+	for (i = vfig_lower(v->t, v->n, s->m[msg].t); i < v->n &&
+	    v->t[i] == s->m[msg].t; i++)
+		if (v->msg[i] == msg)
+			return i;
+	return -1;
+}

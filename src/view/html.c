@@ -1,0 +1,171 @@
+/*
+ * html.c: escaping, numbers and links for the dashboard's HTML (vpage.h).
+ */
+#include <inttypes.h>
+#include <stdio.h>
+
+#include "../report/report.h"
+#include "vpage.h"
+
+void
+vh_esc(struct buf *b, struct str s)
+{
+	const unsigned char	*p = (const unsigned char *)s.p;
+	size_t			 i = 0, n;
+
+	while (i < s.len) {
+		switch (p[i]) {
+		case '&':
+			buf_lit(b, "&amp;");
+			break;
+		case '<':
+			buf_lit(b, "&lt;");
+			break;
+		case '>':
+			buf_lit(b, "&gt;");
+			break;
+		case '"':
+			buf_lit(b, "&quot;");
+			break;
+		case '\'':
+			buf_lit(b, "&#39;");
+			break;
+		default:
+			if (p[i] < 0x20 || p[i] == 0x7f) {
+				buf_lit(b, "\xef\xbf\xbd");
+				break;
+			}
+			if (p[i] < 0x80) {
+				buf_addc(b, (char)p[i]);
+				break;
+			}
+			if ((n = utf8_seq_len(p + i, s.len - i)) == 0) {
+				buf_lit(b, "\xef\xbf\xbd");
+				break;
+			}
+			buf_add(b, p + i, n);
+			i += n;
+			continue;
+		}
+		i++;
+	}
+}
+
+void
+vh_esc_c(struct buf *b, const char *s)
+{
+	vh_esc(b, str_cstr(s));
+}
+
+void
+vh_dur(struct buf *b, int64_t secs)
+{
+	char	t[64];
+
+	report_duration(secs, t, sizeof(t));
+	buf_puts(b, t);
+}
+
+void
+vh_pct(struct buf *b, int64_t num, int64_t den)
+{
+	int64_t	tenths;
+
+	if (den <= 0) {
+		buf_lit(b, "&#8211;");
+		return;
+	}
+	/* Rounded to the nearest tenth of a percent. */
+	tenths = (num * 2000 + den) / (2 * den);
+	buf_addf(b, "%" PRId64 ".%" PRId64 "%%", tenths / 10, tenths % 10);
+}
+
+void
+vh_urlenc(struct buf *b, const char *s)
+{
+	static const char	hex[] = "0123456789ABCDEF";
+
+	for (; *s != '\0'; s++) {
+		unsigned char	c = (unsigned char)*s;
+
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || c == '-' || c == '.' ||
+		    c == '_' || c == '~' || c == ':' || c == '@')
+			buf_addc(b, (char)c);
+		else {
+			buf_addc(b, '%');
+			buf_addc(b, hex[c >> 4]);
+			buf_addc(b, hex[c & 15]);
+		}
+	}
+}
+
+void
+vl_start(struct buf *b, const char *path)
+{
+	buf_lit(b, "<a href=\"");
+	buf_puts(b, path);
+	buf_addc(b, '?');
+}
+
+void
+vl_param(struct buf *b, const char *name, const char *value)
+{
+	if (b->len > 0 && b->data[b->len - 1] != '?')
+		buf_lit(b, "&amp;");
+	buf_puts(b, name);
+	buf_addc(b, '=');
+	vh_urlenc(b, value);
+}
+
+void
+vl_param_i(struct buf *b, const char *name, int64_t v)
+{
+	char	t[32];
+
+	snprintf(t, sizeof(t), "%" PRId64, v);
+	vl_param(b, name, t);
+}
+
+void
+vl_common(struct buf *b, const struct vctx *x, size_t g)
+{
+	struct buf	gn;
+	char		d[16];
+
+	buf_init(&gn, 0);
+	vq_group_name(x->s, g, &gn);
+	vl_param(b, "group", gn.data);
+	buf_free(&gn);
+	vq_fmt_day(x->p.from_day, d);
+	vl_param(b, "from", d);
+	vq_fmt_day(x->p.to_day, d);
+	vl_param(b, "to", d);
+	if (x->q->clock == VIEW_CLOCK_BUSINESS)
+		vl_param(b, "clock", "business");
+}
+
+void
+vl_end(struct buf *b)
+{
+	buf_lit(b, "\">");
+}
+
+void
+vj_key(struct buf *b, int *first, const char *name)
+{
+	if (!*first)
+		buf_addc(b, ',');
+	*first = 0;
+	json_add_str(b, str_cstr(name));
+	buf_addc(b, ':');
+}
+
+void
+vj_int_or_null(struct buf *b, int has, int64_t v)
+{
+	if (has)
+		buf_addf(b, "%" PRId64, v);
+	else
+		buf_lit(b, "null");
+}

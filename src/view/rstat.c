@@ -1,0 +1,242 @@
+/*
+ * rstat.c: a wavelet matrix over ranks, for exact range statistics
+ * (rstat.h).
+ *
+ * Each value is replaced by its rank (0 .. n-1) in the values sorted by
+ * (value, position): a permutation, so every level of the matrix splits
+ * on one bit of the rank, and the k-th smallest rank of a range maps
+ * back to its value through sorted[].  Counting values <= x is counting
+ * ranks below the number of sorted values <= x.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../base/xmalloc.h"
+#include "rstat.h"
+
+void
+rstat_sort_idx(const uint64_t *key, uint32_t n, uint32_t *perm)
+{
+	uint32_t	*tmp, *src, *dst, *t;
+	uint64_t	 max = 0;
+	size_t		 count[256];
+
+	for (uint32_t i = 0; i < n; i++) {
+		perm[i] = i;
+		if (key[i] > max)
+			max = key[i];
+	}
+	if (n < 2)
+		return;
+	tmp = xreallocarray(NULL, n, sizeof(*tmp));
+	src = perm;
+	dst = tmp;
+	for (unsigned shift = 0; shift < 64 && (max >> shift) != 0;
+	    shift += 8) {
+		size_t	sum = 0, c;
+
+		memset(count, 0, sizeof(count));
+		for (uint32_t i = 0; i < n; i++)
+			count[(key[src[i]] >> shift) & 255]++;
+		for (size_t d = 0; d < 256; d++) {
+			c = count[d];
+			count[d] = sum;
+			sum += c;
+		}
+		for (uint32_t i = 0; i < n; i++)
+			dst[count[(key[src[i]] >> shift) & 255]++] = src[i];
+		t = src;
+		src = dst;
+		dst = t;
+	}
+	if (src != perm)
+		memcpy(perm, src, (size_t)n * sizeof(*perm));
+	free(tmp);
+}
+
+static inline uint32_t
+rank1(const struct rstat *s, uint32_t level, uint32_t i)
+{
+	const uint64_t	*b = s->bits + (size_t)level * s->words;
+	const uint32_t	*c = s->cum + (size_t)level * (s->words + 1);
+	uint32_t	 w = i >> 6, o = i & 63;
+
+	return c[w] + (o ? (uint32_t)__builtin_popcountll(b[w] &
+	    ((UINT64_C(1) << o) - 1)) : 0);
+}
+
+static inline uint32_t
+rank0(const struct rstat *s, uint32_t level, uint32_t i)
+{
+	return i - rank1(s, level, i);
+}
+
+void
+rstat_build(struct rstat *s, const int64_t *v, uint32_t n)
+{
+	uint32_t	*perm, *rk, *next;
+	uint64_t	*key;
+
+	memset(s, 0, sizeof(*s));
+	s->n = n;
+	s->psum = xcalloc((size_t)n + 1, sizeof(*s->psum));
+	for (uint32_t i = 0; i < n; i++) {
+		RT_ASSERT(v[i] >= 0);
+		s->psum[i + 1] = s->psum[i] + v[i];
+	}
+	if (n == 0)
+		return;
+	key = xreallocarray(NULL, n, sizeof(*key));
+	perm = xreallocarray(NULL, n, sizeof(*perm));
+	for (uint32_t i = 0; i < n; i++)
+		key[i] = (uint64_t)v[i];
+	rstat_sort_idx(key, n, perm);
+	free(key);
+	s->sorted = xreallocarray(NULL, n, sizeof(*s->sorted));
+	rk = xreallocarray(NULL, n, sizeof(*rk));
+	for (uint32_t i = 0; i < n; i++) {
+		s->sorted[i] = v[perm[i]];
+		rk[perm[i]] = i;
+	}
+	free(perm);
+	s->levels = 1;
+	while (s->levels < 32 && ((uint64_t)(n - 1) >> s->levels) != 0)
+		s->levels++;
+	s->words = ((size_t)n + 63) / 64;
+	s->bits = xcalloc((size_t)s->levels * s->words, sizeof(*s->bits));
+	s->cum = xcalloc((size_t)s->levels * (s->words + 1),
+	    sizeof(*s->cum));
+	s->zeros = xcalloc(s->levels, sizeof(*s->zeros));
+	next = xreallocarray(NULL, n, sizeof(*next));
+	for (uint32_t lv = 0; lv < s->levels; lv++) {
+		unsigned	 bit = s->levels - 1 - lv;
+		uint64_t	*b = s->bits + (size_t)lv * s->words;
+		uint32_t	*c = s->cum + (size_t)lv * (s->words + 1);
+		uint32_t	 z = 0, o;
+
+		for (uint32_t i = 0; i < n; i++)
+			if ((rk[i] >> bit) & 1)
+				b[i >> 6] |= UINT64_C(1) << (i & 63);
+			else
+				z++;
+		for (size_t w = 0; w < s->words; w++)
+			c[w + 1] = c[w] + (uint32_t)__builtin_popcountll(b[w]);
+		s->zeros[lv] = z;
+		/* Stable partition: zeros first, then ones. */
+		o = z;
+		z = 0;
+		for (uint32_t i = 0; i < n; i++)
+			if ((rk[i] >> bit) & 1)
+				next[o++] = rk[i];
+			else
+				next[z++] = rk[i];
+		memcpy(rk, next, (size_t)n * sizeof(*rk));
+	}
+	free(next);
+	free(rk);
+}
+
+void
+rstat_free(struct rstat *s)
+{
+	free(s->sorted);
+	free(s->psum);
+	free(s->bits);
+	free(s->cum);
+	free(s->zeros);
+	memset(s, 0, sizeof(*s));
+}
+
+int64_t
+rstat_kth(const struct rstat *s, uint32_t l, uint32_t r, uint32_t k)
+{
+	uint32_t	res = 0;
+
+	RT_ASSERT(l < r && r <= s->n && k < r - l);
+	for (uint32_t lv = 0; lv < s->levels; lv++) {
+		uint32_t	z0 = rank0(s, lv, l), z1 = rank0(s, lv, r);
+
+		res <<= 1;
+		if (k < z1 - z0) {
+			l = z0;
+			r = z1;
+		} else {
+			k -= z1 - z0;
+			l = s->zeros[lv] + (l - z0);
+			r = s->zeros[lv] + (r - z1);
+			res |= 1;
+		}
+	}
+	return s->sorted[res];
+}
+
+/* How many ranks in [l, r) are below x. */
+static uint32_t
+count_below(const struct rstat *s, uint32_t l, uint32_t r, uint32_t x)
+{
+	uint32_t	n = 0;
+
+	if (x >= s->n)
+		return r - l;
+	for (uint32_t lv = 0; lv < s->levels && l < r; lv++) {
+		unsigned	bit = s->levels - 1 - lv;
+		uint32_t	z0 = rank0(s, lv, l), z1 = rank0(s, lv, r);
+
+		if ((x >> bit) & 1) {
+			n += z1 - z0;
+			l = s->zeros[lv] + (l - z0);
+			r = s->zeros[lv] + (r - z1);
+		} else {
+			l = z0;
+			r = z1;
+		}
+	}
+	return n;
+}
+
+uint32_t
+rstat_count_le(const struct rstat *s, uint32_t l, uint32_t r, int64_t x)
+{
+	uint32_t	lo = 0, hi = s->n, mid;
+
+	if (l >= r)
+		return 0;
+	/* The number of sorted values <= x. */
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (s->sorted[mid] <= x)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return count_below(s, l, r, lo);
+}
+
+int64_t
+rstat_sum(const struct rstat *s, uint32_t l, uint32_t r)
+{
+	return s->psum[r] - s->psum[l];
+}
+
+void
+rstat_stats(const struct rstat *s, uint32_t l, uint32_t r,
+    const struct config *cfg, struct report_stats *st)
+{
+	uint32_t	n = r - l;
+	size_t		ns = cfg->rules.sla_targets.n;
+	int64_t		sum;
+
+	RT_ASSERT(l < r);
+	sum = rstat_sum(s, l, r);
+	st->min = rstat_kth(s, l, r, 0);
+	st->max = rstat_kth(s, l, r, n - 1);
+	st->median = rstat_kth(s, l, r, (n + 1) / 2 - 1);	/* ceil(n/2) */
+	st->p90 = rstat_kth(s, l, r, (uint32_t)((9 * (uint64_t)n + 9) / 10 -
+	    1));
+	/* As the engine: nearest whole second, halves away from zero. */
+	st->mean = (int64_t)(((uint64_t)sum * 2 + n) / (2 * (uint64_t)n));
+	st->within_n = xcalloc(ns ? ns : 1, sizeof(*st->within_n));
+	for (size_t t = 0; t < ns; t++)
+		st->within_n[t] = rstat_count_le(s, l, r,
+		    cfg->rules.sla_targets.v[t]);
+}
