@@ -25,12 +25,11 @@
 
 #include "../base/xmalloc.h"
 #include "../ingest/source.h"
-#include "../metric/intern.h"
 #include "archive.h"
+#include "archive_memo.h"
 #include "archive_rowq.h"
 
 #define IMPORT_BATCH	2000	/* messages per commit */
-#define MEMO_MAX	(1u << 20)	/* blind indexes remembered per run */
 
 struct imp {
 	struct archive		*a;
@@ -45,11 +44,7 @@ struct imp {
 	/* The writer's, between rowq_push() and rowq_sync(): */
 	int64_t			 last_pos;	/* last pos written, or -1 */
 	uint64_t		 in_tx;
-	struct intern		*seen;		/* address keys stored */
-	struct intern		*memo;		/* kind + text -> memo_keys */
-	unsigned char		*memo_keys;	/* 16 bytes per memo entry */
-	size_t			 memo_cap;	/* entries memo_keys holds */
-	struct buf		 memo_text;
+	struct memo		*memo;		/* blind indexes by plaintext */
 	struct buf		 keys, plain, dom;
 	struct buf		 sealed;	/* the writer's */
 	struct timespec		 t0, shown;
@@ -58,40 +53,6 @@ struct imp {
 	uint64_t		 file_from;	/* first position read */
 	uint64_t		 at;		/* position of the last message */
 };
-
-/*
- * Blind indexes through a memo: a thread's ids and its people's
- * addresses come back in message after message, and a keyed hash costs
- * far more than a table lookup.  The memo is cleared when it fills.
- */
-static void
-memo_blind(void *arg, enum record_kind kind, struct str s,
-    unsigned char out[RECORD_KEY_BYTES])
-{
-	struct imp	*im = arg;
-	uint32_t	 id;
-	int		 added;
-
-	buf_reset(&im->memo_text);
-	buf_addc(&im->memo_text, (char)kind);
-	buf_addstr(&im->memo_text, s);
-	if (intern_count(im->memo) >= MEMO_MAX) {
-		intern_free(im->memo);
-		im->memo = intern_new();
-	}
-	id = intern_put(im->memo, buf_str(&im->memo_text), &added);
-	if (added) {
-		if (id >= im->memo_cap) {
-			im->memo_cap = im->memo_cap ? im->memo_cap * 2 : 4096;
-			im->memo_keys = xreallocarray(im->memo_keys,
-			    im->memo_cap, RECORD_KEY_BYTES);
-		}
-		archive_blind(im->a, kind, s, im->memo_keys +
-		    (size_t)id * RECORD_KEY_BYTES);
-	}
-	memcpy(out, im->memo_keys + (size_t)id * RECORD_KEY_BYTES,
-	    RECORD_KEY_BYTES);
-}
 
 /* Commits what is written, with the current source's checkpoint (in the
  * writer, or after rowq_sync()). */
@@ -166,16 +127,14 @@ static void
 put_address(struct imp *im, struct str addr)
 {
 	unsigned char	 key[RECORD_KEY_BYTES];
-	int		 added;
+	int		 queued;
 	struct rowq_row	*r;
 
-	memo_blind(im, RECORD_ADDRESS, addr, key);
-	intern_put(im->seen, str_make((const char *)key, sizeof(key)),
-	    &added);
-	if (!added)
+	memo_blind(im->memo, RECORD_ADDRESS, addr, key, &queued);
+	if (queued)
 		return;
 	buf_reset(&im->dom);
-	record_domain_keys(addr, memo_blind, im, &im->dom);
+	record_domain_keys(addr, memo_blind_fn, im->memo, &im->dom);
 	r = rowq_add(rowq_current(im->q), ROWQ_ADDR, im->dom.data,
 	    im->dom.len, addr.p, addr.len);
 	memcpy(r->key, key, sizeof(key));
@@ -318,7 +277,7 @@ on_message(void *arg, const struct source_msg *sm, struct err *err)
 	    SOURCE_NO_BODY_SEP)))
 		im->st->malformed++;
 	buf_reset(&im->keys);
-	record_keys_encode(&m, memo_blind, im, &im->keys);
+	record_keys_encode(&m, memo_blind_fn, im->memo, &im->keys);
 	buf_reset(&im->plain);
 	record_plain_encode(&m, &im->plain);
 	if (buf_check(&im->keys, err) == -1)
@@ -347,9 +306,7 @@ archive_import(struct archive *a, const char *path, int64_t mailbox_id,
 
 	im.mp = meta_parser_new();
 	im.q = rowq_new(write_rows, &im);
-	im.seen = intern_new();
-	im.memo = intern_new();
-	buf_init(&im.memo_text, 0);
+	im.memo = memo_new(a);
 	buf_init(&im.keys, STORE_BLOB_MAX);
 	buf_init(&im.plain, 0);
 	buf_init(&im.sealed, STORE_BLOB_MAX);
@@ -376,10 +333,7 @@ archive_import(struct archive *a, const char *path, int64_t mailbox_id,
 	buf_free(&im.plain);
 	buf_free(&im.sealed);
 	buf_free(&im.dom);
-	intern_free(im.seen);
-	intern_free(im.memo);
-	free(im.memo_keys);
-	buf_free(&im.memo_text);
+	memo_free(im.memo);
 	meta_parser_free(im.mp);
 	free(im.path);
 	return rc;
