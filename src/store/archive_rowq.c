@@ -105,9 +105,9 @@ write_locked(struct rowq *q, struct rowq_batch *b)
 	struct err	err;
 	int		rc = 0;
 
+	err_clear(&err);
 	if (!q->failed) {
 		pthread_mutex_unlock(&q->mu);
-		err_clear(&err);
 		rc = q->write(q->arg, b, &err);
 		pthread_mutex_lock(&q->mu);
 	}
