@@ -8,6 +8,13 @@
  * message written), so after a crash at any instant a re-run starts where
  * the last commit ended and the unique (tenant, source, position) key
  * makes any overlap a no-op: nothing lost, nothing twice.
+ *
+ * The rows are sealed and written by a writer thread (archive_rowq.h)
+ * while this thread reads, parses and blinds the next messages.  The
+ * writer commits, with the checkpoint of the last message it wrote; this
+ * thread touches the store (sources, the last commit) only after
+ * rowq_sync().  Commits are small enough that the last one, which nothing
+ * overlaps, is short.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,29 +25,28 @@
 
 #include "../base/xmalloc.h"
 #include "../ingest/source.h"
-#include "../metric/intern.h"
 #include "archive.h"
+#include "archive_memo.h"
+#include "archive_rowq.h"
 
-#define IMPORT_BATCH	20000
-#define MEMO_MAX	(1u << 20)	/* blind indexes remembered per run */
+#define IMPORT_BATCH	2000	/* messages per commit */
 
 struct imp {
 	struct archive		*a;
 	int64_t			 mailbox_id;
 	struct archive_import	*st;
 	struct meta_parser	*mp;
+	struct rowq		*q;
 	char			*path;		/* current source file */
 	int64_t			 source_id;
 	int64_t			 next_pos;	/* checkpoint: first new pos */
-	int64_t			 last_pos;	/* last pos written, or -1 */
 	unsigned char		 source_bi[STORE_BI_LEN];
+	/* The writer's, between rowq_push() and rowq_sync(): */
+	int64_t			 last_pos;	/* last pos written, or -1 */
 	uint64_t		 in_tx;
-	struct intern		*seen;		/* address keys stored */
-	struct intern		*memo;		/* kind + text -> memo_keys */
-	unsigned char		*memo_keys;	/* 16 bytes per memo entry */
-	size_t			 memo_cap;	/* entries memo_keys holds */
-	struct buf		 memo_text;
-	struct buf		 keys, plain, sealed, dom, aseal;
+	struct memo		*memo;		/* blind indexes by plaintext */
+	struct buf		 keys, plain, dom;
+	struct buf		 sealed;	/* the writer's */
 	struct timespec		 t0, shown;
 	struct timespec		 file_t0;	/* when this file began */
 	uint64_t		 file_size;	/* 0: unknown (a pipe) */
@@ -48,41 +54,8 @@ struct imp {
 	uint64_t		 at;		/* position of the last message */
 };
 
-/*
- * Blind indexes through a memo: a thread's ids and its people's
- * addresses come back in message after message, and a keyed hash costs
- * far more than a table lookup.  The memo is cleared when it fills.
- */
-static void
-memo_blind(void *arg, enum record_kind kind, struct str s,
-    unsigned char out[RECORD_KEY_BYTES])
-{
-	struct imp	*im = arg;
-	uint32_t	 id;
-	int		 added;
-
-	buf_reset(&im->memo_text);
-	buf_addc(&im->memo_text, (char)kind);
-	buf_addstr(&im->memo_text, s);
-	if (intern_count(im->memo) >= MEMO_MAX) {
-		intern_free(im->memo);
-		im->memo = intern_new();
-	}
-	id = intern_put(im->memo, buf_str(&im->memo_text), &added);
-	if (added) {
-		if (id >= im->memo_cap) {
-			im->memo_cap = im->memo_cap ? im->memo_cap * 2 : 4096;
-			im->memo_keys = xreallocarray(im->memo_keys,
-			    im->memo_cap, RECORD_KEY_BYTES);
-		}
-		archive_blind(im->a, kind, s, im->memo_keys +
-		    (size_t)id * RECORD_KEY_BYTES);
-	}
-	memcpy(out, im->memo_keys + (size_t)id * RECORD_KEY_BYTES,
-	    RECORD_KEY_BYTES);
-}
-
-/* Commits what is written, with the current source's checkpoint. */
+/* Commits what is written, with the current source's checkpoint (in the
+ * writer, or after rowq_sync()). */
 static int
 flush(struct imp *im, struct err *err)
 {
@@ -116,7 +89,7 @@ switch_source(struct imp *im, const char *path, struct err *err)
 	struct store_source	src;
 	int			 r;
 
-	if (flush(im, err) == -1)
+	if (rowq_sync(im->q, err) == -1 || flush(im, err) == -1)
 		return -1;
 	free(im->path);
 	im->path = xstrdup(path);
@@ -148,27 +121,82 @@ switch_source(struct imp *im, const char *path, struct err *err)
 	return 0;
 }
 
-/* Stores an address once: its key, its domain keys, itself sealed. */
-static int
-put_address(struct imp *im, struct str addr, struct err *err)
+/* Queues an address once: its key, its domain keys, itself (sealed by
+ * the writer). */
+static void
+put_address(struct imp *im, struct str addr)
 {
-	unsigned char	key[RECORD_KEY_BYTES];
-	int		added;
-	int64_t		row;
+	unsigned char	 key[RECORD_KEY_BYTES];
+	int		 queued;
+	struct rowq_row	*r;
 
-	memo_blind(im, RECORD_ADDRESS, addr, key);
-	intern_put(im->seen, str_make((const char *)key, sizeof(key)),
-	    &added);
-	if (!added)
-		return 0;
+	memo_blind(im->memo, RECORD_ADDRESS, addr, key, &queued);
+	if (queued)
+		return;
 	buf_reset(&im->dom);
-	record_domain_keys(addr, memo_blind, im, &im->dom);
-	buf_reset(&im->aseal);
-	memcpy(&row, key, sizeof(row));
-	archive_seal(im->a, "addresses", row, 0, addr.p, addr.len,
-	    &im->aseal);
-	return store_addr_put(im->a->st, im->a->tid, key, im->dom.data,
-	    im->dom.len, im->aseal.data, im->aseal.len, err);
+	record_domain_keys(addr, memo_blind_fn, im->memo, &im->dom);
+	r = rowq_add(rowq_current(im->q), ROWQ_ADDR, im->dom.data,
+	    im->dom.len, addr.p, addr.len);
+	memcpy(r->key, key, sizeof(key));
+}
+
+/*
+ * Writes a batch of rows (the writer thread, or rowq_sync()), sealing
+ * their fields: the sealing is a good part of the work, and this thread
+ * has time to spare.
+ */
+static int
+write_rows(void *arg, struct rowq_batch *b, struct err *err)
+{
+	struct imp		*im = arg;
+	struct store_msg	 m;
+	int			 inserted;
+	int64_t			 row;
+
+	for (size_t i = 0; i < b->n; i++) {
+		const struct rowq_row	*r = &b->v[i];
+		const unsigned char	*a = (const unsigned char *)b->data.data +
+					    r->off;
+
+		buf_reset(&im->sealed);
+		if (r->kind == ROWQ_ADDR) {
+			memcpy(&row, r->key, sizeof(row));
+			archive_seal(im->a, "addresses", row, 0, a + r->a_len,
+			    r->b_len, &im->sealed);
+			if (buf_check(&im->sealed, err) == -1 ||
+			    store_addr_put(im->a->st, im->a->tid, r->key, a,
+			    r->a_len, im->sealed.data, im->sealed.len,
+			    err) == -1)
+				return -1;
+			continue;
+		}
+		archive_seal(im->a, "messages", im->source_id, r->pos,
+		    a + r->a_len, r->b_len, &im->sealed);
+		if (buf_check(&im->sealed, err) == -1)
+			return -1;
+		memset(&m, 0, sizeof(m));
+		m.tid = im->a->tid;
+		m.mailbox_id = im->mailbox_id;
+		m.source_id = im->source_id;
+		m.pos = r->pos;
+		m.date = r->date;
+		m.received = r->received;
+		m.flags = r->flags;
+		m.keys = a;
+		m.keys_len = r->a_len;
+		m.sealed = im->sealed.data;
+		m.sealed_len = im->sealed.len;
+		if (store_msg_put(im->a->st, &m, &inserted, err) == -1)
+			return -1;
+		if (inserted)
+			b->added++;
+		else
+			b->known++;
+		im->last_pos = r->pos;
+		if (++im->in_tx >= IMPORT_BATCH && flush(im, err) == -1)
+			return -1;
+	}
+	return 0;
 }
 
 /* Where to start reading a file: its checkpoint (source.h). */
@@ -180,6 +208,9 @@ start_at(void *arg, const char *path)
 	unsigned char		 bi[STORE_BI_LEN];
 	int64_t			 pos = 0;
 
+	/* Every row of the previous file is written: the store is ours. */
+	if (rowq_sync(im->q, NULL) == -1)
+		return -1;	/* skipped: the import ends with the error */
 	source_key(im, path, bi);
 	memset(&src, 0, sizeof(src));
 	if (store_source_get(im->a->st, im->a->tid, bi, &src, NULL) == 0) {
@@ -194,16 +225,18 @@ progress(struct imp *im)
 {
 	struct timespec	now;
 	double		secs;
+	uint64_t	added, known;
 
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	if (now.tv_sec == im->shown.tv_sec)
 		return;
 	im->shown = now;
+	rowq_counts(im->q, &added, &known);
 	secs = (double)(now.tv_sec - im->t0.tv_sec) +
 	    (double)(now.tv_nsec - im->t0.tv_nsec) / 1e9;
 	fprintf(stderr, "\rimport: %llu messages read, %llu new, %.0f/s",
 	    (unsigned long long)im->st->read,
-	    (unsigned long long)im->st->added,
+	    (unsigned long long)(im->st->added + added),
 	    secs > 0 ? (double)im->st->read / secs : 0.0);
 	/* ETA of the current file, from how far into it we are (plain
 	 * mboxes; compressed and piped input have no known size). */
@@ -224,8 +257,7 @@ on_message(void *arg, const struct source_msg *sm, struct err *err)
 {
 	struct imp	*im = arg;
 	struct msg_meta	 m;
-	struct store_msg sm_row;
-	int		 inserted;
+	struct rowq_row	*r;
 
 	if (im->path == NULL || strcmp(im->path, sm->path) != 0)
 		if (switch_source(im, sm->path, err) == -1)
@@ -245,44 +277,22 @@ on_message(void *arg, const struct source_msg *sm, struct err *err)
 	    SOURCE_NO_BODY_SEP)))
 		im->st->malformed++;
 	buf_reset(&im->keys);
-	record_keys_encode(&m, memo_blind, im, &im->keys);
+	record_keys_encode(&m, memo_blind_fn, im->memo, &im->keys);
 	buf_reset(&im->plain);
 	record_plain_encode(&m, &im->plain);
-	buf_reset(&im->sealed);
-	archive_seal(im->a, "messages", im->source_id, (int64_t)sm->pos,
-	    im->plain.data, im->plain.len, &im->sealed);
-	memset(&sm_row, 0, sizeof(sm_row));
-	sm_row.tid = im->a->tid;
-	sm_row.mailbox_id = im->mailbox_id;
-	sm_row.source_id = im->source_id;
-	sm_row.pos = (int64_t)sm->pos;
-	sm_row.date = m.has_date ? m.date : STORE_NO_TIME;
-	sm_row.received = m.has_received ? m.received : STORE_NO_TIME;
-	sm_row.flags = m.auto_flags & 0xffff;
-	sm_row.keys = im->keys.data;
-	sm_row.keys_len = im->keys.len;
-	sm_row.sealed = im->sealed.data;
-	sm_row.sealed_len = im->sealed.len;
-	if (buf_check(&im->keys, err) == -1 ||
-	    buf_check(&im->sealed, err) == -1 ||
-	    store_msg_put(im->a->st, &sm_row, &inserted, err) == -1)
+	if (buf_check(&im->keys, err) == -1)
 		return -1;
-	if (inserted)
-		im->st->added++;
-	else
-		im->st->known++;
-	for (size_t i = 0; i < m.from.n + m.to.n + m.cc.n; i++) {
-		struct str a = i < m.from.n ? m.from.v[i].addr :
+	r = rowq_add(rowq_current(im->q), ROWQ_MSG, im->keys.data,
+	    im->keys.len, im->plain.data, im->plain.len);
+	r->pos = (int64_t)sm->pos;
+	r->date = m.has_date ? m.date : STORE_NO_TIME;
+	r->received = m.has_received ? m.received : STORE_NO_TIME;
+	r->flags = m.auto_flags & 0xffff;
+	for (size_t i = 0; i < m.from.n + m.to.n + m.cc.n; i++)
+		put_address(im, i < m.from.n ? m.from.v[i].addr :
 		    i < m.from.n + m.to.n ? m.to.v[i - m.from.n].addr :
-		    m.cc.v[i - m.from.n - m.to.n].addr;
-
-		if (put_address(im, a, err) == -1)
-			return -1;
-	}
-	im->last_pos = (int64_t)sm->pos;
-	if (++im->in_tx >= IMPORT_BATCH)
-		return flush(im, err);
-	return 0;
+		    m.cc.v[i - m.from.n - m.to.n].addr);
+	return rowq_push(im->q, err);
 }
 
 int
@@ -292,23 +302,29 @@ archive_import(struct archive *a, const char *path, int64_t mailbox_id,
 	struct imp	im = { .a = a, .mailbox_id = mailbox_id, .st = st,
 			    .last_pos = -1 };
 	int		rc;
+	uint64_t	added, known;
 
 	im.mp = meta_parser_new();
-	im.seen = intern_new();
-	im.memo = intern_new();
-	buf_init(&im.memo_text, 0);
+	im.q = rowq_new(write_rows, &im);
+	im.memo = memo_new(a);
 	buf_init(&im.keys, STORE_BLOB_MAX);
 	buf_init(&im.plain, 0);
 	buf_init(&im.sealed, STORE_BLOB_MAX);
 	buf_init(&im.dom, 0);
-	buf_init(&im.aseal, 0);
 	clock_gettime(CLOCK_MONOTONIC, &im.t0);
 	rc = store_begin(a->st, err);
 	if (rc == 0)
 		rc = source_scan_from(path, start_at, &im, on_message, &im,
 		    NULL, err);
 	if (rc == 0)
+		rc = rowq_sync(im.q, err);
+	if (rc == 0)
 		rc = flush(&im, err);
+	/* The writer stops first: the store is this thread's again. */
+	rowq_counts(im.q, &added, &known);
+	rowq_free(im.q);
+	st->added += added;
+	st->known += known;
 	/* What was committed stays; the open transaction goes. */
 	(void)store_rollback(a->st, NULL);
 	if (st->progress)
@@ -317,11 +333,7 @@ archive_import(struct archive *a, const char *path, int64_t mailbox_id,
 	buf_free(&im.plain);
 	buf_free(&im.sealed);
 	buf_free(&im.dom);
-	buf_free(&im.aseal);
-	intern_free(im.seen);
-	intern_free(im.memo);
-	free(im.memo_keys);
-	buf_free(&im.memo_text);
+	memo_free(im.memo);
 	meta_parser_free(im.mp);
 	free(im.path);
 	return rc;
