@@ -6,7 +6,9 @@
  * salted, and self-describing, so stronger limits can come later and old
  * hashes still verify.  The dictionary check is cracklib's FascistCheck
  * against the system's packed dictionary (Debian: cracklib-runtime), a
- * well-kept list rather than one of our own.  cracklib keeps static
+ * well-kept list rather than one of our own; the letters of a password
+ * without its leading and trailing digits and symbols are checked too,
+ * as cracklib lets "password1234" pass.  cracklib keeps static
  * state, so calls are serialised.
  */
 #include <ctype.h>
@@ -45,7 +47,7 @@ int
 pw_check(const char *pw, const char *email, struct err *err)
 {
 	const char	*why, *at;
-	char		 dict[512];
+	char		 dict[512], core[PW_MAX + 1];
 	size_t		 len, chars = 0;
 
 	len = strnlen(pw, PW_MAX + 1);
@@ -74,9 +76,27 @@ pw_check(const char *pw, const char *email, struct err *err)
 	if (access(dict, R_OK) != 0)
 		return err_set(err, ERR_CONFIG, "password: the cracklib "
 		    "dictionary is missing (install cracklib-runtime)");
+	/* cracklib passes a word with digits added ("password1234"): check
+	 * the letters between leading and trailing digits and symbols too. */
+	{
+		size_t	b = 0, e = len;
+
+		while (b < e && !isalpha((unsigned char)pw[b]))
+			b++;
+		while (e > b && !isalpha((unsigned char)pw[e - 1]))
+			e--;
+		if (e - b >= 6 && e - b < len && e - b < sizeof(core)) {
+			memcpy(core, pw + b, e - b);
+			core[e - b] = '\0';
+		} else
+			core[0] = '\0';
+	}
 	pthread_mutex_lock(&crack_lock);
 	why = FascistCheckUser(pw, GetDefaultCracklibDict(), "replytime",
 	    NULL);
+	if (why == NULL && core[0] != '\0')
+		why = FascistCheckUser(core, GetDefaultCracklibDict(),
+		    "replytime", NULL);
 	if (why != NULL)
 		err_set(err, ERR_USAGE, "the password is too easy to guess: "
 		    "%s", why);
