@@ -250,6 +250,7 @@ auth_api(struct web_req *q, struct web_resp *r)
 	int			 rc = 1;
 
 	q->api = 1;
+	memset(&tok, 0, sizeof(tok));
 	if (a != NULL && strncmp(a, "Bearer ", 7) == 0 &&
 	    token_syntax_ok(a + 7)) {
 		token_hash(a + 7, h);
@@ -261,7 +262,8 @@ auth_api(struct web_req *q, struct web_resp *r)
 		rc = web_tenant_get(q->srv, q->th, tok.tid, NULL, &t, &err);
 	if (rc == 0)
 		rc = load_user(q, t, tok.uid, &err);
-	if (rc == 0 && q->now - tok.last_used_at >= 60)
+	if (rc == 0 && (tok.last_used_at == STORE_NO_TIME ||
+	    q->now - tok.last_used_at >= 60))
 		rc = store_apitoken_touch(q->th->st, tok.id, q->now, &err);
 	if (rc == -1) {
 		fprintf(stderr, "replytime: serve: %s\n", err.msg);

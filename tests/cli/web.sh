@@ -237,9 +237,11 @@ head -c 300000 /dev/zero | tr '\0' a > "$tmp/big"
 
 # The audit log.
 "$rt" audit list --db "$db" --tenant acme > "$tmp/audit"
+missing=0
 for op in owner-create setup invite-accepted login login-failed user-password-set password-change logout-all logout user-disable settings-change export token-create; do
-	grep -q "	$op	" "$tmp/audit" || { echo "# no $op"; false; }
-done; ok $? "logins, users, passwords, settings, tokens and exports audited"
+	grep -q "	$op	" "$tmp/audit" || { echo "# no $op"; missing=1; }
+done
+[ $missing -eq 0 ]; ok $? "logins, users, passwords, settings, tokens and exports audited"
 ! grep -q "$pw\|Marigold" "$tmp/audit"; ok $? "no password in the audit log"
 "$rt" audit verify --db "$db" --tenant acme > /dev/null; ok $? "audit verify: intact"
 sqlite3 "$db" ".backup '$tmp/edit.db'"; sqlite3 "$tmp/edit.db" "PRAGMA journal_mode=DELETE; UPDATE audit SET op = 'logout' WHERE seq = 5" > /dev/null
@@ -301,6 +303,11 @@ if /usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null; then
 else
 	ok 0 "# SKIP python3-aiosmtpd not installed"
 fi
+
+# A clean stop, and nothing from the sanitizers in any server's log.
+kill -TERM "${pids[0]}"; wait "${pids[0]}"; r=$?
+[ $r -eq 0 ] && grep -q 'replytime: stopped' "$tmp/main.log"; ok $? "SIGTERM stops the server cleanly"
+! grep -l 'Sanitizer\|runtime error' "$tmp"/*.log; ok $? "no sanitizer reports"
 
 echo "1..$n"
 [ $bad -eq 0 ]
