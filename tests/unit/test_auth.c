@@ -284,7 +284,8 @@ test_parsers(void)
 	struct err	 err;
 	char		 val[64];
 	const char	*ini = "[organization]\nname = Acme ; c\n\n"
-			    "[rules]\ncount_cc = no\nsla_targets = 1h,\n  4h\n";
+			    "[rules]\ncount_cc = no\nsla_targets = 1h,\n; c\n  4h\n"
+			    "  outlier_cap = 2d\n";
 
 	t_ok(form_parse("a=1&b=x+y%21&&c&a=2", 19, &f, &err) == 0, "form");
 	t_eq_i64(f.n, 4, "four fields");
@@ -316,8 +317,12 @@ test_parsers(void)
 	    strstr(out.data, "4h") == NULL, "replaced with its continuation");
 	ini_set(ini, strlen(ini), "organization", "internal_domains",
 	    "acme.example", &out);
-	t_ok(strstr(out.data, "name = Acme ; c\ninternal_domains = "
-	    "acme.example\n") != NULL, "added at the end of its section");
+	t_ok(strstr(out.data, "[organization]\ninternal_domains = "
+	    "acme.example\nname = Acme ; c\n") != NULL,
+	    "added after its section's header");
+	t_eq_i64(ini_get(ini, strlen(ini), "rules", "outlier_cap", &v), 0,
+	    "indented key");
+	t_eq_str(buf_str(&v), "2d", "its value");
 	ini_set(ini, strlen(ini), "hours", "timezone", "UTC", &out);
 	t_ok(strstr(out.data, "\n[hours]\ntimezone = UTC\n") != NULL,
 	    "new section");
