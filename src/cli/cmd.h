@@ -25,6 +25,9 @@ int	cmd_backup(int argc, char **argv);
 int	cmd_restore(int argc, char **argv);
 int	cmd_purge(int argc, char **argv);
 int	cmd_view(int argc, char **argv);
+int	cmd_serve(int argc, char **argv);
+int	cmd_user(int argc, char **argv);
+int	cmd_audit(int argc, char **argv);
 
 /* ISO 8601 date or date-time as commands take it; 0 or -1. */
 int	cmd_parse_time(const char *s, int64_t *t_out);

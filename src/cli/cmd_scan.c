@@ -26,8 +26,6 @@ struct scan {
 	uint64_t		 n;
 	uint64_t		 malformed, undated, noid, automated;
 	int			 quiet;
-	const char		*path;		/* last source path seen */
-	size_t			 path_len;
 };
 
 static const char *const auto_names[] = {
@@ -119,11 +117,9 @@ emit_jsonl(struct scan *sc, const struct source_msg *sm,
 	buf_lit(b, "{\"n\":");
 	buf_add_u64(b, sc->n);
 	buf_lit(b, ",\"source\":");
-	if (sm->path != sc->path) {
-		sc->path = sm->path;
-		sc->path_len = strlen(sm->path);
-	}
-	json_add_str(b, str_make(sm->path, sc->path_len));
+	/* Not cached by pointer: the next file's path may be allocated
+	 * where the last one was freed, with another length. */
+	json_add_str(b, str_cstr(sm->path));
 	buf_lit(b, ",\"pos\":");
 	buf_add_u64(b, sm->pos);
 	json_addrs(b, "from", &m->from);

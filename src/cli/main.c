@@ -37,6 +37,12 @@ static const struct cmd cmds[] = {
 	  .summary = "delete terminated tenants and old logs" },
 	{ .name = "view", .exec = cmd_view,
 	  .summary = "print a dashboard page of a tenant's stored mail" },
+	{ .name = "serve", .exec = cmd_serve,
+	  .summary = "the web dashboard and JSON API" },
+	{ .name = "user", .exec = cmd_user,
+	  .summary = "add a tenant's owner, list its users" },
+	{ .name = "audit", .exec = cmd_audit,
+	  .summary = "verify or list a tenant's audit log" },
 	{ .name = "help", .exec = cmd_help,
 	  .summary = "list the commands" },
 };

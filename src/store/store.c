@@ -595,3 +595,301 @@ store_export_scan(struct store *st, int64_t tid, const char *table,
 	st->in_scan = 0;
 	return rc;
 }
+
+/* ---- Accounts (store.h): argument checks, then the driver ---- */
+
+#define ACCT(st)	((st)->ops->acct)
+
+static const char *const roles[] = {
+	"owner", "admin", "manager", "agent", "viewer",
+};
+
+static int
+check_user(const struct store_user *u, struct err *err)
+{
+	size_t	i;
+
+	if (check_tid(u->tid, err) == -1 || check_blob(u->sealed_email,
+	    u->sealed_len, "sealed email", err) == -1)
+		return -1;
+	for (i = 0; i < nitems(roles); i++)
+		if (strcmp(u->role, roles[i]) == 0)
+			break;
+	if (i == nitems(roles))
+		return err_set(err, ERR_USAGE, "store: user: unknown role");
+	if (strnlen(u->pwhash, STORE_PWHASH_MAX) == STORE_PWHASH_MAX)
+		return err_set(err, ERR_LIMIT, "store: user: password hash "
+		    "too long");
+	return check_text(u->pwhash, 0, STORE_PWHASH_MAX - 1, 0,
+	    "password hash", err);
+}
+
+int
+store_user_add(struct store *st, const struct store_user *u, int64_t *id_out,
+    struct err *err)
+{
+	*id_out = 0;
+	if (check_store(st, err) == -1 || check_user(u, err) == -1)
+		return -1;
+	if (u->sealed_len == 0)
+		return err_set(err, ERR_USAGE, "store: user: no email");
+	return ACCT(st)->user_add(st->drv, u, id_out, err);
+}
+
+int
+store_user_get(struct store *st, int64_t tid, int64_t id,
+    struct store_user *out, struct err *err)
+{
+	memset(out, 0, sizeof(*out));
+	if (check_store(st, err) == -1 || check_tid(tid, err) == -1)
+		return -1;
+	return ACCT(st)->user_get(st->drv, tid, id, NULL, out, err);
+}
+
+int
+store_user_find(struct store *st, int64_t tid,
+    const unsigned char bi[STORE_BI_LEN], struct store_user *out,
+    struct err *err)
+{
+	memset(out, 0, sizeof(*out));
+	if (check_store(st, err) == -1 || check_tid(tid, err) == -1)
+		return -1;
+	RT_ASSERT(bi != NULL);
+	return ACCT(st)->user_get(st->drv, tid, 0, bi, out, err);
+}
+
+void
+store_user_clear(struct store_user *u)
+{
+	if (u == NULL)
+		return;
+	free(u->owned);
+	memset(u, 0, sizeof(*u));
+}
+
+int
+store_user_set(struct store *st, const struct store_user *u, struct err *err)
+{
+	if (check_store(st, err) == -1 || check_user(u, err) == -1)
+		return -1;
+	return ACCT(st)->user_set(st->drv, u, err);
+}
+
+int
+store_user_list(struct store *st, int64_t tid, store_user_cb cb, void *arg,
+    struct err *err)
+{
+	int	rc;
+
+	if (check_store(st, err) == -1 || check_tid(tid, err) == -1)
+		return -1;
+	RT_ASSERT(cb != NULL);
+	if (err != NULL)
+		err_clear(err);
+	st->in_scan = 1;
+	rc = ACCT(st)->user_list(st->drv, tid, cb, arg, err);
+	st->in_scan = 0;
+	return rc;
+}
+
+int
+store_session_add(struct store *st, const unsigned char h[STORE_HASH_LEN],
+    const struct store_session *s, struct err *err)
+{
+	if (check_store(st, err) == -1 || check_tid(s->tid, err) == -1)
+		return -1;
+	return ACCT(st)->session_add(st->drv, h, s, err);
+}
+
+int
+store_session_get(struct store *st, const unsigned char h[STORE_HASH_LEN],
+    struct store_session *out, struct err *err)
+{
+	memset(out, 0, sizeof(*out));
+	if (check_store(st, err) == -1)
+		return -1;
+	return ACCT(st)->session_get(st->drv, h, out, err);
+}
+
+int
+store_session_touch(struct store *st, const unsigned char h[STORE_HASH_LEN],
+    int64_t at, struct err *err)
+{
+	if (check_store(st, err) == -1)
+		return -1;
+	return ACCT(st)->session_touch(st->drv, h, at, err);
+}
+
+int
+store_session_del(struct store *st, const unsigned char *h, int64_t tid,
+    int64_t uid, struct err *err)
+{
+	if (check_store(st, err) == -1 || (h == NULL &&
+	    check_tid(tid, err) == -1))
+		return -1;
+	return ACCT(st)->session_del(st->drv, h, tid, uid, err);
+}
+
+static int
+check_once(enum store_once_kind kind, struct err *err)
+{
+	if (kind != STORE_ONCE_SETUP && kind != STORE_ONCE_INVITE &&
+	    kind != STORE_ONCE_RESET)
+		return err_set(err, ERR_USAGE, "store: unknown token kind");
+	return 0;
+}
+
+int
+store_once_add(struct store *st, const unsigned char h[STORE_HASH_LEN],
+    int64_t tid, int64_t uid, enum store_once_kind kind, int64_t expires,
+    struct err *err)
+{
+	if (check_store(st, err) == -1 || check_tid(tid, err) == -1 ||
+	    check_once(kind, err) == -1)
+		return -1;
+	return ACCT(st)->once_add(st->drv, h, tid, uid, kind, expires, err);
+}
+
+int
+store_once_take(struct store *st, const unsigned char h[STORE_HASH_LEN],
+    enum store_once_kind kind, int64_t now, int64_t *tid_out,
+    int64_t *uid_out, struct err *err)
+{
+	*tid_out = *uid_out = 0;
+	if (check_store(st, err) == -1 || check_once(kind, err) == -1)
+		return -1;
+	return ACCT(st)->once_take(st->drv, h, kind, now, tid_out, uid_out,
+	    err);
+}
+
+int
+store_once_peek(struct store *st, const unsigned char h[STORE_HASH_LEN],
+    enum store_once_kind kind, int64_t now, int64_t *tid_out,
+    int64_t *uid_out, struct err *err)
+{
+	*tid_out = *uid_out = 0;
+	if (check_store(st, err) == -1 || check_once(kind, err) == -1)
+		return -1;
+	return ACCT(st)->once_peek(st->drv, h, kind, now, tid_out, uid_out,
+	    err);
+}
+
+int
+store_apitoken_add(struct store *st, const unsigned char h[STORE_HASH_LEN],
+    const struct store_apitoken *t, int64_t *id_out, struct err *err)
+{
+	*id_out = 0;
+	if (check_store(st, err) == -1 || check_tid(t->tid, err) == -1 ||
+	    check_text(t->name, 1, STORE_NAME_MAX, 0, "token name", err) == -1)
+		return -1;
+	return ACCT(st)->apitoken_add(st->drv, h, t, id_out, err);
+}
+
+int
+store_apitoken_get(struct store *st, const unsigned char h[STORE_HASH_LEN],
+    struct store_apitoken *out, struct err *err)
+{
+	memset(out, 0, sizeof(*out));
+	if (check_store(st, err) == -1)
+		return -1;
+	return ACCT(st)->apitoken_get(st->drv, h, out, err);
+}
+
+int
+store_apitoken_list(struct store *st, int64_t tid, store_apitoken_cb cb,
+    void *arg, struct err *err)
+{
+	int	rc;
+
+	if (check_store(st, err) == -1 || check_tid(tid, err) == -1)
+		return -1;
+	RT_ASSERT(cb != NULL);
+	if (err != NULL)
+		err_clear(err);
+	st->in_scan = 1;
+	rc = ACCT(st)->apitoken_list(st->drv, tid, cb, arg, err);
+	st->in_scan = 0;
+	return rc;
+}
+
+int
+store_apitoken_revoke(struct store *st, int64_t tid, int64_t id, int64_t uid,
+    int64_t at, struct err *err)
+{
+	if (check_store(st, err) == -1 || check_tid(tid, err) == -1)
+		return -1;
+	return ACCT(st)->apitoken_revoke(st->drv, tid, id, uid, at, err);
+}
+
+int
+store_apitoken_touch(struct store *st, int64_t id, int64_t at,
+    struct err *err)
+{
+	if (check_store(st, err) == -1)
+		return -1;
+	return ACCT(st)->apitoken_touch(st->drv, id, at, err);
+}
+
+int
+store_audit_add(struct store *st, const struct store_audit *e,
+    struct err *err)
+{
+	if (check_store(st, err) == -1 || check_tid(e->tid, err) == -1 ||
+	    check_text(e->op, 1, STORE_AUDIT_TEXT_MAX, 0, "audit op",
+	    err) == -1 || check_text(e->object, 0, STORE_AUDIT_TEXT_MAX, 0,
+	    "audit object", err) == -1 || check_text(e->ip, 0,
+	    STORE_AUDIT_TEXT_MAX, 0, "audit ip", err) == -1)
+		return -1;
+	if (e->seq < 1)
+		return err_set(err, ERR_USAGE, "store: audit: bad seq");
+	return ACCT(st)->audit_add(st->drv, e, err);
+}
+
+int
+store_audit_head(struct store *st, int64_t tid, int64_t *seq_out,
+    unsigned char hash_out[STORE_HASH_LEN], struct err *err)
+{
+	*seq_out = 0;
+	memset(hash_out, 0, STORE_HASH_LEN);
+	if (check_store(st, err) == -1 || check_tid(tid, err) == -1)
+		return -1;
+	return ACCT(st)->audit_head(st->drv, tid, seq_out, hash_out, err);
+}
+
+int
+store_audit_scan(struct store *st, int64_t tid, int64_t from, int64_t limit,
+    int desc, store_audit_cb cb, void *arg, struct err *err)
+{
+	int	rc;
+
+	if (check_store(st, err) == -1 || check_tid(tid, err) == -1)
+		return -1;
+	RT_ASSERT(cb != NULL);
+	if (err != NULL)
+		err_clear(err);
+	st->in_scan = 1;
+	rc = ACCT(st)->audit_scan(st->drv, tid, from, limit, desc, cb, arg,
+	    err);
+	st->in_scan = 0;
+	return rc;
+}
+
+int
+store_settings_gen(struct store *st, int64_t tid, int64_t *gen_out,
+    struct err *err)
+{
+	*gen_out = 0;
+	if (check_store(st, err) == -1 || check_tid(tid, err) == -1)
+		return -1;
+	return ACCT(st)->settings_gen(st->drv, tid, 0, gen_out, err);
+}
+
+int
+store_settings_bump(struct store *st, int64_t tid, int64_t *gen_out,
+    struct err *err)
+{
+	*gen_out = 0;
+	if (check_store(st, err) == -1 || check_tid(tid, err) == -1)
+		return -1;
+	return ACCT(st)->settings_gen(st->drv, tid, 1, gen_out, err);
+}

@@ -73,6 +73,7 @@
 #define STORE_NO_TIME		INT64_MIN	/* a time that is not known (NULL) */
 
 struct store;					/* opaque */
+struct store_acct_ops;
 struct store_drv;				/* a driver's own state */
 
 enum store_tenant_state {
@@ -263,6 +264,7 @@ struct store_ops {
 	int	(*export_scan)(struct store_drv *d, int64_t tid,
 		    const char *table, store_export_cb cb, void *arg,
 		    struct err *err);
+	const struct store_acct_ops *acct;	/* accounts, below */
 };
 
 extern const struct store_ops store_sqlite_ops;
@@ -451,5 +453,231 @@ int	store_log_scan(struct store *st, int64_t tid, store_log_cb cb,
 const char *const *store_table_names(void);
 int	store_export_scan(struct store *st, int64_t tid, const char *table,
 	    store_export_cb cb, void *arg, struct err *err);
+
+/*
+ * Accounts of the web dashboard (schema version 4; docs/security.md).
+ *
+ * Users belong to one tenant.  Their email is given sealed, with its
+ * blind index for lookups: the store never sees it.  pwhash is an
+ * argon2id string (crypto_pwhash_str), "" while no password is set.
+ * Secrets of sessions, one-time tokens and API tokens are never given to
+ * the store: only their STORE_HASH_LEN-byte hashes, by which the rows are
+ * found.  A secret's hash is unique across tenants, so those lookups take
+ * no tenant id and return the tenant the row belongs to; every other
+ * call takes the tenant id and touches only that tenant's rows (another
+ * tenant's id reads as "none", 1).
+ */
+#define STORE_HASH_LEN		32		/* hash of a secret */
+#define STORE_PWHASH_MAX	256		/* argon2id string, bytes */
+#define STORE_ROLE_MAX		16
+#define STORE_AUDIT_TEXT_MAX	256		/* op, object, ip */
+
+struct store_user {
+	int64_t			 id;
+	int64_t			 tid;
+	unsigned char		 email_bi[STORE_BI_LEN];
+	const void		*sealed_email;	/* borrowed, see below */
+	size_t			 sealed_len;
+	char			 role[STORE_ROLE_MAX];
+	char			 pwhash[STORE_PWHASH_MAX];
+	int			 must_change;	/* change at next login */
+	int			 disabled;
+	int64_t			 created_at;
+	void			*owned;		/* store_user_clear() frees */
+};
+
+struct store_session {
+	int64_t			 tid;
+	int64_t			 uid;
+	int64_t			 created_at;
+	int64_t			 seen_at;
+};
+
+enum store_once_kind {
+	STORE_ONCE_SETUP,	/* the first owner's password */
+	STORE_ONCE_INVITE,	/* a new user's password */
+	STORE_ONCE_RESET,	/* a forgotten password */
+};
+
+struct store_apitoken {
+	int64_t			 id;
+	int64_t			 tid;
+	int64_t			 uid;
+	const char		*name;		/* borrowed */
+	int			 write;		/* scope: 0 read, 1 read-write */
+	int64_t			 created_at;
+	int64_t			 last_used_at;	/* STORE_NO_TIME: never */
+	int64_t			 revoked_at;	/* STORE_NO_TIME: live */
+};
+
+struct store_audit {
+	int64_t			 tid;
+	int64_t			 seq;		/* 1, 2, ... per tenant */
+	int64_t			 at;
+	int64_t			 actor;		/* user id; 0: command line */
+	const char		*op;		/* borrowed */
+	const char		*object;	/* borrowed */
+	const char		*ip;		/* borrowed; "" if none */
+	unsigned char		 prev[STORE_HASH_LEN];
+	unsigned char		 hash[STORE_HASH_LEN];
+};
+
+typedef int	(*store_user_cb)(void *arg, const struct store_user *u,
+		    struct err *err);
+typedef int	(*store_apitoken_cb)(void *arg,
+		    const struct store_apitoken *t, struct err *err);
+typedef int	(*store_audit_cb)(void *arg, const struct store_audit *e,
+		    struct err *err);
+
+/* The driver's entries for the calls below (store_acct_ops in
+ * store_sqlite_user.c); the front checks the arguments first. */
+struct store_acct_ops {
+	int	(*user_add)(struct store_drv *d, const struct store_user *u,
+		    int64_t *id_out, struct err *err);
+	int	(*user_get)(struct store_drv *d, int64_t tid, int64_t id,
+		    const unsigned char *bi, struct store_user *out,
+		    struct err *err);
+	int	(*user_set)(struct store_drv *d, const struct store_user *u,
+		    struct err *err);
+	int	(*user_list)(struct store_drv *d, int64_t tid,
+		    store_user_cb cb, void *arg, struct err *err);
+	int	(*session_add)(struct store_drv *d, const unsigned char *h,
+		    const struct store_session *s, struct err *err);
+	int	(*session_get)(struct store_drv *d, const unsigned char *h,
+		    struct store_session *out, struct err *err);
+	int	(*session_touch)(struct store_drv *d, const unsigned char *h,
+		    int64_t at, struct err *err);
+	int	(*session_del)(struct store_drv *d, const unsigned char *h,
+		    int64_t tid, int64_t uid, struct err *err);
+	int	(*once_add)(struct store_drv *d, const unsigned char *h,
+		    int64_t tid, int64_t uid, enum store_once_kind kind,
+		    int64_t expires, struct err *err);
+	int	(*once_take)(struct store_drv *d, const unsigned char *h,
+		    enum store_once_kind kind, int64_t now, int64_t *tid_out,
+		    int64_t *uid_out, struct err *err);
+	int	(*once_peek)(struct store_drv *d, const unsigned char *h,
+		    enum store_once_kind kind, int64_t now, int64_t *tid_out,
+		    int64_t *uid_out, struct err *err);
+	int	(*apitoken_add)(struct store_drv *d, const unsigned char *h,
+		    const struct store_apitoken *t, int64_t *id_out,
+		    struct err *err);
+	int	(*apitoken_get)(struct store_drv *d, const unsigned char *h,
+		    struct store_apitoken *out, struct err *err);
+	int	(*apitoken_list)(struct store_drv *d, int64_t tid,
+		    store_apitoken_cb cb, void *arg, struct err *err);
+	int	(*apitoken_revoke)(struct store_drv *d, int64_t tid,
+		    int64_t id, int64_t uid, int64_t at, struct err *err);
+	int	(*apitoken_touch)(struct store_drv *d, int64_t id, int64_t at,
+		    struct err *err);
+	int	(*audit_add)(struct store_drv *d, const struct store_audit *e,
+		    struct err *err);
+	int	(*audit_head)(struct store_drv *d, int64_t tid,
+		    int64_t *seq_out, unsigned char *hash_out,
+		    struct err *err);
+	int	(*audit_scan)(struct store_drv *d, int64_t tid, int64_t from,
+		    int64_t limit, int desc, store_audit_cb cb, void *arg,
+		    struct err *err);
+	int	(*settings_gen)(struct store_drv *d, int64_t tid, int bump,
+		    int64_t *gen_out, struct err *err);
+};
+
+extern const struct store_acct_ops store_sqlite_acct_ops;
+
+/*
+ * Users.  add inserts u (u->id ignored; role one of owner, admin,
+ * manager, agent, viewer) and fails with ERR_USAGE "exists" if the tenant
+ * has a user with that email index.  get finds by id, find by email
+ * index: 0 and *out filled (its pointers owned by out: free with
+ * store_user_clear()), or 1 if the tenant has no such user.  set writes
+ * role, pwhash, must_change and disabled of user u->id of tenant u->tid
+ * (1 if none).  list goes in id order.
+ */
+int	store_user_add(struct store *st, const struct store_user *u,
+	    int64_t *id_out, struct err *err);
+int	store_user_get(struct store *st, int64_t tid, int64_t id,
+	    struct store_user *out, struct err *err);
+int	store_user_find(struct store *st, int64_t tid,
+	    const unsigned char bi[STORE_BI_LEN], struct store_user *out,
+	    struct err *err);
+void	store_user_clear(struct store_user *u);
+int	store_user_set(struct store *st, const struct store_user *u,
+	    struct err *err);
+int	store_user_list(struct store *st, int64_t tid, store_user_cb cb,
+	    void *arg, struct err *err);
+
+/*
+ * Sessions, by the hash of their id.  get returns 1 if none.  del with a
+ * hash deletes that session; with h NULL, every session of user uid of
+ * tenant tid (logout everywhere).
+ */
+int	store_session_add(struct store *st,
+	    const unsigned char h[STORE_HASH_LEN], const struct store_session *s,
+	    struct err *err);
+int	store_session_get(struct store *st,
+	    const unsigned char h[STORE_HASH_LEN], struct store_session *out,
+	    struct err *err);
+int	store_session_touch(struct store *st,
+	    const unsigned char h[STORE_HASH_LEN], int64_t at, struct err *err);
+int	store_session_del(struct store *st, const unsigned char *h,
+	    int64_t tid, int64_t uid, struct err *err);
+
+/*
+ * One-time tokens (setup, invitation, reset), by hash.  add first deletes
+ * the user's older tokens of the same kind.  take deletes the token and
+ * returns 0 with its tenant and user if it was of that kind and
+ * expires > now, else 1: a token works once, and an expired one is gone.
+ * peek is take without the delete (to show a form before it is used).
+ */
+int	store_once_add(struct store *st, const unsigned char h[STORE_HASH_LEN],
+	    int64_t tid, int64_t uid, enum store_once_kind kind,
+	    int64_t expires, struct err *err);
+int	store_once_take(struct store *st,
+	    const unsigned char h[STORE_HASH_LEN], enum store_once_kind kind,
+	    int64_t now, int64_t *tid_out, int64_t *uid_out, struct err *err);
+int	store_once_peek(struct store *st,
+	    const unsigned char h[STORE_HASH_LEN], enum store_once_kind kind,
+	    int64_t now, int64_t *tid_out, int64_t *uid_out, struct err *err);
+
+/*
+ * API tokens, by hash.  name is 1..STORE_NAME_MAX bytes.  get returns 1
+ * if none (a revoked token is returned, revoked_at set: the caller
+ * refuses it); out->name is NULL.  revoke marks token id of tenant tid
+ * revoked (and only if it is user uid's, unless uid is 0); 1 if none.
+ */
+int	store_apitoken_add(struct store *st,
+	    const unsigned char h[STORE_HASH_LEN], const struct store_apitoken *t,
+	    int64_t *id_out, struct err *err);
+int	store_apitoken_get(struct store *st,
+	    const unsigned char h[STORE_HASH_LEN], struct store_apitoken *out,
+	    struct err *err);
+int	store_apitoken_list(struct store *st, int64_t tid,
+	    store_apitoken_cb cb, void *arg, struct err *err);
+int	store_apitoken_revoke(struct store *st, int64_t tid, int64_t id,
+	    int64_t uid, int64_t at, struct err *err);
+int	store_apitoken_touch(struct store *st, int64_t id, int64_t at,
+	    struct err *err);
+
+/*
+ * The audit log: entries come with seq, prev and hash computed by the
+ * caller (auth/audit.c); the store refuses a seq the tenant has (so two
+ * writers cannot fork the chain).  head returns the last entry's seq and
+ * hash, or 1 if the tenant has none.  scan goes by seq, ascending from
+ * seq >= from, or descending from seq <= from if desc (from 0: the
+ * newest), at most limit entries (0: all).
+ */
+int	store_audit_add(struct store *st, const struct store_audit *e,
+	    struct err *err);
+int	store_audit_head(struct store *st, int64_t tid, int64_t *seq_out,
+	    unsigned char hash_out[STORE_HASH_LEN], struct err *err);
+int	store_audit_scan(struct store *st, int64_t tid, int64_t from,
+	    int64_t limit, int desc, store_audit_cb cb, void *arg,
+	    struct err *err);
+
+/* The generation of a tenant's settings (0 at first); bump adds 1 and
+ * returns the new value.  Caches of computed reports compare it. */
+int	store_settings_gen(struct store *st, int64_t tid, int64_t *gen_out,
+	    struct err *err);
+int	store_settings_bump(struct store *st, int64_t tid, int64_t *gen_out,
+	    struct err *err);
 
 #endif

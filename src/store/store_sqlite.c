@@ -466,4 +466,5 @@ const struct store_ops store_sqlite_ops = {
 	.log_purge = sq_log_purge,
 	.log_scan = sq_log_scan,
 	.export_scan = sq_export_scan,
+	.acct = &store_sqlite_acct_ops,
 };

@@ -24,6 +24,12 @@ static const char *const erase_sql[] = {
 	"DELETE FROM mailboxes WHERE tenant_id = ?1",
 	"DELETE FROM settings WHERE tenant_id = ?1",
 	"DELETE FROM log WHERE tenant_id = ?1",
+	"DELETE FROM sessions WHERE tenant_id = ?1",
+	"DELETE FROM once_tokens WHERE tenant_id = ?1",
+	"DELETE FROM api_tokens WHERE tenant_id = ?1",
+	"DELETE FROM audit WHERE tenant_id = ?1",
+	"DELETE FROM users WHERE tenant_id = ?1",
+	"DELETE FROM settings_gen WHERE tenant_id = ?1",
 	"DELETE FROM tenants WHERE id = ?1",
 };
 
