@@ -55,6 +55,7 @@ bench: build
 	bench/run.sh
 	bench/report.sh
 	bench/store.sh
+	bench/views.sh
 
 install: build
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
