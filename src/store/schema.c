@@ -134,10 +134,23 @@ static const char schema_v2[] =
 	"CREATE INDEX log_tenant ON log (tenant_id, id);\n"
 	"CREATE INDEX log_at ON log (at);\n";
 
+/*
+ * Version 3: the state of a mailbox that replytime syncs itself (IMAP):
+ * "new" until its first sync, then "ok" or "error" with the reason (the
+ * kind of failure and the server's words, never a secret or header
+ * data), and when it last synced.
+ */
+static const char schema_v3[] =
+	"ALTER TABLE mailboxes ADD COLUMN state TEXT NOT NULL DEFAULT 'new'\n"
+	"	CHECK (state IN ('new', 'ok', 'error'));\n"
+	"ALTER TABLE mailboxes ADD COLUMN last_error TEXT;\n"
+	"ALTER TABLE mailboxes ADD COLUMN last_sync BIGINT;\n";
+
 const struct schema_step schema_steps[] = {
 	{ .version = 1, .what = "create the tables", .sql = schema_v1 },
 	{ .version = 2, .what = "add the log and source identities",
 	  .sql = schema_v2 },
+	{ .version = 3, .what = "add mailbox sync states", .sql = schema_v3 },
 };
 const size_t schema_nsteps = sizeof(schema_steps) / sizeof(schema_steps[0]);
 

@@ -15,7 +15,7 @@
 
 #include <stddef.h>
 
-#define SCHEMA_VERSION		2	/* the version this program writes */
+#define SCHEMA_VERSION		3	/* the version this program writes */
 
 struct schema_step {
 	int		 version;	/* reached after this step */
