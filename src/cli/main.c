@@ -35,6 +35,10 @@ static const struct cmd cmds[] = {
 	  .summary = "bring a backup back" },
 	{ .name = "purge", .exec = cmd_purge,
 	  .summary = "delete terminated tenants and old logs" },
+	{ .name = "mailbox", .exec = cmd_mailbox,
+	  .summary = "add, list or test the IMAP mailboxes of a tenant" },
+	{ .name = "sync", .exec = cmd_sync,
+	  .summary = "fetch new mail headers from IMAP mailboxes" },
 	{ .name = "help", .exec = cmd_help,
 	  .summary = "list the commands" },
 };
