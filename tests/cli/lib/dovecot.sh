@@ -27,7 +27,7 @@ dv_free_port() {
 dovecot_start() {
 	local d=$1 iu ig lu
 	mkdir -p "$d/run" "$d/state" "$d/mail" "$d/home"
-	DV_USER=alice DV_PASS='s3cret pass'
+	DV_USER=alice DV_PASS='s3cret-Pass.42'	# no spaces: static passdb args split on them
 	DV_IMAP=$(dv_free_port) DV_IMAPS=$(dv_free_port)
 	while [ "$DV_IMAPS" = "$DV_IMAP" ]; do DV_IMAPS=$(dv_free_port); done
 	DV_CA=$d/cert.pem DV_CONF=$d/dovecot.conf DV_MAIL=$d/mail/$DV_USER
@@ -36,12 +36,17 @@ dovecot_start() {
 	    -nodes -keyout "$d/key.pem" -out "$d/cert.pem" -days 2 \
 	    -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 \
 	    >/dev/null 2>&1 || return 1
+	# As root, the mail belongs to the dovecot user: Dovecot refuses
+	# uid 0 for mail access whatever first_valid_uid says.
 	if [ "$(id -u)" -eq 0 ]; then
 		iu=dovecot ig=dovecot lu=dovenull
+		DV_UID=$(id -u dovecot) DV_GID=$(id -g dovecot)
 	else
 		iu=$(id -un) ig=$(id -gn) lu=$(id -un)
+		DV_UID=$(id -u) DV_GID=$(id -g)
 	fi
-	chmod 755 "$d"
+	chmod 755 "$d" "$(dirname "$d")"
+	chown "$DV_UID:$DV_GID" "$d/mail" "$d/home"
 	cat > "$DV_CONF" <<EOF
 base_dir = $d/run
 state_dir = $d/state
@@ -66,7 +71,7 @@ passdb {
 }
 userdb {
   driver = static
-  args = uid=$(id -u) gid=$(id -g) home=$d/home/%u
+  args = uid=$DV_UID gid=$DV_GID home=$d/home/%u
 }
 service imap-login {
   chroot =
@@ -136,4 +141,5 @@ dv_maildir_fill() {
 	awk -v d="$dir/cur" '
 	    /^From / { if (f) close(f); n++; f = sprintf("%s/1700000000.M%07dP1.rt:2,", d, n); next }
 	    { sub(/^>From /, "From "); print > f }' "$2"
+	chown -R "$DV_UID:$DV_GID" "$DV_MAIL"
 }
