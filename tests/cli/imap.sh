@@ -68,6 +68,42 @@ grep -q " 1 headers fetched, 1 new," "$tmp/out/sync3.err"; ok $? "new mail: the 
     jq -e ".totals.messages + .totals.duplicates == $((msgs + 1))" > /dev/null
 ok $? "$((msgs + 1)) messages stored"
 
+# The folder renumbered (new UIDVALIDITY): a full resync, nothing lost or doubled.
+dv_doveadm mailbox update -u "$DV_USER" --uid-validity 12345 INBOX
+"$rt" sync --db "$db" --tenant acme 2> "$tmp/out/sync4.err" > /dev/null
+grep -q "UIDVALIDITY changed" "$tmp/out/sync4.err" &&
+    grep -q " $((msgs + 1)) headers fetched, $((msgs + 1)) new, $((msgs + 1)) deleted" "$tmp/out/sync4.err"
+ok $? "UIDVALIDITY change: every message read again"
+"$rt" report --db "$db" --tenant acme --config "$ini" --format json 2>/dev/null |
+    jq -e ".totals.messages + .totals.duplicates == $((msgs + 1))" > /dev/null
+ok $? "still $((msgs + 1)) messages stored"
+
+# The server's IMAP processes killed in the middle of a sync: the next
+# sync completes, and nothing is lost or stored twice.
+big=20000
+"$rt" demo-data --messages $big --seed 21 2>/dev/null |
+    awk -v d="$DV_MAIL/new" '/^From / { if (f) close(f); n++; f = sprintf("%s/1700000100.M%07dP2.rt", d, n); next } { print > f }'
+chown -R "$DV_UID:$DV_GID" "$DV_MAIL"
+"$rt" sync --db "$db" --tenant acme --mailbox "$mb" --retries 0 > /dev/null 2> "$tmp/out/sync5.err" &
+spid=$!
+for _ in $(seq 200); do
+	kids=$(ps -o pid= -o comm= --ppid "$(cat "$DV_DIR/run/master.pid")" | awk '$2 == "imap" { print $1 }')
+	[ -n "$kids" ] && break
+	sleep 0.01
+done
+sleep 0.2
+[ -n "$kids" ] && kill -9 $kids 2>/dev/null
+wait $spid; killed=$?
+[ $killed -ne 0 ] && grep -q "failed" "$tmp/out/sync5.err"
+ok $? "the server's imap process killed during the sync: the sync fails"
+"$rt" sync --db "$db" --tenant acme --mailbox "$mb" --retries 0 > /dev/null 2> "$tmp/out/sync6.err"
+ok $? "sync after the kill (first sync exit $killed)"
+"$rt" report --db "$db" --tenant acme --config "$ini" --format json 2>/dev/null |
+    jq -e ".totals.messages + .totals.duplicates == $((msgs + 1 + big))" > /dev/null
+ok $? "$((msgs + 1 + big)) messages stored: none lost, none twice"
+"$rt" sync --db "$db" --tenant acme --mailbox "$mb" 2> "$tmp/out/sync7.err" > /dev/null
+grep -q " 0 headers fetched, 0 new," "$tmp/out/sync7.err"; ok $? "and the next sync adds nothing"
+
 # A wrong password: error state, reason listed, the password nowhere.
 wrong='Wr0ng-Secret.991'
 printf '%s\n' "$wrong" > "$tmp/wpw"
