@@ -412,8 +412,10 @@ imap_conn_read(struct imap_conn *c, struct imap_parser *ps, int wait_ms,
 	c->in_off += c->consumed;
 	c->consumed = 0;
 	for (;;) {
-		r = imap_frame(c->in + c->in_off, c->in_len - c->in_off, &n,
-		    err);
+		/* Nothing buffered (maybe no buffer yet, or none after
+		 * STARTTLS): read first, no pointer arithmetic on NULL. */
+		r = c->in_len == c->in_off ? 0 : imap_frame(c->in + c->in_off,
+		    c->in_len - c->in_off, &n, err);
 		if (r == -1)
 			return err_prefix(err, "%s: ", c->host);
 		if (r == 1)

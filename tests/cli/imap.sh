@@ -91,7 +91,7 @@ for _ in $(seq 200); do
 	[ -n "$kids" ] && break
 	sleep 0.01
 done
-sleep 0.2
+sleep 0.05
 [ -n "$kids" ] && kill -9 $kids 2>/dev/null
 wait $spid; killed=$?
 [ $killed -ne 0 ] && grep -q "failed" "$tmp/out/sync5.err"
@@ -140,7 +140,7 @@ ok $? "a certificate for another host name is refused"
     --user "$DV_USER" --address starttls@example.test --password-file "$tmp/pw" \
     --ca-file "$DV_CA" > "$tmp/out/adds.out" 2> "$tmp/out/adds.err"
 smb=$(cat "$tmp/out/adds.out")
-"$rt" mailbox test --db "$db" --tenant acme "$smb" > "$tmp/out/tests.out" 2> "$tmp/out/tests.err"
+"$rt" mailbox test --db "$db" --tenant acme "$smb" > "$tmp/out/tests.out" 2> "$tmp/out/tests.err"; rc=$?; [ $rc -ne 0 ] && sed "s/^/# /" "$tmp/out/tests.err"; [ $rc -eq 0 ]
 ok $? "STARTTLS with the CA file works"
 
 # No password in any output or in the database files.
