@@ -29,6 +29,16 @@ int	cmd_serve(int argc, char **argv);
 int	cmd_user(int argc, char **argv);
 int	cmd_audit(int argc, char **argv);
 
+int	cmd_mailbox(int argc, char **argv);
+int	cmd_sync(int argc, char **argv);
+
+/* The id of mailbox arg (an id or an address) of a's tenant, or -1 with
+ * err set (cmd_mailbox.c). */
+struct archive;
+struct err;
+int64_t	cmd_mailbox_resolve(struct archive *a, const char *arg,
+	    struct err *err);
+
 /* ISO 8601 date or date-time as commands take it; 0 or -1. */
 int	cmd_parse_time(const char *s, int64_t *t_out);
 

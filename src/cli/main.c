@@ -43,6 +43,10 @@ static const struct cmd cmds[] = {
 	  .summary = "add a tenant's owner, list its users" },
 	{ .name = "audit", .exec = cmd_audit,
 	  .summary = "verify or list a tenant's audit log" },
+	{ .name = "mailbox", .exec = cmd_mailbox,
+	  .summary = "add, list or test the IMAP mailboxes of a tenant" },
+	{ .name = "sync", .exec = cmd_sync,
+	  .summary = "fetch new mail headers from IMAP mailboxes" },
 	{ .name = "help", .exec = cmd_help,
 	  .summary = "list the commands" },
 };

@@ -344,6 +344,12 @@ meta_parse(struct meta_parser *mp, struct str hdr, struct msg_meta *m)
 }
 
 const char *
+meta_field_name(size_t i)
+{
+	return i < nitems(fields) ? fields[i].name.p : NULL;
+}
+
+const char *
 meta_bad_name(unsigned bit)
 {
 	static const char *const names[] = {

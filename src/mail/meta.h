@@ -86,6 +86,13 @@ void			 meta_parser_free(struct meta_parser *mp);
  */
 void	meta_parse(struct meta_parser *mp, struct str hdr, struct msg_meta *out);
 
+/*
+ * The names of the header fields meta_parse() reads (lower case), i
+ * from 0; NULL past the last.  A reader that can ask for some fields
+ * only (IMAP's BODY.PEEK[HEADER.FIELDS (...)]) asks for exactly these.
+ */
+const char	*meta_field_name(size_t i);
+
 /* A short name for the lowest bad flag set, for reports ("date", ...). */
 const char	*meta_bad_name(unsigned bit);
 

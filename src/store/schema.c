@@ -135,13 +135,16 @@ static const char schema_v2[] =
 	"CREATE INDEX log_at ON log (at);\n";
 
 /*
- * Version 3 belongs to the IMAP mailboxes, built on another branch: this
- * placeholder keeps the versions contiguous until the two are merged, and
- * is replaced by that step then.  (Its text names BLOB only so that the
- * test of the PostgreSQL rendering finds a column type in every step.)
+ * Version 3: the state of a mailbox that replytime syncs itself (IMAP):
+ * "new" until its first sync, then "ok" or "error" with the reason (the
+ * kind of failure and the server's words, never a secret or header
+ * data), and when it last synced.
  */
-static const char schema_v3_reserved[] =
-	"-- reserved: the IMAP mailboxes step (BLOB columns)\n";
+static const char schema_v3[] =
+	"ALTER TABLE mailboxes ADD COLUMN state TEXT NOT NULL DEFAULT 'new'\n"
+	"	CHECK (state IN ('new', 'ok', 'error'));\n"
+	"ALTER TABLE mailboxes ADD COLUMN last_error TEXT;\n"
+	"ALTER TABLE mailboxes ADD COLUMN last_sync BIGINT;\n";
 
 /*
  * Version 4: accounts of the web dashboard (see docs/security.md).  Users
@@ -222,7 +225,7 @@ const struct schema_step schema_steps[] = {
 	{ .version = 1, .what = "create the tables", .sql = schema_v1 },
 	{ .version = 2, .what = "add the log and source identities",
 	  .sql = schema_v2 },
-	{ .version = 3, .what = "reserved", .sql = schema_v3_reserved },
+	{ .version = 3, .what = "add mailbox sync states", .sql = schema_v3 },
 	{ .version = 4, .what = "add the accounts of the web dashboard",
 	  .sql = schema_v4 },
 };

@@ -413,6 +413,48 @@ store_mailbox_list(struct store *st, int64_t tid, store_mailbox_cb cb,
 }
 
 int
+store_mailbox_set_status(struct store *st, int64_t tid, int64_t id,
+    const char *state, const char *error, int64_t synced_at,
+    struct err *err)
+{
+	if (check_store(st, err) == -1 || check_tid(tid, err) == -1 ||
+	    check_text(state, 1, STORE_STATE_MAX - 1, 0, "mailbox state",
+	    err) == -1 || (error != NULL && check_text(error, 0,
+	    STORE_ERROR_MAX, 1, "mailbox error", err) == -1))
+		return -1;
+	if (strcmp(state, "new") != 0 && strcmp(state, "ok") != 0 &&
+	    strcmp(state, "error") != 0)
+		return err_set(err, ERR_USAGE, "store: unknown mailbox state");
+	return st->ops->mailbox_set_status(st->drv, tid, id, state,
+	    error != NULL && *error != '\0' ? error : NULL, synced_at, err);
+}
+
+int
+store_mailbox_get_status(struct store *st, int64_t tid, int64_t id,
+    struct store_mailbox_status *out, struct err *err)
+{
+	memset(out, 0, sizeof(*out));
+	if (check_store(st, err) == -1 || check_tid(tid, err) == -1)
+		return -1;
+	return st->ops->mailbox_get_status(st->drv, tid, id, out, err);
+}
+
+int
+store_msg_delete_range(struct store *st, int64_t tid, int64_t source_id,
+    int64_t lo, int64_t hi, int64_t *n_out, struct err *err)
+{
+	if (n_out != NULL)
+		*n_out = 0;
+	if (check_store(st, err) == -1 || check_tid(tid, err) == -1)
+		return -1;
+	if (source_id <= 0 || lo < 0 || hi < lo)
+		return err_set(err, ERR_USAGE, "store: message deletion: bad "
+		    "source or range");
+	return st->ops->msg_delete_range(st->drv, tid, source_id, lo, hi,
+	    n_out, err);
+}
+
+int
 store_source_get(struct store *st, int64_t tid,
     const unsigned char bi[STORE_BI_LEN], struct store_source *out,
     struct err *err)

@@ -104,6 +104,15 @@ struct store_mailbox {
 	int64_t			 created_at;
 };
 
+/* The sync state of a mailbox (schema version 3). */
+#define STORE_STATE_MAX		16
+#define STORE_ERROR_MAX		512
+struct store_mailbox_status {
+	char			 state[STORE_STATE_MAX];  /* new, ok, error */
+	char			 error[STORE_ERROR_MAX + 1]; /* "" if none */
+	int64_t			 last_sync;	/* STORE_NO_TIME if never */
+};
+
 struct store_source {
 	int64_t			 id;
 	int64_t			 tid;
@@ -265,6 +274,17 @@ struct store_ops {
 		    const char *table, store_export_cb cb, void *arg,
 		    struct err *err);
 	const struct store_acct_ops *acct;	/* accounts, below */
+
+	/* Schema version 3: mailbox sync states, message deletion. */
+	int	(*mailbox_set_status)(struct store_drv *d, int64_t tid,
+		    int64_t id, const char *state, const char *error,
+		    int64_t synced_at, struct err *err);
+	int	(*mailbox_get_status)(struct store_drv *d, int64_t tid,
+		    int64_t id, struct store_mailbox_status *out,
+		    struct err *err);
+	int	(*msg_delete_range)(struct store_drv *d, int64_t tid,
+		    int64_t source_id, int64_t lo, int64_t hi, int64_t *n_out,
+		    struct err *err);
 };
 
 extern const struct store_ops store_sqlite_ops;
@@ -380,6 +400,20 @@ int	store_mailbox_list(struct store *st, int64_t tid, store_mailbox_cb cb,
 	    void *arg, struct err *err);
 
 /*
+ * Sync states of mailboxes that replytime syncs (IMAP).  set_status sets
+ * the state ("new", "ok" or "error"), the last error (NULL or "" for
+ * none; 0..STORE_ERROR_MAX bytes of text, never a secret or header data)
+ * and, unless synced_at is STORE_NO_TIME, the time of the last complete
+ * sync.  get_status returns 0 and fills *out, or 1 if the tenant has no
+ * such mailbox.
+ */
+int	store_mailbox_set_status(struct store *st, int64_t tid, int64_t id,
+	    const char *state, const char *error, int64_t synced_at,
+	    struct err *err);
+int	store_mailbox_get_status(struct store *st, int64_t tid, int64_t id,
+	    struct store_mailbox_status *out, struct err *err);
+
+/*
  * Sources and their checkpoints, by the blind index of the source.
  *
  * get returns 0 and fills *out (out->ident is a copy the caller frees
@@ -417,6 +451,15 @@ int	store_msg_put(struct store *st, const struct store_msg *m,
 int	store_msg_scan(struct store *st, int64_t tid, store_msg_cb cb,
 	    void *arg, struct err *err);
 int	store_msg_count(struct store *st, int64_t tid, int64_t *n_out,
+	    struct err *err);
+/*
+ * Deletes the tenant's messages of source source_id whose position is in
+ * lo..hi (a mail server expunged them, or renumbered the folder), and
+ * returns how many in *n_out (may be NULL).  Deleted content is
+ * overwritten in the database file.
+ */
+int	store_msg_delete_range(struct store *st, int64_t tid,
+	    int64_t source_id, int64_t lo, int64_t hi, int64_t *n_out,
 	    struct err *err);
 
 /* Addresses: one row per distinct address bi of a tenant; put ignores a

@@ -467,4 +467,7 @@ const struct store_ops store_sqlite_ops = {
 	.log_scan = sq_log_scan,
 	.export_scan = sq_export_scan,
 	.acct = &store_sqlite_acct_ops,
+	.mailbox_set_status = sq_mailbox_set_status,
+	.mailbox_get_status = sq_mailbox_get_status,
+	.msg_delete_range = sq_msg_delete_range,
 };

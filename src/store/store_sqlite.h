@@ -70,6 +70,9 @@ enum sq_stmt {
 	SQ_AUDIT_DESC,
 	SQ_GEN_GET,
 	SQ_GEN_BUMP,
+	SQ_MAILBOX_STATUS_SET,
+	SQ_MAILBOX_STATUS_GET,
+	SQ_MSG_DELETE_RANGE,
 	SQ_NSTMT
 };
 
@@ -162,5 +165,15 @@ int	sq_addr_put(struct store_drv *d, int64_t tid, const unsigned char *bi,
 	    size_t sealed_len, struct err *err);
 int	sq_addr_scan(struct store_drv *d, int64_t tid, store_addr_cb cb,
 	    void *arg, struct err *err);
+
+/* store_sqlite_mailbox.c */
+int	sq_mailbox_set_status(struct store_drv *d, int64_t tid, int64_t id,
+	    const char *state, const char *error, int64_t synced_at,
+	    struct err *err);
+int	sq_mailbox_get_status(struct store_drv *d, int64_t tid, int64_t id,
+	    struct store_mailbox_status *out, struct err *err);
+int	sq_msg_delete_range(struct store_drv *d, int64_t tid,
+	    int64_t source_id, int64_t lo, int64_t hi, int64_t *n_out,
+	    struct err *err);
 
 #endif
