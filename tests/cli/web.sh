@@ -229,6 +229,19 @@ grep -q 'role="alert"' "$tmp/body"; ok $? "a password with the email's name is r
 c agent2 "$U/password" --data-urlencode "csrf=$k" -d current=Marigold-Static-93-Fern --data-urlencode "password=$pw" --data-urlencode "confirm=$pw" > /dev/null
 [ "$(c agent2 "$U/overview")" = 200 ]; ok $? "changed: the dashboard opens"
 
+# An agent's scope: its own group and teams; the organization is not found.
+[ "$(c agent2 "$U/overview")" = 200 ] && grep -q 'not that of an agent' "$tmp/body"; ok $? "an agent user with no configured agent: a note, no figures"
+c owner "$U/users/invite" --data-urlencode "csrf=$(csrf owner)" -d role=agent \
+    --data-urlencode "email=Alice.Morgan@acme.example" > /dev/null
+link=$(grep -o 'http://[^<]*/invite?t=[A-Za-z0-9_-]*' "$tmp/body")
+set_password alice "$link" > /dev/null
+per="from=2021-01-01&to=2030-12-31"
+[ "$(c alice "$U/overview?$per")" = 200 ] && grep -q '<svg' "$tmp/body"; ok $? "a configured agent sees its figures"
+[ "$(c alice "$U/overview?$per&group=all")" = 404 ] && [ "$(c alice "$U/overview?$per&group=agent:ben.carter@acme.example")" = 404 ]
+ok $? "not the organization's nor another agent's (404)"
+[ "$(c alice "$U/groups?$per")" = 200 ] && grep -qi 'alice.morgan@acme.example' "$tmp/body" && ! grep -qi 'ben.carter@acme.example' "$tmp/body"
+ok $? "the groups table holds the agent and its teams only"
+
 # Logout and logout everywhere.
 login s1 acme admin@acme.example "$pw" > /dev/null; login s2 acme admin@acme.example "$pw" > /dev/null
 [ "$(c s1 "$U/overview")" = 200 ] && [ "$(c s2 "$U/overview")" = 200 ]; ok $? "two sessions"
