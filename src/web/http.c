@@ -33,6 +33,7 @@
 #include <microhttpd.h>
 
 #include "../base/xmalloc.h"
+#include "views_glue.h"
 #include "web.h"
 
 #define TLS_PRIORITIES	"NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2"
@@ -466,6 +467,7 @@ web_run(const struct web_config *c, struct err *err)
 	MHD_stop_daemon(d);
 	fprintf(stderr, "replytime: stopped\n");
 out:
+	views_caches_free(&s);
 	web_threads_free(&s);
 	throttle_free(s.thr);
 	pthread_mutex_destroy(&s.lock);

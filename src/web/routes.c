@@ -54,6 +54,8 @@ const struct route web_routes[] = {
 	  view_overview },
 	{ "GET", "/teams", AUTH_SESSION, ROLES_ALL, 2, "Teams and agents",
 	  view_teams },
+	{ "GET", "/groups", AUTH_SESSION, ROLES_ALL, 0, "Teams and agents",
+	  view_teams },
 	{ "GET", "/domains", AUTH_SESSION, VIEW_AGG, 3, "Customer domains",
 	  view_domains },
 	{ "GET", "/queue", AUTH_SESSION, ROLES_REPORTS, 4, "Awaiting reply",
@@ -61,6 +63,8 @@ const struct route web_routes[] = {
 	{ "GET", "/conversations", AUTH_SESSION, ROLES_REPORTS, 5,
 	  "Conversations", view_conversations },
 	{ "GET", "/conversations/:id", AUTH_SESSION, ROLES_REPORTS, 0,
+	  "Conversation", view_conversation },
+	{ "GET", "/conversation", AUTH_SESSION, ROLES_REPORTS, 0,
 	  "Conversation", view_conversation },
 
 	/* The user's own account. */
@@ -122,6 +126,8 @@ const struct route web_routes[] = {
 	{ "GET", "/api/v1/conversations", AUTH_API, ROLES_REPORTS, 0,
 	  "API: conversations", api_conversations },
 	{ "GET", "/api/v1/conversations/:id", AUTH_API, ROLES_REPORTS, 0,
+	  "API: conversation", api_conversation },
+	{ "GET", "/api/v1/conversation", AUTH_API, ROLES_REPORTS, 0,
 	  "API: conversation", api_conversation },
 };
 const size_t web_nroutes = sizeof(web_routes) / sizeof(web_routes[0]);

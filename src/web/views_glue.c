@@ -1,108 +1,153 @@
 /*
- * views_glue.c: placeholders for the analytics views (views_glue.h).
- *
- * TODO(lead): replace each body with the call into the views library
- * (src/view/) when it is merged.  Until then every page renders "not yet
- * available", conversations are never found (404), and the JSON
- * documents say the same with "available": false.
+ * views_glue.c: the web server's calls into the views library
+ * (views_glue.h): one view cache per tenant, the generation, the scope
+ * and the query.
  */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../base/str.h"
+#include "../base/xmalloc.h"
+#include "../view/view.h"
 #include "views_glue.h"
 
-static int
-html_todo(struct buf *out)
+struct web_vcache {
+	int64_t			 tid;
+	struct view_cache	*c;		/* owned */
+};
+
+/* The cache of tenant t, made on first use; NULL with err. */
+static struct view_cache *
+cache_get(struct web_server *s, const struct web_tenant *t, struct err *err)
 {
-	buf_puts(out, "<p class=\"note\" role=\"status\">This report is not "
-	    "yet available.</p>\n");
+	struct view_cache	*c = NULL;
+	size_t			 i;
+
+	pthread_mutex_lock(&s->lock);
+	for (i = 0; i < s->nvcaches; i++)
+		if (s->vcaches[i].tid == t->tid) {
+			c = s->vcaches[i].c;
+			break;
+		}
+	if (c == NULL) {
+		c = view_cache_new(s->c->db, s->c->key_file, t->name);
+		if (c != NULL) {
+			s->vcaches = xreallocarray(s->vcaches,
+			    s->nvcaches + 1, sizeof(*s->vcaches));
+			s->vcaches[s->nvcaches].tid = t->tid;
+			s->vcaches[s->nvcaches].c = c;
+			s->nvcaches++;
+		}
+	}
+	pthread_mutex_unlock(&s->lock);
+	if (c == NULL)
+		err_set(err, ERR_IO, "serve: cannot make a view cache");
+	return c;
+}
+
+void
+views_caches_free(struct web_server *s)
+{
+	size_t	i;
+
+	for (i = 0; i < s->nvcaches; i++)
+		view_cache_free(s->vcaches[i].c);
+	free(s->vcaches);
+	s->vcaches = NULL;
+	s->nvcaches = 0;
+}
+
+/*
+ * The tenant's generation: its settings generation in the high bits and
+ * its number of messages in the low 40, so that a change of settings and
+ * an import both make a new snapshot.
+ */
+static int
+generation(struct web_tenant *t, uint64_t *out, struct err *err)
+{
+	int64_t	gen, n;
+
+	if (store_settings_gen(t->ar.st, t->tid, &gen, err) == -1 ||
+	    store_msg_count(t->ar.st, t->tid, &n, err) == -1)
+		return -1;
+	*out = ((uint64_t)gen << 40) ^ ((uint64_t)n & ((UINT64_C(1) << 40) -
+	    1));
 	return 0;
 }
 
+/* 1 if addr is a configured agent of the request's tenant, 0 if not (no
+ * settings either), -1 (err). */
 static int
-json_todo(struct buf *out)
+agent_known(struct web_req *q, const char *addr, struct err *err)
 {
-	buf_puts(out, "{\"available\":false}\n");
+	size_t	i;
+
+	if (web_tenant_config(q->t, err) == -1)
+		return -1;
+	return q->t->cfg != NULL && config_agent_find(q->t->cfg,
+	    str_cstr(addr), &i) == 0;
+}
+
+/* The query from the GET arguments; 0 or -1 (err: ERR_USAGE). */
+static int
+query(struct web_req *q, int64_t id, struct view_query *vq, struct err *err)
+{
+	size_t	i;
+
+	view_query_init(vq);
+	for (i = 0; i < q->query.n; i++)
+		if (view_query_parse(q->query.v[i].name, q->query.v[i].value,
+		    vq, err) == -1)
+			return -1;
+	if (id != 0)
+		vq->id = id;
+	vq->now = q->now;
 	return 0;
 }
 
-int
-views_html_overview(const struct view_ctx *c, struct buf *out,
-    struct buf *title, struct err *err)
-{
-	return html_todo(out);
-}
-
-int
-views_html_teams(const struct view_ctx *c, struct buf *out,
-    struct buf *title, struct err *err)
-{
-	return html_todo(out);
-}
-
-int
-views_html_domains(const struct view_ctx *c, struct buf *out,
-    struct buf *title, struct err *err)
-{
-	return html_todo(out);
-}
-
-int
-views_html_queue(const struct view_ctx *c, struct buf *out,
-    struct buf *title, struct err *err)
-{
-	return html_todo(out);
-}
-
-int
-views_html_conversations(const struct view_ctx *c, struct buf *out,
-    struct buf *title, struct err *err)
-{
-	return html_todo(out);
-}
-
-int
-views_html_conversation(const struct view_ctx *c, int64_t id,
-    struct buf *out, struct buf *title, struct err *err)
-{
-	return 1;
-}
-
-int
-views_json_overview(const struct view_ctx *c, struct buf *out,
-    struct err *err)
-{
-	return json_todo(out);
-}
-
-int
-views_json_groups(const struct view_ctx *c, struct buf *out,
-    struct err *err)
-{
-	return json_todo(out);
-}
-
-int
-views_json_domains(const struct view_ctx *c, struct buf *out,
-    struct err *err)
-{
-	return json_todo(out);
-}
-
-int
-views_json_queue(const struct view_ctx *c, struct buf *out,
-    struct err *err)
-{
-	return json_todo(out);
-}
-
-int
-views_json_conversations(const struct view_ctx *c, struct buf *out,
-    struct err *err)
-{
-	return json_todo(out);
-}
-
-int
-views_json_conversation(const struct view_ctx *c, int64_t id,
+unsigned
+views_render(struct web_req *q, const char *page, int json, int64_t id,
     struct buf *out, struct err *err)
 {
-	return 1;
+	struct view_cache	*c;
+	const struct view_snap	*s;
+	struct view_query	 vq;
+	struct view_scope	 sc;
+	view_page_fn		 fn;
+	uint64_t		 gen;
+	int			 rc;
+
+	if ((fn = view_page_find(page, json)) == NULL)
+		return 404;
+	if (query(q, id, &vq, err) == -1)
+		return 400;
+	memset(&sc, 0, sizeof(sc));
+	if (q->role == ROLE_AGENT) {
+		sc.agent = q->email.data != NULL ? q->email.data : "";
+		if (!json && id == 0 && vq.id == 0) {
+			if ((rc = agent_known(q, sc.agent, err)) == -1)
+				return 500;
+			if (rc == 0) {
+				buf_puts(out, "<p class=\"note\" role=\"status\">"
+				    "Your address is not that of an agent in "
+				    "this organization's settings: there are "
+				    "no figures to show you.</p>\n");
+				return 0;
+			}
+		}
+	} else
+		sc.all = 1;
+	if ((c = cache_get(q->srv, q->t, err)) == NULL ||
+	    generation(q->t, &gen, err) == -1 ||
+	    view_acquire(c, gen, &s, err) == -1)
+		return 500;
+	rc = fn(s, &sc, &vq, out, err);
+	view_release(s);
+	if (rc == VIEW_NOT_FOUND)
+		return 404;
+	if (rc == -1)
+		return err->code == ERR_USAGE || err->code == ERR_LIMIT ||
+		    err->code == ERR_PARSE ? 400 : 500;
+	return 0;
 }

@@ -1,86 +1,39 @@
 /*
- * views_glue.h: where the analytics views plug into the web server.
+ * views_glue.h: where the analytics views (src/view/view.h) plug into
+ * the web server.
  *
- * The server (src/web) authenticates the request, checks the permission
- * matrix, opens the tenant and works out what the user may see (the
- * scope); a view function then renders its part: an HTML fragment (the
- * content of <main>, without the page around it) or a JSON document.
- * The server wraps HTML fragments in the page layout and adds every
- * header.
+ * The server (src/web) authenticates the request and checks the
+ * permission matrix; views_render() then takes the tenant's snapshot
+ * from the server's per-tenant view cache, works out the user's scope,
+ * parses the GET arguments into a view query and renders one page as an
+ * HTML fragment (which the caller wraps in the layout) or a JSON
+ * document.
  *
- * views_glue.c holds placeholders that render "not yet available".
- * TODO(lead): replace them with calls into the views library (src/view/)
- * when it is merged; nothing else in src/web needs to change.
+ * Scope (docs/security.md): owners, admins, managers and viewers see
+ * every group (viewers are kept to the aggregate pages by the router);
+ * an agent sees what its configured agent (the user's email) sees.
  *
- * Ownership: everything in struct view_ctx is borrowed for the call.
- * Returns: 0 rendered; 1 no such object (the server answers 404: also
- * for an id of another tenant or outside the scope); -1 error with err.
+ * Ownership: the caches are owned by the server and freed by
+ * views_caches_free() once no request runs.  Everything else is
+ * borrowed for the call.
  */
 #ifndef RT_VIEWS_GLUE_H
 #define RT_VIEWS_GLUE_H
 
-#include <stddef.h>
-#include <stdint.h>
-
 #include "../base/buf.h"
 #include "../base/err.h"
-#include "../metric/config.h"
-#include "../store/archive.h"
+#include "web.h"
 
-/* What the user may see. */
-struct view_scope {
-	int		 all;		/* 1: every agent and team (manager,
-					 * admin, owner; viewer: aggregates) */
-	int		 aggregates;	/* 1: aggregate figures only (viewer):
-					 * no conversation, no queue */
-	size_t		 agent;		/* else: index in cfg->agents, or
-					 * VIEW_NO_AGENT if the user's email
-					 * is no configured agent */
-	const size_t	*teams;		/* the agent's teams (cfg indices), */
-	size_t		 nteams;	/* borrowed from cfg */
-};
-#define VIEW_NO_AGENT	((size_t)-1)
-
-struct view_ctx {
-	struct archive		*ar;	/* the tenant: store, keys, tid */
-	const struct config	*cfg;	/* its settings; NULL if none */
-	int64_t			 settings_gen;	/* changes with cfg */
-	struct view_scope	 scope;
-	int64_t			 now;	/* the request's time */
-	/* Query parameters (period=, from=, to=, page=...): the value or
-	 * NULL.  Untrusted: validate. */
-	const char		*(*param)(const struct view_ctx *c,
-				    const char *name);
-	const void		*param_arg;	/* for param */
-};
-
-/* HTML fragments.  title is a buffer for the page title (may be left
- * empty: the server's default is used). */
-int	views_html_overview(const struct view_ctx *c, struct buf *out,
-	    struct buf *title, struct err *err);
-int	views_html_teams(const struct view_ctx *c, struct buf *out,
-	    struct buf *title, struct err *err);
-int	views_html_domains(const struct view_ctx *c, struct buf *out,
-	    struct buf *title, struct err *err);
-int	views_html_queue(const struct view_ctx *c, struct buf *out,
-	    struct buf *title, struct err *err);
-int	views_html_conversations(const struct view_ctx *c, struct buf *out,
-	    struct buf *title, struct err *err);
-int	views_html_conversation(const struct view_ctx *c, int64_t id,
-	    struct buf *out, struct buf *title, struct err *err);
-
-/* JSON documents (application/json) for /api/v1. */
-int	views_json_overview(const struct view_ctx *c, struct buf *out,
-	    struct err *err);
-int	views_json_groups(const struct view_ctx *c, struct buf *out,
-	    struct err *err);
-int	views_json_domains(const struct view_ctx *c, struct buf *out,
-	    struct err *err);
-int	views_json_queue(const struct view_ctx *c, struct buf *out,
-	    struct err *err);
-int	views_json_conversations(const struct view_ctx *c, struct buf *out,
-	    struct err *err);
-int	views_json_conversation(const struct view_ctx *c, int64_t id,
-	    struct buf *out, struct err *err);
+/*
+ * Renders page ("overview", "groups", "domains", "queue",
+ * "conversations", "conversation") for the request q into out; id, if
+ * not 0, is the conversation asked for by path.  Returns 0 rendered,
+ * 404 (no such thing for this tenant, or outside the scope), 400 (a bad
+ * query; err says which parameter, never quoting it) or 500 (err).
+ */
+unsigned	views_render(struct web_req *q, const char *page, int json,
+		    int64_t id, struct buf *out, struct err *err);
+/* Frees the server's view caches. */
+void		views_caches_free(struct web_server *s);
 
 #endif

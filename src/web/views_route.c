@@ -2,12 +2,10 @@
  * views_route.c: the analytics routes (HTML and /api/v1), which hand
  * the request to the views through views_glue.h (web.h).
  *
- * The server's part: open the tenant's configuration (cached per thread
- * by settings generation), work out the user's scope, call the view, and
- * wrap an HTML fragment in the page.  Scope: owners, admins and managers
- * see everything; viewers see aggregates only; an agent sees what
- * concerns the configured agent whose address (or alias) is the user's
- * email, and that agent's teams.
+ * Each handler names its page; views_render() does the rest, and an HTML
+ * fragment is wrapped in the page layout here.  The view library's links
+ * (/groups, /conversation?id=N) are routes too, next to /teams and
+ * /conversations/:id.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -17,132 +15,82 @@
 #include "views_glue.h"
 #include "web.h"
 
-static const char *
-param(const struct view_ctx *c, const char *name)
-{
-	return form_get((const struct web_form *)c->param_arg, name);
-}
-
+/* Answers an error of views_render(): 400 with its message (which never
+ * quotes the value), 404, or 500 with the message on stderr only. */
 static void
-scope(struct web_req *q, const struct config *cfg, struct view_scope *s)
+fail(struct web_req *q, struct web_resp *r, unsigned status,
+    const struct err *err)
 {
-	memset(s, 0, sizeof(*s));
-	s->agent = VIEW_NO_AGENT;
-	if (q->role != ROLE_AGENT) {
-		s->all = 1;
-		s->aggregates = q->role == ROLE_VIEWER;
-		return;
+	if (status == 400)
+		web_error(q, r, 400, err->msg);
+	else if (status == 404)
+		web_error(q, r, 404, q->api ? "not found" :
+		    "There is no such page.");
+	else {
+		fprintf(stderr, "replytime: serve: %s\n", err->msg);
+		web_error(q, r, 500, q->api ? "the report could not be made" :
+		    "The report could not be made.");
 	}
-	if (cfg == NULL || q->email.data == NULL)
-		return;
-	if (config_agent_find(cfg, str_cstr(q->email.data), &s->agent) == 0) {
-		s->teams = cfg->agents[s->agent].teams;
-		s->nteams = cfg->agents[s->agent].nteams;
-	} else
-		s->agent = VIEW_NO_AGENT;
 }
 
-/* Sets up c; 0, or 1 if answered (an error). */
 static int
-ctx(struct web_req *q, struct web_resp *r, struct view_ctx *c)
+html(struct web_req *q, struct web_resp *r, const char *page,
+    const char *title)
 {
+	struct buf	main;
 	struct err	err;
+	unsigned	st;
 
-	memset(c, 0, sizeof(*c));
-	if (web_tenant_config(q->t, &err) == -1) {
-		fprintf(stderr, "replytime: serve: %s\n", err.msg);
-		web_error(q, r, 500, "The settings could not be read.");
-		return 1;
-	}
-	c->ar = &q->t->ar;
-	c->cfg = q->t->cfg;
-	c->settings_gen = q->t->gen;
-	c->now = q->now;
-	c->param = param;
-	c->param_arg = &q->query;
-	scope(q, c->cfg, &c->scope);
-	return 0;
-}
-
-typedef int	(*html_fn)(const struct view_ctx *, struct buf *, struct buf *,
-		    struct err *);
-typedef int	(*json_fn)(const struct view_ctx *, struct buf *,
-		    struct err *);
-
-static int
-html(struct web_req *q, struct web_resp *r, html_fn fn, const char *title,
-    int with_id)
-{
-	struct view_ctx	c;
-	struct buf	main, t;
-	struct err	err;
-	int		rc;
-
-	if (ctx(q, r, &c) != 0)
-		return 0;
 	buf_init(&main, 0);
-	buf_init(&t, 0);
-	rc = with_id ? views_html_conversation(&c, q->id, &main, &t, &err) :
-	    fn(&c, &main, &t, &err);
-	if (rc == 0)
-		html_page(q, r, t.len > 0 ? t.data : title, &main);
-	else if (rc == 1)
-		web_error(q, r, 404, "There is no such page.");
-	else {
-		fprintf(stderr, "replytime: serve: %s\n", err.msg);
-		web_error(q, r, 500, "The report could not be made.");
-	}
+	st = views_render(q, page, 0, q->id, &main, &err);
+	if (st == 0)
+		html_page(q, r, title, &main);
+	else
+		fail(q, r, st, &err);
 	buf_free(&main);
-	buf_free(&t);
 	return 0;
 }
 
 static int
-json(struct web_req *q, struct web_resp *r, json_fn fn, int with_id)
+json(struct web_req *q, struct web_resp *r, const char *page)
 {
-	struct view_ctx	c;
 	struct err	err;
-	int		rc;
+	unsigned	st;
 
-	if (ctx(q, r, &c) != 0)
-		return 0;
-	rc = with_id ? views_json_conversation(&c, q->id, &r->body, &err) :
-	    fn(&c, &r->body, &err);
-	if (rc == 0)
+	st = views_render(q, page, 1, q->id, &r->body, &err);
+	if (st == 0)
 		r->type = "application/json";
-	else if (rc == 1)
-		web_error(q, r, 404, "not found");
 	else {
-		fprintf(stderr, "replytime: serve: %s\n", err.msg);
-		web_error(q, r, 500, "the report could not be made");
+		r->body.len = 0;
+		fail(q, r, st, &err);
 	}
 	return 0;
 }
 
 int view_overview(struct web_req *q, struct web_resp *r)
-{ return html(q, r, views_html_overview, "Overview", 0); }
+{ return html(q, r, "overview", "Overview"); }
 int view_teams(struct web_req *q, struct web_resp *r)
-{ return html(q, r, views_html_teams, "Teams and agents", 0); }
+{ return html(q, r, "groups", "Teams and agents"); }
 int view_domains(struct web_req *q, struct web_resp *r)
-{ return html(q, r, views_html_domains, "Customer domains", 0); }
+{ return html(q, r, "domains", "Customer domains"); }
 int view_queue(struct web_req *q, struct web_resp *r)
-{ return html(q, r, views_html_queue, "Awaiting reply", 0); }
+{ return html(q, r, "queue", "Awaiting reply"); }
 int view_conversations(struct web_req *q, struct web_resp *r)
-{ return html(q, r, views_html_conversations, "Conversations", 0); }
+{ return html(q, r, "conversations", "Conversations"); }
 int view_conversation(struct web_req *q, struct web_resp *r)
-{ return html(q, r, NULL, "Conversation", 1); }
+{ return html(q, r, "conversation", "Conversation"); }
 int api_overview(struct web_req *q, struct web_resp *r)
-{ return json(q, r, views_json_overview, 0); }
+{ return json(q, r, "overview"); }
 int api_groups(struct web_req *q, struct web_resp *r)
-{ return json(q, r, views_json_groups, 0); }
+{ return json(q, r, "groups"); }
 int api_domains(struct web_req *q, struct web_resp *r)
-{ return json(q, r, views_json_domains, 0); }
+{ return json(q, r, "domains"); }
 int api_queue(struct web_req *q, struct web_resp *r)
-{ return json(q, r, views_json_queue, 0); }
+{ return json(q, r, "queue"); }
 int api_conversations(struct web_req *q, struct web_resp *r)
-{ return json(q, r, views_json_conversations, 0); }
+{ return json(q, r, "conversations"); }
 int api_conversation(struct web_req *q, struct web_resp *r)
-{ return json(q, r, NULL, 1); }
+{ return json(q, r, "conversation"); }
 
 int
 api_me(struct web_req *q, struct web_resp *r)

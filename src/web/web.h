@@ -333,6 +333,8 @@ struct web_server {
 	char			 base[300];	/* URL for links, no slash */
 	pthread_mutex_t		 lock;		/* guards threads */
 	struct web_thread	*threads;	/* owned */
+	struct web_vcache	*vcaches;	/* owned (views_glue.c), */
+	size_t			 nvcaches;	/* guarded by lock */
 };
 
 #endif

@@ -187,6 +187,34 @@ code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $(cat "$
 [ $xbad -eq 0 ]; ok $? "another tenant's user and token ids answer 404"
 [ "$("$rt" user list --db "$db" --tenant acme | awk '$3 == "agent" { print $4 }')" = active ]; ok $? "and changed nothing"
 
+# The analytics pages: the numbers of replytime report, scoped per tenant.
+if command -v jq >/dev/null; then
+	api() { curl -s -o "$tmp/api.json" -w '%{http_code}' -H "Authorization: Bearer $(cat "$tmp/$1.tok")" "$U$2"; }
+	[ "$(api owner "/api/v1/overview?from=2021-01-01&to=2030-12-31")" = 200 ]; ok $? "API overview answers"
+	read -r from to at < <(jq -r '.period | "\(.start) \(.end) \(.at)"' "$tmp/api.json")
+	"$rt" report --db "$db" --tenant acme --format json --from "$from" --to "$to" --now "$at" > "$tmp/rep.json"
+	jq -e --slurpfile r "$tmp/rep.json" '.figures.replies.count > 0 and
+	    .figures.replies == $r[0].groups[0].replies and
+	    .figures.received == $r[0].groups[0].volume.received' "$tmp/api.json" > /dev/null
+	ok $? "overview JSON: the report's reply figures ($(jq .figures.replies.count "$tmp/api.json") replies)"
+	[ "$(c owner "$U/overview?from=2021-01-01&to=2030-12-31")" = 200 ] &&
+	    grep -q "$(jq .figures.replies.count "$tmp/api.json")" "$tmp/body" && grep -q '<svg' "$tmp/body"
+	ok $? "overview page shows the numbers and charts"
+	[ "$(c owner "$U/overview?from=2021-13-01")" = 400 ] && grep -q 'from' "$tmp/body" && ! grep -q '2021-13-01' "$tmp/body"
+	ok $? "a bad query argument: 400 naming it, never quoting it"
+	[ "$(api owner "/api/v1/overview?bogus=1")" = 400 ]; ok $? "an unknown argument: 400"
+	[ "$(c gowner "$U/conversations?from=2021-01-01&to=2030-12-31")" = 200 ]
+	gid=$(grep -o '/conversation?id=[0-9]*' "$tmp/body" | head -1 | sed 's/.*=//')
+	[ -n "$gid" ] && [ "$(c gowner "$U/conversation?id=$gid")" = 200 ] &&
+	    [ "$(c gowner "$U/conversations/$gid")" = 200 ]
+	ok $? "a conversation of the own tenant opens (id $gid)"
+	[ "$(c owner "$U/conversation?id=$gid")" = 404 ] && [ "$(c owner "$U/conversations/$gid")" = 404 ] &&
+	    [ "$(api owner "/api/v1/conversation?id=$gid")" = 404 ] && [ "$(api owner "/api/v1/conversations/$gid")" = 404 ]
+	ok $? "another tenant's conversation id: 404 (pages and API)"
+else
+	ok 0 "# SKIP jq not installed"
+fi
+
 # Admin-set passwords must be changed at first login.
 k=$(csrf owner)
 c owner "$U/users/$aid/password" --data-urlencode "csrf=$k" --data-urlencode "password=Marigold-Static-93-Fern" > /dev/null
@@ -200,6 +228,19 @@ c agent2 "$U/password" --data-urlencode "csrf=$k" -d current=Marigold-Static-93-
 grep -q 'role="alert"' "$tmp/body"; ok $? "a password with the email's name is refused"
 c agent2 "$U/password" --data-urlencode "csrf=$k" -d current=Marigold-Static-93-Fern --data-urlencode "password=$pw" --data-urlencode "confirm=$pw" > /dev/null
 [ "$(c agent2 "$U/overview")" = 200 ]; ok $? "changed: the dashboard opens"
+
+# An agent's scope: its own group and teams; the organization is not found.
+[ "$(c agent2 "$U/overview")" = 200 ] && grep -q 'not that of an agent' "$tmp/body"; ok $? "an agent user with no configured agent: a note, no figures"
+c owner "$U/users/invite" --data-urlencode "csrf=$(csrf owner)" -d role=agent \
+    --data-urlencode "email=Alice.Morgan@acme.example" > /dev/null
+link=$(grep -o 'http://[^<]*/invite?t=[A-Za-z0-9_-]*' "$tmp/body")
+set_password alice "$link" > /dev/null
+per="from=2021-01-01&to=2030-12-31"
+[ "$(c alice "$U/overview?$per")" = 200 ] && grep -q '<svg' "$tmp/body"; ok $? "a configured agent sees its figures"
+[ "$(c alice "$U/overview?$per&group=all")" = 404 ] && [ "$(c alice "$U/overview?$per&group=agent:ben.carter@acme.example")" = 404 ]
+ok $? "not the organization's nor another agent's (404)"
+[ "$(c alice "$U/groups?$per")" = 200 ] && grep -qi 'alice.morgan@acme.example' "$tmp/body" && ! grep -qi 'ben.carter@acme.example' "$tmp/body"
+ok $? "the groups table holds the agent and its teams only"
 
 # Logout and logout everywhere.
 login s1 acme admin@acme.example "$pw" > /dev/null; login s2 acme admin@acme.example "$pw" > /dev/null
