@@ -146,6 +146,10 @@ cmd_sync(int argc, char **argv)
 	sa.sa_handler = on_signal;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	/* A server that drops the connection must give an error, not kill
+	 * us: TLS writes go through write(2), which raises SIGPIPE. */
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
 	o.stop = &stop_flag;
 	o.log = log_line;
 	err_clear(&err);
