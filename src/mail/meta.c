@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../base/scan.h"
 #include "../base/xmalloc.h"
 #include "date.h"
 #include "hdr.h"
@@ -240,10 +241,15 @@ meta_field(struct meta_parser *mp, enum field_id id, struct str raw,
 		}
 		return;
 	}
-	v = hdr_unfold(a, raw);
-	/* NUL is checked only where it can reach a value we keep. */
-	if (memchr(v.p, '\0', v.len) != NULL)
-		m->bad_flags |= BAD_NUL;
+	/* NUL is checked only where it can reach a value we keep.  One
+	 * pass tells most values apart: no line break and no NUL. */
+	if (scan_nl_nul(raw.p, raw.len) == raw.len)
+		v = str_trim(raw);
+	else {
+		v = hdr_unfold(a, raw);
+		if (memchr(v.p, '\0', v.len) != NULL)
+			m->bad_flags |= BAD_NUL;
+	}
 	switch (id) {
 	case F_FROM:
 		m->has_from_field = 1;
