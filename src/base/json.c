@@ -1,6 +1,8 @@
 /*
  * json.c: escaping for JSON and CSV output (see json.h).
  */
+#include <string.h>
+
 #include "json.h"
 #include "scan.h"
 
@@ -31,13 +33,61 @@ utf8_seq_len(const unsigned char *p, size_t n)
 	return 0;
 }
 
+/*
+ * Bytes JSON output must look at (scan_json_special), for strings too
+ * short for the vector test.
+ */
+static const unsigned char json_special[256] = {
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,	/* '"' */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0,	/* '\\' */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+};
+
+/* Whether s needs no escaping and no UTF-8 check: all plain ASCII. */
+static inline int
+json_plain(const unsigned char *p, size_t n)
+{
+	size_t	i = 0;
+
+	if (n >= 16)
+		return scan_json_special((const char *)p, n) == n;
+	for (; i < n; i++)
+		if (json_special[p[i]])
+			return 0;
+	return 1;
+}
+
 void
 json_add_str(struct buf *b, struct str s)
 {
 	static const char	hex[] = "0123456789abcdef";
 	const unsigned char	*p = (const unsigned char *)s.p;
 	size_t			 i = 0, run = 0, k;
+	char			*d;
 
+	/* The common case: quotes around a plain copy, one reservation. */
+	if (json_plain(p, s.len)) {
+		if ((d = buf_extend(b, s.len + 2)) != NULL) {
+			d[0] = '"';
+			if (s.len > 0)
+				memcpy(d + 1, p, s.len);
+			d[s.len + 1] = '"';
+		}
+		return;
+	}
 	buf_addc(b, '"');
 	while (i < s.len) {
 		i += scan_json_special(s.p + i, s.len - i);

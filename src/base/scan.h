@@ -117,6 +117,60 @@ scan_json_special(const char *s, size_t n)
 	return n;
 }
 
+/*
+ * The index of the first byte in s[0..n) that is <= 0x20 (a control
+ * byte or SP), or n if there is none.
+ */
+static inline size_t
+scan_le_space(const char *s, size_t n)
+{
+	size_t	i = 0;
+#ifdef __SSE2__
+	const __m128i	sp = _mm_set1_epi8(0x20);
+
+	for (; n - i >= 16; i += 16) {
+		__m128i	a = _mm_loadu_si128((const __m128i *)(const void *)
+			    (s + i));
+		/* max(a, SP) == SP exactly when a <= SP (unsigned). */
+		int	mask = _mm_movemask_epi8(_mm_cmpeq_epi8(
+			    _mm_max_epu8(a, sp), sp));
+
+		if (mask != 0)
+			return i + (size_t)__builtin_ctz((unsigned)mask);
+	}
+#endif
+	for (; i < n; i++)
+		if ((unsigned char)s[i] <= 0x20)
+			return i;
+	return n;
+}
+
+/*
+ * The index of the first '\n' or NUL in s[0..n), or n if there is none.
+ */
+static inline size_t
+scan_nl_nul(const char *s, size_t n)
+{
+	size_t	i = 0;
+#ifdef __SSE2__
+	const __m128i	nl = _mm_set1_epi8('\n'), z = _mm_setzero_si128();
+
+	for (; n - i >= 16; i += 16) {
+		__m128i	a = _mm_loadu_si128((const __m128i *)(const void *)
+			    (s + i));
+		int	mask = _mm_movemask_epi8(_mm_or_si128(
+			    _mm_cmpeq_epi8(a, nl), _mm_cmpeq_epi8(a, z)));
+
+		if (mask != 0)
+			return i + (size_t)__builtin_ctz((unsigned)mask);
+	}
+#endif
+	for (; i < n; i++)
+		if (s[i] == '\n' || s[i] == '\0')
+			return i;
+	return n;
+}
+
 /* The first "\nF" in [p, end), or NULL (see mbox.c). */
 static inline const char *
 scan_nl_f(const char *p, const char *end)

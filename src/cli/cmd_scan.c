@@ -39,14 +39,19 @@ static const char *const csv_columns =
     "n,source,pos,from,from_name,sender,to,cc,subject,date,received,"
     "message_id,in_reply_to,references,thread_index,auto,problems\n";
 
+/* A JSON member's opening as a literal and its length, for buf_add. */
+#define KEY(name, open)	",\"" name "\":" open, sizeof(",\"" name "\":" open) - 1
+
 static void
-json_addrs(struct buf *b, const char *key, const struct mail_addrs *a)
+json_addrs(struct buf *b, const char *key, size_t klen,
+    const struct mail_addrs *a)
 {
-	buf_lit(b, ",\"");
-	buf_puts(b, key);
-	buf_lit(b, "\":[");
+	buf_add(b, key, klen);
 	for (size_t i = 0; i < a->n; i++) {
-		buf_puts(b, i ? ",{\"addr\":" : "{\"addr\":");
+		if (i)
+			buf_lit(b, ",{\"addr\":");
+		else
+			buf_lit(b, "{\"addr\":");
 		json_add_str(b, a->v[i].addr);
 		if (a->v[i].name.len > 0) {
 			buf_lit(b, ",\"name\":");
@@ -58,11 +63,10 @@ json_addrs(struct buf *b, const char *key, const struct mail_addrs *a)
 }
 
 static void
-json_ids(struct buf *b, const char *key, const struct mail_ids *ids)
+json_ids(struct buf *b, const char *key, size_t klen,
+    const struct mail_ids *ids)
 {
-	buf_lit(b, ",\"");
-	buf_puts(b, key);
-	buf_lit(b, "\":[");
+	buf_add(b, key, klen);
 	for (size_t i = 0; i < ids->n; i++) {
 		if (i)
 			buf_addc(b, ',');
@@ -72,30 +76,28 @@ json_ids(struct buf *b, const char *key, const struct mail_ids *ids)
 }
 
 static void
-json_time(struct buf *b, const char *key, int has, int64_t t)
+json_time(struct buf *b, const char *key, size_t klen, int has, int64_t t)
 {
 	char	iso[40];
 
-	buf_lit(b, ",\"");
-	buf_puts(b, key);
+	buf_add(b, key, klen);
 	if (!has) {
-		buf_lit(b, "\":null");
+		buf_lit(b, "null");
 		return;
 	}
 	civil_fmt_iso(t, iso, sizeof(iso));
-	buf_lit(b, "\":\"");
+	buf_addc(b, '"');
 	buf_puts(b, iso);
 	buf_addc(b, '"');
 }
 
 static void
-json_flags(struct buf *b, const char *key, unsigned flags, int is_auto)
+json_flags(struct buf *b, const char *key, size_t klen, unsigned flags,
+    int is_auto)
 {
 	int	first = 1;
 
-	buf_lit(b, ",\"");
-	buf_puts(b, key);
-	buf_lit(b, "\":[");
+	buf_add(b, key, klen);
 	for (unsigned i = 0; i < 16; i++) {
 		if (!(flags & (1u << i)))
 			continue;
@@ -122,24 +124,24 @@ emit_jsonl(struct scan *sc, const struct source_msg *sm,
 	json_add_str(b, str_cstr(sm->path));
 	buf_lit(b, ",\"pos\":");
 	buf_add_u64(b, sm->pos);
-	json_addrs(b, "from", &m->from);
-	json_addrs(b, "sender", &m->sender);
-	json_addrs(b, "to", &m->to);
-	json_addrs(b, "cc", &m->cc);
+	json_addrs(b, KEY("from", "["), &m->from);
+	json_addrs(b, KEY("sender", "["), &m->sender);
+	json_addrs(b, KEY("to", "["), &m->to);
+	json_addrs(b, KEY("cc", "["), &m->cc);
 	buf_lit(b, ",\"subject\":");
 	json_add_str_or_null(b, m->subject);
-	json_time(b, "date", m->has_date, m->date);
-	json_time(b, "received", m->has_received, m->received);
+	json_time(b, KEY("date", ""), m->has_date, m->date);
+	json_time(b, KEY("received", ""), m->has_received, m->received);
 	buf_lit(b, ",\"message_id\":");
 	json_add_str_or_null(b, m->message_id);
-	json_ids(b, "in_reply_to", &m->in_reply_to);
-	json_ids(b, "references", &m->references);
+	json_ids(b, KEY("in_reply_to", "["), &m->in_reply_to);
+	json_ids(b, KEY("references", "["), &m->references);
 	buf_lit(b, ",\"thread_index\":");
 	json_add_str_or_null(b, m->thread_index);
 	buf_lit(b, ",\"list_id\":");
 	json_add_str_or_null(b, m->list_id);
-	json_flags(b, "auto", m->auto_flags, 1);
-	json_flags(b, "problems", m->bad_flags, 0);
+	json_flags(b, KEY("auto", "["), m->auto_flags, 1);
+	json_flags(b, KEY("problems", "["), m->bad_flags, 0);
 	buf_lit(b, "}\n");
 }
 

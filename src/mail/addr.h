@@ -42,6 +42,12 @@ struct mail_addrs {
  */
 int	addr_parse_list(struct arena *a, struct words *w, struct str value,
 	    struct mail_addrs *out);
+/*
+ * The same without the fast path for common shapes: the reference the
+ * tests and fuzz_addr compare addr_parse_list with.
+ */
+int	addr_parse_list_slow(struct arena *a, struct words *w,
+	    struct str value, struct mail_addrs *out);
 
 /* The local part of an address (before the last '@'). */
 struct str	addr_local(struct str addr);

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../base/scan.h"
 #include "../base/xmalloc.h"
 #include "date.h"
 #include "hdr.h"
@@ -30,29 +31,30 @@ enum field_id {
 	F_OTHER
 };
 
+/* Sorted by length (field_lookup stops past the name's length). */
 static const struct {
 	struct str	 name;
 	enum field_id	 id;
 } fields[] = {
-	{ STR("from"),			F_FROM },
-	{ STR("sender"),		F_SENDER },
 	{ STR("to"),			F_TO },
 	{ STR("cc"),			F_CC },
-	{ STR("subject"),		F_SUBJECT },
+	{ STR("from"),			F_FROM },
 	{ STR("date"),			F_DATE },
-	{ STR("message-id"),		F_MESSAGE_ID },
-	{ STR("in-reply-to"),		F_IN_REPLY_TO },
-	{ STR("references"),		F_REFERENCES },
-	{ STR("received"),		F_RECEIVED },
-	{ STR("auto-submitted"),	F_AUTO_SUBMITTED },
-	{ STR("precedence"),		F_PRECEDENCE },
-	{ STR("x-autoreply"),		F_X_AUTOREPLY },
-	{ STR("x-autorespond"),		F_X_AUTORESPOND },
-	{ STR("return-path"),		F_RETURN_PATH },
+	{ STR("sender"),		F_SENDER },
+	{ STR("subject"),		F_SUBJECT },
 	{ STR("list-id"),		F_LIST_ID },
-	{ STR("list-unsubscribe"),	F_LIST_UNSUBSCRIBE },
+	{ STR("received"),		F_RECEIVED },
 	{ STR("list-post"),		F_LIST_POST },
+	{ STR("message-id"),		F_MESSAGE_ID },
+	{ STR("references"),		F_REFERENCES },
+	{ STR("precedence"),		F_PRECEDENCE },
+	{ STR("in-reply-to"),		F_IN_REPLY_TO },
+	{ STR("x-autoreply"),		F_X_AUTOREPLY },
+	{ STR("return-path"),		F_RETURN_PATH },
 	{ STR("thread-index"),		F_THREAD_INDEX },
+	{ STR("x-autorespond"),		F_X_AUTORESPOND },
+	{ STR("auto-submitted"),	F_AUTO_SUBMITTED },
+	{ STR("list-unsubscribe"),	F_LIST_UNSUBSCRIBE },
 };
 
 /* Local parts that mark a robot sender (metrics spec section 3). */
@@ -81,18 +83,36 @@ meta_parser_free(struct meta_parser *mp)
 	free(mp);
 }
 
+/*
+ * name equals the lower-case literal lit (letters and '-'): ORing 0x20
+ * in lower-cases a letter and leaves '-' alone; the only other byte it
+ * maps onto '-' is CR, which a field name never holds.
+ */
+static inline int
+name_is(struct str name, const char *lit)
+{
+	for (size_t i = 0; i < name.len; i++)
+		if (((unsigned char)name.p[i] | 0x20) != (unsigned char)lit[i])
+			return 0;
+	return 1;
+}
+
 static enum field_id
 field_lookup(struct str name)
 {
-	/* Cheap rejection first: most fields of a real block are Received,
-	 * DKIM-Signature, X-... and ARC-..., skipped by length or letter. */
+	/* By length, then by the name itself: most fields of a real block
+	 * are Received, DKIM-Signature, X-... and ARC-..., and most of
+	 * them end at the length test. */
 	if (name.len < 2 || name.len > 16)
 		return F_OTHER;
-	for (size_t i = 0; i < nitems(fields); i++)
-		if (fields[i].name.len == name.len &&
-		    rt_lower((unsigned char)name.p[0]) == fields[i].name.p[0] &&
-		    str_eq_ci(name, fields[i].name))
+	for (size_t i = 0; i < nitems(fields); i++) {
+		if (fields[i].name.len < name.len)
+			continue;
+		if (fields[i].name.len > name.len)
+			break;
+		if (name_is(name, fields[i].name.p))
 			return fields[i].id;
+	}
 	return F_OTHER;
 }
 
@@ -221,10 +241,15 @@ meta_field(struct meta_parser *mp, enum field_id id, struct str raw,
 		}
 		return;
 	}
-	v = hdr_unfold(a, raw);
-	/* NUL is checked only where it can reach a value we keep. */
-	if (memchr(v.p, '\0', v.len) != NULL)
-		m->bad_flags |= BAD_NUL;
+	/* NUL is checked only where it can reach a value we keep.  One
+	 * pass tells most values apart: no line break and no NUL. */
+	if (scan_nl_nul(raw.p, raw.len) == raw.len)
+		v = str_trim(raw);
+	else {
+		v = hdr_unfold(a, raw);
+		if (memchr(v.p, '\0', v.len) != NULL)
+			m->bad_flags |= BAD_NUL;
+	}
 	switch (id) {
 	case F_FROM:
 		m->has_from_field = 1;

@@ -16,6 +16,7 @@
  */
 #include <string.h>
 
+#include "../base/scan.h"
 #include "msgid.h"
 
 struct span {
@@ -31,40 +32,46 @@ msgid_is_ws(unsigned char c)
 	    c == '\f' || c == '\r';
 }
 
+/* The number of white-space bytes in s[0..n). */
+static size_t
+ws_count(const unsigned char *s, size_t n)
+{
+	size_t	i = 0, c = 0;
+
+	/* Ids rarely hold white space: one vector test for a byte <= SP. */
+	while ((i += scan_le_space((const char *)s + i, n - i)) < n) {
+		if (msgid_is_ws(s[i]))
+			c++;
+		i++;
+	}
+	return c;
+}
+
 /*
  * Finds the next token at or after *pos.  Returns 1 and fills sp, with
- * *pos moved past the '>', or 0 when there is none.
+ * *pos moved past the '>', or 0 when there is none.  The token closes at
+ * the first '>' after a '<'; the last '<' before that '>' opens it.
  */
 static int
 token_next(struct str v, size_t *pos, struct span *sp)
 {
 	const unsigned char	*p = (const unsigned char *)v.p;
-	const unsigned char	*lt;
-	size_t			 i, open, len;
+	const unsigned char	*lt, *gt, *q;
 
 	if (*pos >= v.len ||
-	    (lt = memchr(p + *pos, '<', v.len - *pos)) == NULL) {
+	    (lt = memchr(p + *pos, '<', v.len - *pos)) == NULL ||
+	    (gt = memchr(lt + 1, '>', (size_t)(p + v.len - lt - 1))) == NULL) {
 		*pos = v.len;
 		return 0;
 	}
-	open = (size_t)(lt - p) + 1;
-	len = 0;
-	for (i = open; i < v.len; i++) {
-		if (p[i] == '>') {
-			sp->start = open;
-			sp->end = i;
-			sp->len = len;
-			*pos = i + 1;
-			return 1;
-		}
-		if (p[i] == '<') {
-			open = i + 1;
-			len = 0;
-		} else if (!msgid_is_ws(p[i]))
-			len++;
-	}
-	*pos = v.len;
-	return 0;
+	while ((q = memchr(lt + 1, '<', (size_t)(gt - lt - 1))) != NULL)
+		lt = q;
+	sp->start = (size_t)(lt - p) + 1;
+	sp->end = (size_t)(gt - p);
+	sp->len = (sp->end - sp->start) -
+	    ws_count(lt + 1, sp->end - sp->start);
+	*pos = sp->end + 1;
+	return 1;
 }
 
 /* Copies the token without white space to d; returns the length. */
@@ -73,6 +80,11 @@ token_copy(struct str v, const struct span *sp, char *d)
 {
 	size_t	i, n = 0;
 
+	if (sp->len == sp->end - sp->start) {
+		memcpy(d, v.p + sp->start, sp->len);
+		d[sp->len] = '\0';
+		return sp->len;
+	}
 	for (i = sp->start; i < sp->end; i++)
 		if (!msgid_is_ws((unsigned char)v.p[i]))
 			d[n++] = v.p[i];

@@ -14,7 +14,9 @@
  *  - a domain never ends with '.';
  *  - an address made of atext and dots only reads back as itself;
  *  - every display name is valid UTF-8 with no C0 control or DEL and no
- *    white space at either end.
+ *    white space at either end;
+ *  - the fast path agrees with the reference parser (addr_parse_list_slow):
+ *    the same addresses and names in the same order, the same bad count.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -128,7 +130,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct str		 in = str_make((const char *)data, size);
-	struct mail_addrs	 out;
+	struct mail_addrs	 out, ref;
 	size_t			 i, n1, bad1;
 	int			 quotes = memchr(data, '"', size) != NULL;
 
@@ -145,6 +147,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	n1 = out.n;
 	bad1 = out.bad;
+	memset(&ref, 0, sizeof(ref));
+	if (addr_parse_list_slow(a, w, in, &ref) != 0 || ref.n != out.n ||
+	    ref.bad != out.bad)
+		abort();
+	for (i = 0; i < n1; i++)
+		if (!str_eq(ref.v[i].addr, out.v[i].addr) ||
+		    !str_eq(ref.v[i].name, out.v[i].name))
+			abort();
 	for (i = 0; i < n1; i++)
 		check_addr(&out.v[i], quotes);
 

@@ -238,6 +238,7 @@ join(const struct mail_addrs *out, int names, char *buf, size_t size)
 	}
 }
 
+/* Every case through both parsers: the fast path and the reference. */
 static void
 test_cases(void)
 {
@@ -246,21 +247,74 @@ test_cases(void)
 	struct mail_addrs	 out;
 	char			 buf[1024];
 	size_t			 i;
+	int			 slow;
 
+	for (slow = 0; slow <= 1; slow++)
 	for (i = 0; i < nitems(acases); i++) {
+		struct str	in = str_make(acases[i].in, acases[i].inlen);
+
 		arena_reset(a);
 		memset(&out, 0, sizeof(out));
-		t_eq_i64(addr_parse_list(a, w, str_make(acases[i].in,
-		    acases[i].inlen), &out), 0, "case %zu rc", i);
+		t_eq_i64(slow ? addr_parse_list_slow(a, w, in, &out) :
+		    addr_parse_list(a, w, in, &out), 0, "case %zu rc", i);
 		join(&out, 0, buf, sizeof(buf));
-		t_eq_mem(buf, strlen(buf), acases[i].want, "case %zu: %s", i,
-		    acases[i].in);
-		t_eq_i64(out.bad, acases[i].bad, "case %zu bad: %s", i,
-		    acases[i].in);
+		t_eq_mem(buf, strlen(buf), acases[i].want, "case %zu%s: %s",
+		    i, slow ? " (slow)" : "", acases[i].in);
+		t_eq_i64(out.bad, acases[i].bad, "case %zu%s bad: %s", i,
+		    slow ? " (slow)" : "", acases[i].in);
 		if (acases[i].names != NULL) {
 			join(&out, 1, buf, sizeof(buf));
 			t_eq_mem(buf, strlen(buf), acases[i].names,
-			    "case %zu names: %s", i, acases[i].in);
+			    "case %zu%s names: %s", i, slow ? " (slow)" : "",
+			    acases[i].in);
+		}
+	}
+	words_free(w);
+	arena_free(a);
+}
+
+/*
+ * Shapes at the edges of the fast path (addr_fast): each must read
+ * exactly as the reference parser reads it, addresses, names and bad.
+ */
+static void
+test_fast_slow(void)
+{
+	static const char *const ins[] = {
+		"a@b", "A.B@C.D", "a@b,c@d", "a@b ,c@d", "a@b c@d",
+		"a@b (Name)", "a@b.", "a@b.\"x\"", "a@ b", "a @b", ".a@b",
+		"a..b@c..d", "a@b@c", "a@", "@b", "a@b\r", "a@b;c@d",
+		"<a@b>", "<a@b", "<a@b>>, c@d", "< a@b >", "<a@ b>",
+		"<a@b.>", "<a@[1.2.3.4]>", "<@r:a@b>", "<mailto:a@b>",
+		"Name <a@b>", "Name  <a@b> junk", "J. Smith <a@b>",
+		"\"Smith, John\" <J@X.Y>", "\"a\\\"b\" <a@b>", "\"open <a@b>",
+		"\"a\" \"b\" <c@d>", "Na\"me\" <a@b>", "=?utf-8?q?J=C3=B6?= <a@b>",
+		"Smith, John <a@b>", "Name (c) <a@b>", "N\x01ame <a@b>",
+		"N\xc3\xa9 <a@b>", "a\xc3\xa9@b", "\"x\"@b", "Name <a@b>, \"o\" <c@d>",
+		"Name <a b@c>", "Customer Support <Customer Support@x>",
+		"g: a@b, c@d;", "a@b, g: <c@d>;, e@f", "\"\" <a@b>",
+	};
+	struct arena		*a = arena_new(1 << 20);
+	struct words		*w = words_new();
+	struct mail_addrs	 f, s;
+	size_t			 i, k;
+
+	for (i = 0; i < nitems(ins); i++) {
+		struct str	in = str_cstr(ins[i]);
+
+		arena_reset(a);
+		memset(&f, 0, sizeof(f));
+		memset(&s, 0, sizeof(s));
+		t_eq_i64(addr_parse_list(a, w, in, &f), 0, "fast rc %zu", i);
+		t_eq_i64(addr_parse_list_slow(a, w, in, &s), 0, "slow rc %zu",
+		    i);
+		t_eq_i64(f.n, s.n, "n: %s", ins[i]);
+		t_eq_i64(f.bad, s.bad, "bad: %s", ins[i]);
+		for (k = 0; k < f.n && k < s.n; k++) {
+			t_ok(str_eq(f.v[k].addr, s.v[k].addr), "addr %zu: %s",
+			    k, ins[i]);
+			t_ok(str_eq(f.v[k].name, s.v[k].name), "name %zu: %s",
+			    k, ins[i]);
 		}
 	}
 	words_free(w);
@@ -459,6 +513,7 @@ test_big(void)
 
 static const struct t_case cases[] = {
 	{ "cases", test_cases },
+	{ "fast_slow", test_fast_slow },
 	{ "local_domain", test_local_domain },
 	{ "append", test_append },
 	{ "limits", test_limits },
