@@ -56,7 +56,7 @@ listen = 127.0.0.1
 default_internal_user = $iu
 default_internal_group = $ig
 default_login_user = $lu
-first_valid_uid = 0
+first_valid_uid = 1
 ssl = yes
 ssl_cert = <$d/cert.pem
 ssl_key = <$d/key.pem
@@ -141,5 +141,6 @@ dv_maildir_fill() {
 	awk -v d="$dir/cur" '
 	    /^From / { if (f) close(f); n++; f = sprintf("%s/1700000000.M%07dP1.rt:2,", d, n); next }
 	    { sub(/^>From /, "From "); print > f }' "$2"
+	chown -R "$DV_UID:$DV_GID" "$DV_MAIL"
 	chown -R "$DV_UID:$DV_GID" "$DV_MAIL"
 }
