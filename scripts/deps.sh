@@ -4,9 +4,9 @@
 # Runs apt-get only when something is missing, so repeated runs are quick.
 set -eu
 
-build_pkgs="build-essential cmake ninja-build pkg-config zlib1g-dev libzstd-dev zstd libsqlite3-dev libsodium-dev tzdata"
-test_pkgs="$build_pkgs clang-14 libclang-rt-14-dev libgmime-3.0-dev cppcheck jq"
-bench_pkgs="$build_pkgs hyperfine time"
+build_pkgs="build-essential cmake ninja-build pkg-config zlib1g-dev libzstd-dev zstd libsqlite3-dev libsodium-dev libssl-dev tzdata"
+test_pkgs="$build_pkgs clang-14 libclang-rt-14-dev libgmime-3.0-dev cppcheck jq dovecot-imapd openssl python3"
+bench_pkgs="$build_pkgs hyperfine time jq dovecot-imapd openssl python3"
 
 case "${1:-test}" in
 build) pkgs=$build_pkgs ;;
