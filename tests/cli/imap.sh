@@ -47,6 +47,8 @@ ok $? "mailbox add (TLS, own CA file)"
 ! grep -aq "s3cret" "$db" "$db-wal" 2>/dev/null; ok $? "the password is not in the database in the clear"
 "$rt" mailbox add --db "$db" --tenant acme --imap "127.0.0.1:$DV_IMAPS" --user alice --password-file "$tmp/pw" 2> "$tmp/err"
 [ $? -ne 0 ] && grep -q "has this address" "$tmp/err"; ok $? "the same address twice is refused"
+"$rt" mailbox list --db "$db" --tenant acme | awk -F'\t' '$1 == 1 && $4 == "new" && $5 == "-"' | grep -q .
+ok $? "list: state new before the first sync"
 "$rt" mailbox test --db "$db" --tenant acme 1 > "$tmp/out" 2>&1; ok $? "mailbox test"
 grep -q "QRESYNC: yes" "$tmp/out" && grep -q "would sync: INBOX" "$tmp/out" && grep -q "would sync: Sent" "$tmp/out"
 ok $? "test reports capabilities and picks INBOX and the \\Sent folder"
@@ -118,6 +120,9 @@ sync1 --mailbox "$id" 2> "$tmp/err"; [ $? -eq 1 ]; ok $? "wrong password: sync f
 grep "bad@x.example" "$tmp/list" | grep -q "error.*authentication failed (server said: \[AUTHENTICATIONFAILED\]"
 ok $? "wrong password: state error, reason from the server"
 ! grep -q "s3cret" "$tmp/list" "$tmp/err"; ok $? "the reason never holds the password"
+"$rt" mailbox test --db "$db" --tenant acme bad@x.example > "$tmp/out" 2>&1
+[ $? -eq 1 ] && grep -q "authentication failed" "$tmp/out" && ! grep -q "s3cret" "$tmp/out"
+ok $? "mailbox test with a wrong password fails, without the password"
 id=$(add --imap "127.0.0.1:$DV_IMAPS" --user alice --address ca@x.example 2>/dev/null)
 sync1 --mailbox "$id" 2> "$tmp/err"; [ $? -eq 1 ] && grep -q "certificate not trusted" "$tmp/err"
 ok $? "untrusted certificate (system CAs) refused"
