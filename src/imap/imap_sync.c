@@ -15,6 +15,7 @@
 
 #define VANISHED_MAX	100000		/* UID ranges held per folder */
 #define IDENT_LEN	16		/* UIDVALIDITY, HIGHESTMODSEQ */
+#define PENDING_MAX	(32u << 20)	/* header bytes held before a write */
 
 struct range {
 	uint64_t	lo, hi;
@@ -32,6 +33,8 @@ struct fsync {
 	uint64_t		 max_uid;	/* the highest UID stored */
 	struct range		*van;		/* expunged UIDs to delete */
 	size_t			 nvan, capvan;
+	int			 reset;		/* UIDVALIDITY changed */
+	struct buf		 pend;		/* fetched: u64 uid, u32 n, hdr */
 };
 
 /* ---- settings ---- */
@@ -207,6 +210,8 @@ add_vanished(struct fsync *f, struct str set, struct err *err)
 	return 0;
 }
 
+static int	checkpoint(struct fsync *, uint64_t, struct err *);
+
 /* A FETCH response: UID and the header block; anything else ignored. */
 static int
 on_fetch(struct fsync *f, const struct imap_resp *r, struct err *err)
@@ -215,7 +220,7 @@ on_fetch(struct fsync *f, const struct imap_resp *r, struct err *err)
 	size_t			 i = r->first, j;
 	uint64_t		 uid = 0;
 	struct str		 hdr = STR_NULL;
-	int			 have_uid = 0, have_hdr = 0, inserted;
+	int			 have_uid = 0, have_hdr = 0;
 
 	if (i >= r->nitems || it[i].type != IMAP_LIST)
 		return err_set(err, ERR_PARSE, "IMAP FETCH: no item list");
@@ -245,13 +250,19 @@ on_fetch(struct fsync *f, const struct imap_resp *r, struct err *err)
 	if (uid > INT64_MAX)
 		return err_set(err, ERR_PARSE, "IMAP FETCH: UID out of range");
 	f->st->fetched++;
-	if (imap_writer_put(f->s->w, f->source_id, (int64_t)uid, hdr,
-	    &inserted, err) == -1)
-		return -1;
-	if (inserted)
-		f->st->added++;
+	{
+		uint32_t	n32 = (uint32_t)hdr.len;
+
+		buf_add(&f->pend, &uid, sizeof(uid));
+		buf_add(&f->pend, &n32, sizeof(n32));
+		buf_add(&f->pend, hdr.p, hdr.len);
+	}
 	if (uid > f->max_uid)
 		f->max_uid = uid;
+	/* Memory stays bounded: store what is held, checkpoint unmoved
+	 * (a resume fetches it again, and the store ignores repeats). */
+	if (f->pend.len > PENDING_MAX)
+		return checkpoint(f, f->pos, err);
 	return 0;
 }
 
@@ -293,14 +304,39 @@ on_untagged(void *arg, const struct imap_resp *r, struct err *err)
 	return 0;
 }
 
-/* Deletes what vanished, and commits with the checkpoint pos. */
+/* Stores the held messages, deletes what vanished and moves the
+ * checkpoint to pos, in one transaction: the write lock is held only
+ * for this, never while waiting on the network. */
 static int
-checkpoint(struct fsync *f, uint64_t pos, struct err *err)
+write_batch(struct fsync *f, uint64_t pos, struct err *err)
 {
 	struct archive	*a = f->s->a;
 	unsigned char	 ident[IDENT_LEN];
 	int64_t		 n;
+	size_t		 at = 0;
+	uint64_t	 uid;
+	uint32_t	 len;
+	int		 inserted;
 
+	if (f->reset) {
+		/* The folder was renumbered: every stored UID is void. */
+		if (store_msg_delete_range(a->st, a->tid, f->source_id, 0,
+		    INT64_MAX, &n, err) == -1)
+			return -1;
+		f->st->deleted += (uint64_t)n;
+		f->st->resyncs++;
+	}
+	while (at < f->pend.len) {
+		memcpy(&uid, f->pend.data + at, sizeof(uid));
+		memcpy(&len, f->pend.data + at + sizeof(uid), sizeof(len));
+		at += sizeof(uid) + sizeof(len);
+		if (imap_writer_put(f->s->w, f->source_id, (int64_t)uid,
+		    str_make(f->pend.data + at, len), &inserted, err) == -1)
+			return -1;
+		if (inserted)
+			f->st->added++;
+		at += len;
+	}
 	for (size_t i = 0; i < f->nvan; i++) {
 		if (f->van[i].lo > INT64_MAX)
 			continue;
@@ -313,10 +349,25 @@ checkpoint(struct fsync *f, uint64_t pos, struct err *err)
 	f->nvan = 0;
 	put_be64(ident, f->validity);
 	put_be64(ident + 8, f->modseq);
-	if (store_source_put(a->st, a->tid, f->bi, f->s->mbid, (int64_t)pos,
-	    ident, sizeof(ident), time(NULL), &f->source_id, err) == -1 ||
-	    store_commit(a->st, err) == -1 || store_begin(a->st, err) == -1)
+	return store_source_put(a->st, a->tid, f->bi, f->s->mbid,
+	    (int64_t)pos, ident, sizeof(ident), time(NULL), &f->source_id,
+	    err);
+}
+
+static int
+checkpoint(struct fsync *f, uint64_t pos, struct err *err)
+{
+	struct archive	*a = f->s->a;
+
+	if (store_begin(a->st, err) == -1)
 		return -1;
+	if (write_batch(f, pos, err) == -1 || store_commit(a->st, err) == -1) {
+		(void)store_rollback(a->st, NULL);
+		return -1;
+	}
+	f->reset = 0;
+	f->nvan = 0;
+	buf_reset(&f->pend);
 	f->pos = pos;
 	return 0;
 }
@@ -388,6 +439,7 @@ sync_folder(struct imap_session *s, const char *folder,
 	char			 what[64];
 
 	memset(&f, 0, sizeof(f));
+	buf_init(&f.pend, 0);
 	f.s = s;
 	f.st = st;
 	f.folder = folder;
@@ -417,8 +469,6 @@ sync_folder(struct imap_session *s, const char *folder,
 		tag = imap_send(s->cl, err, "EXAMINE %s (CONDSTORE)", q);
 	else
 		tag = imap_send(s->cl, err, "EXAMINE %s", q);
-	if (store_begin(a->st, err) == -1)
-		goto out;
 	if (imap_wait(s->cl, tag, what, on_untagged, &f, err) == -1)
 		goto out;
 	if (f.validity == 0) {
@@ -427,25 +477,16 @@ sync_folder(struct imap_session *s, const char *folder,
 		goto out;
 	}
 	if (old_validity != 0 && old_validity != f.validity) {
-		/* The folder was renumbered: every stored UID is void. */
-		int64_t	n;
-
 		f.nvan = 0;
-		if (store_msg_delete_range(a->st, a->tid, f.source_id, 0,
-		    INT64_MAX, &n, err) == -1)
-			goto out;
-		st->deleted += (uint64_t)n;
-		st->resyncs++;
+		f.reset = 1;
 		f.pos = 0;
 	}
 	if (checkpoint(&f, f.pos, err) == -1 || fetch_new(&f, err) == -1)
 		goto out;
-	if (store_commit(a->st, err) == -1)
-		goto out;
 	st->folders++;
 	rc = 0;
 out:
-	(void)store_rollback(a->st, NULL);
+	buf_free(&f.pend);
 	free(f.van);
 	free(q);
 	return rc;
@@ -457,12 +498,10 @@ imap_session_pass(struct imap_session *s, struct imap_sync_stats *st,
 {
 	for (size_t i = 0; i < s->nfolders; i++)
 		if (sync_folder(s, s->folders[i], st, err) == -1) {
-			if (err->code != ERR_IO) {
-				/* The session's writer may remember addresses
-				 * of a rolled-back batch: start it again. */
-				imap_writer_free(s->w);
-				s->w = imap_writer_new(s->a, s->mbid);
-			}
+			/* The writer may remember addresses of a rolled-back
+			 * batch: start it again. */
+			imap_writer_free(s->w);
+			s->w = imap_writer_new(s->a, s->mbid);
 			return -1;
 		}
 	return 0;

@@ -9,9 +9,13 @@
 #	dovecot_stop		stops it (also call it from the trap)
 #	dv_deliver FOLDER < MESSAGE
 #				stores one message as new mail (doveadm save)
-#	dv_maildir_fill FOLDER MBOX
+#	dv_maildir_fill FOLDER MBOX [USER]
 #				writes every message of MBOX as a Maildir file
 #				of FOLDER, in order, before Dovecot sees them
+#	dovecot_restart		starts it again on the same ports
+#
+# Any user name logs in with DV_PASS (a static passdb); each has its own
+# Maildir under DIR/mail.
 #
 # Skips (exit 77) when Dovecot or openssl is missing.
 
@@ -56,7 +60,7 @@ listen = 127.0.0.1
 default_internal_user = $iu
 default_internal_group = $ig
 default_login_user = $lu
-first_valid_uid = 0
+first_valid_uid = 1
 ssl = yes
 ssl_cert = <$d/cert.pem
 ssl_key = <$d/key.pem
@@ -112,6 +116,15 @@ EOF
 	return 1
 }
 
+dovecot_restart() {
+	dovecot -c "$DV_CONF" || return 1
+	for _ in $(seq 100); do
+		(exec 3<>"/dev/tcp/127.0.0.1/$DV_IMAPS") 2>/dev/null && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
 dovecot_stop() {
 	[ -n "${DV_CONF:-}" ] && [ -f "$DV_CONF" ] || return 0
 	local pid
@@ -121,7 +134,6 @@ dovecot_stop() {
 		[ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || break
 		sleep 0.05
 	done
-	DV_CONF=
 }
 
 dv_deliver() {
@@ -135,11 +147,12 @@ dv_doveadm() {
 # Maildir files in mbox order: names sort as the messages came, and
 # Dovecot gives UIDs in that order when it first looks at the folder.
 dv_maildir_fill() {
-	local dir=$DV_MAIL
-	[ "$1" = INBOX ] || dir=$DV_MAIL/.$1
+	local dir=$DV_DIR/mail/${3:-$DV_USER}
+	[ "$1" = INBOX ] || dir=$dir/.$1
 	mkdir -p "$dir/cur" "$dir/new" "$dir/tmp"
 	awk -v d="$dir/cur" '
 	    /^From / { if (f) close(f); n++; f = sprintf("%s/1700000000.M%07dP1.rt:2,", d, n); next }
 	    { sub(/^>From /, "From "); print > f }' "$2"
-	chown -R "$DV_UID:$DV_GID" "$DV_MAIL"
+	chown -R "$DV_UID:$DV_GID" "$DV_DIR/mail"
+	chown -R "$DV_UID:$DV_GID" "$DV_DIR/mail"
 }
