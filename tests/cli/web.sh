@@ -197,6 +197,18 @@ if command -v jq >/dev/null; then
 	    .figures.replies == $r[0].groups[0].replies and
 	    .figures.received == $r[0].groups[0].volume.received' "$tmp/api.json" > /dev/null
 	ok $? "overview JSON: the report's reply figures ($(jq .figures.replies.count "$tmp/api.json") replies)"
+	# An import by another process while the server runs: the next
+	# request sees it (the data generation moved; the snapshot is new).
+	before=$(jq .figures.received "$tmp/api.json")
+	"$rt" demo-data --messages 120 --seed 6 --out "$tmp/demo2" 2>/dev/null
+	"$rt" import --db "$db" --tenant acme "$tmp/demo2/demo.mbox" 2>/dev/null
+	[ "$(api owner "/api/v1/overview?from=2021-01-01&to=2030-12-31")" = 200 ]
+	read -r from to at < <(jq -r '.period | "\(.start) \(.end) \(.at)"' "$tmp/api.json")
+	"$rt" report --db "$db" --tenant acme --format json --from "$from" --to "$to" --now "$at" > "$tmp/rep.json"
+	jq -e --slurpfile r "$tmp/rep.json" --argjson b "$before" '.figures.received > $b and
+	    .figures.replies == $r[0].groups[0].replies and
+	    .figures.received == $r[0].groups[0].volume.received' "$tmp/api.json" > /dev/null
+	ok $? "after an import, the overview has the new messages ($before, then $(jq .figures.received "$tmp/api.json") received)"
 	[ "$(c owner "$U/overview?from=2021-01-01&to=2030-12-31")" = 200 ] &&
 	    grep -q "$(jq .figures.replies.count "$tmp/api.json")" "$tmp/body" && grep -q '<svg' "$tmp/body"
 	ok $? "overview page shows the numbers and charts"
