@@ -286,8 +286,8 @@ struct store_ops {
 		    int64_t source_id, int64_t lo, int64_t hi, int64_t *n_out,
 		    struct err *err);
 
-	/* Schema version 6: the generation of a tenant's messages; bump
-	 * adds 1 (and leaves *gen_out 0), else *gen_out is the value. */
+	/* Schema version 6: the generation of a tenant's messages in
+	 * *gen_out, after adding 1 if bump. */
 	int	(*data_gen)(struct store_drv *d, int64_t tid, int bump,
 		    int64_t *gen_out, struct err *err);
 };

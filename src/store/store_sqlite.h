@@ -179,7 +179,13 @@ int	sq_msg_delete_range(struct store_drv *d, int64_t tid,
 	    int64_t source_id, int64_t lo, int64_t hi, int64_t *n_out,
 	    struct err *err);
 
-/* store_sqlite_gen.c */
+/* store_sqlite_gen.c: the generation counters; bump adds 1 first. */
+enum sq_gen {
+	SQ_GEN_SETTINGS,
+	SQ_GEN_DATA,
+};
+int	sq_gen(struct store_drv *d, enum sq_gen which, int64_t tid, int bump,
+	    int64_t *gen_out, struct err *err);
 int	sq_data_gen(struct store_drv *d, int64_t tid, int bump,
 	    int64_t *gen_out, struct err *err);
 
