@@ -160,6 +160,8 @@ usage:
 	fprintf(stderr, "usage: replytime export --db PATH --tenant NAME "
 	    "--out DIR [--key-file F]\n\nWrites all of the tenant's data, "
 	    "decrypted, as CSV files with a manifest\n(manifest.json: rows "
-	    "and SHA-256 of each file).  Never overwrites.\n");
+	    "and SHA-256 of each file): messages.csv, addresses.csv,\n"
+	    "mailboxes.csv, log.csv, settings.ini.  Never IMAP passwords, "
+	    "accounts or tokens.\nNever overwrites.\n");
 	return 2;
 }
