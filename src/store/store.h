@@ -49,6 +49,9 @@
  * store_commit(); if any call inside fails, the caller calls
  * store_rollback().  Transactions are immediate: they take the write lock
  * at store_begin(), waiting up to STORE_BUSY_MS for another writer.
+ * store_commit() first bumps the data generation (store_data_gen) of each
+ * tenant whose messages the transaction inserted or deleted; if that
+ * fails, the transaction is still open and the caller rolls it back.
  *
  * Threads.  A struct store is used by one thread at a time.  Several
  * processes may open the same database.
