@@ -8,10 +8,12 @@
  * and then calls the driver.  Drivers can therefore trust their
  * arguments and stay small, and every driver enforces the same limits.
  *
- * The front also keeps the one piece of state every driver needs the
- * same way: whether a scan callback is running, so that a callback that
- * calls back into the store gets an error instead of disturbing the
- * statement that is calling it.
+ * The front also keeps the state every driver needs the same way:
+ * whether a scan callback is running, so that a callback that calls back
+ * into the store gets an error instead of disturbing the statement that
+ * is calling it; and which tenants' messages the open transaction
+ * changed, whose data generation it bumps just before the commit (a
+ * change outside store_begin() gets a transaction of its own).
  *
  * NULL where the contract wants a pointer is a bug: it aborts (RT_ASSERT
  * where the front does not touch the pointer itself, a crash where it
@@ -32,6 +34,10 @@ struct store {
 	const struct store_ops	*ops;
 	struct store_drv	*drv;		/* owned */
 	int			 in_scan;	/* a scan callback is running */
+	int			 in_tx;		/* store_begin() .. its end */
+	int64_t			*changed;	/* owned: tenants whose messages
+						   the open transaction changed */
+	size_t			 nchanged, capchanged;
 };
 
 /* Keys of the meta table that only the store writes. */
@@ -144,6 +150,44 @@ check_store(struct store *st, struct err *err)
 	return 0;
 }
 
+/* ... and every one that takes a tenant id, here. */
+static int
+check_call(struct store *st, int64_t tid, struct err *err)
+{
+	if (check_store(st, err) == -1)
+		return -1;
+	return check_tid(tid, err);
+}
+
+/* The log takes STORE_SYSTEM as well as a tenant: the id to check. */
+#define LOG_TID(tid)	((tid) == STORE_SYSTEM ? 1 : (tid))
+
+/*
+ * A scan: check_call(), then marks the store as inside a callback until
+ * scan_leave(), which is given the driver's result and returns it:
+ *	if (scan_enter(st, tid, cb != NULL, err) == -1)
+ *		return -1;
+ *	return scan_leave(st, st->ops->xxx_scan(st->drv, tid, cb, arg, err));
+ */
+static int
+scan_enter(struct store *st, int64_t tid, int has_cb, struct err *err)
+{
+	if (check_call(st, tid, err) == -1)
+		return -1;
+	RT_ASSERT(has_cb);
+	if (err != NULL)
+		err_clear(err);
+	st->in_scan = 1;
+	return 0;
+}
+
+static int
+scan_leave(struct store *st, int rc)
+{
+	st->in_scan = 0;
+	return rc;
+}
+
 int
 store_open_at_version(const char *path, int max_version, struct store **out,
     struct err *err)
@@ -179,6 +223,7 @@ store_close(struct store *st)
 	if (st == NULL)
 		return;
 	st->ops->close(st->drv);
+	free(st->changed);
 	free(st);
 }
 
@@ -197,17 +242,41 @@ store_version_current(void)
 int
 store_begin(struct store *st, struct err *err)
 {
-	if (check_store(st, err) == -1)
+	if (check_store(st, err) == -1 || st->ops->begin(st->drv, err) == -1)
 		return -1;
-	return st->ops->begin(st->drv, err);
+	st->in_tx = 1;
+	st->nchanged = 0;
+	return 0;
+}
+
+/* Bumps the data generation of each tenant the transaction changed. */
+static int
+bump_changed(struct store *st, struct err *err)
+{
+	int64_t	g;
+
+	for (size_t i = 0; i < st->nchanged; i++)
+		if (st->ops->data_gen(st->drv, st->changed[i], 1, &g,
+		    err) == -1)
+			return -1;
+	return 0;
 }
 
 int
 store_commit(struct store *st, struct err *err)
 {
+	int	rc;
+
 	if (check_store(st, err) == -1)
 		return -1;
-	return st->ops->commit(st->drv, err);
+	/* A failed bump leaves the transaction open: the caller rolls back. */
+	if (st->in_tx && bump_changed(st, err) == -1)
+		return -1;
+	/* The driver never leaves a failed commit open. */
+	rc = st->ops->commit(st->drv, err);
+	st->in_tx = 0;
+	st->nchanged = 0;
+	return rc;
 }
 
 int
@@ -215,7 +284,51 @@ store_rollback(struct store *st, struct err *err)
 {
 	if (check_store(st, err) == -1)
 		return -1;
+	st->in_tx = 0;
+	st->nchanged = 0;
 	return st->ops->rollback(st->drv, err);
+}
+
+/* Notes that the open transaction changed tenant tid's messages. */
+static void
+data_changed(struct store *st, int64_t tid)
+{
+	if (st->ops->version(st->drv) < SCHEMA_DATA_GEN)
+		return;
+	for (size_t i = 0; i < st->nchanged; i++)
+		if (st->changed[i] == tid)
+			return;
+	if (st->nchanged == st->capchanged) {
+		st->capchanged = st->capchanged ? 2 * st->capchanged : 4;
+		st->changed = xreallocarray(st->changed, st->capchanged,
+		    sizeof(*st->changed));
+	}
+	st->changed[st->nchanged++] = tid;
+}
+
+/*
+ * A call that may change messages: outside store_begin() it opens a
+ * transaction of its own (*own set), which own_end() commits if rc is 0
+ * (bumping the generation with it) or rolls back, and returns rc.
+ */
+static int
+own_begin(struct store *st, int *own, struct err *err)
+{
+	*own = !st->in_tx && st->ops->version(st->drv) >= SCHEMA_DATA_GEN;
+	return *own ? store_begin(st, err) : 0;
+}
+
+static int
+own_end(struct store *st, int own, int rc, struct err *err)
+{
+	struct err	ignored;
+
+	if (!own)
+		return rc;
+	if (rc == 0)
+		return store_commit(st, err);
+	(void)store_rollback(st, &ignored);
+	return rc;
 }
 
 int
@@ -323,7 +436,7 @@ int
 store_tenant_set_key(struct store *st, int64_t tid, const void *wrapped_key,
     size_t len, struct err *err)
 {
-	if (check_store(st, err) == -1 || check_tid(tid, err) == -1 ||
+	if (check_call(st, tid, err) == -1 ||
 	    check_blob(wrapped_key, len, "wrapped key", err) == -1)
 		return -1;
 	if (len == 0)
@@ -335,7 +448,7 @@ int
 store_tenant_terminate(struct store *st, int64_t tid, int64_t at,
     struct err *err)
 {
-	if (check_store(st, err) == -1 || check_tid(tid, err) == -1)
+	if (check_call(st, tid, err) == -1)
 		return -1;
 	if (at == STORE_NO_TIME)
 		return err_set(err, ERR_USAGE, "store: terminate: no time");
@@ -345,16 +458,21 @@ store_tenant_terminate(struct store *st, int64_t tid, int64_t at,
 int
 store_tenant_erase(struct store *st, int64_t tid, struct err *err)
 {
-	if (check_store(st, err) == -1 || check_tid(tid, err) == -1)
+	if (check_call(st, tid, err) == -1 ||
+	    st->ops->tenant_erase(st->drv, tid, err) == -1)
 		return -1;
-	return st->ops->tenant_erase(st->drv, tid, err);
+	/* Its generation went with it: nothing to bump at the commit. */
+	for (size_t i = 0; i < st->nchanged; i++)
+		if (st->changed[i] == tid)
+			st->changed[i--] = st->changed[--st->nchanged];
+	return 0;
 }
 
 int
 store_settings_put(struct store *st, int64_t tid, const void *sealed,
     size_t len, int64_t at, struct err *err)
 {
-	if (check_store(st, err) == -1 || check_tid(tid, err) == -1 ||
+	if (check_call(st, tid, err) == -1 ||
 	    check_blob(sealed, len, "settings", err) == -1)
 		return -1;
 	return st->ops->settings_put(st->drv, tid, sealed, len, at, err);
@@ -366,7 +484,7 @@ store_settings_get(struct store *st, int64_t tid, void **sealed_out,
 {
 	*sealed_out = NULL;
 	*len_out = 0;
-	if (check_store(st, err) == -1 || check_tid(tid, err) == -1)
+	if (check_call(st, tid, err) == -1)
 		return -1;
 	return st->ops->settings_get(st->drv, tid, sealed_out, len_out, err);
 }
@@ -376,7 +494,7 @@ store_mailbox_put(struct store *st, int64_t tid,
     const unsigned char bi[STORE_BI_LEN], const void *sealed, size_t len,
     const char *kind, int64_t at, int64_t *id_out, struct err *err)
 {
-	if (check_store(st, err) == -1 || check_tid(tid, err) == -1 ||
+	if (check_call(st, tid, err) == -1 ||
 	    check_blob(sealed, len, "sealed address", err) == -1 ||
 	    check_text(kind, 1, STORE_KIND_MAX, 0, "mailbox kind", err) == -1)
 		return -1;
@@ -389,7 +507,7 @@ int
 store_mailbox_set_sync(struct store *st, int64_t tid, int64_t id,
     const void *sync, size_t len, struct err *err)
 {
-	if (check_store(st, err) == -1 || check_tid(tid, err) == -1 ||
+	if (check_call(st, tid, err) == -1 ||
 	    check_blob(sync, len, "sync state", err) == -1)
 		return -1;
 	return st->ops->mailbox_set_sync(st->drv, tid, id, sync, len, err);
@@ -399,17 +517,10 @@ int
 store_mailbox_list(struct store *st, int64_t tid, store_mailbox_cb cb,
     void *arg, struct err *err)
 {
-	int	rc;
-
-	if (check_store(st, err) == -1 || check_tid(tid, err) == -1)
+	if (scan_enter(st, tid, cb != NULL, err) == -1)
 		return -1;
-	RT_ASSERT(cb != NULL);
-	if (err != NULL)
-		err_clear(err);
-	st->in_scan = 1;
-	rc = st->ops->mailbox_list(st->drv, tid, cb, arg, err);
-	st->in_scan = 0;
-	return rc;
+	return scan_leave(st, st->ops->mailbox_list(st->drv, tid, cb, arg,
+	    err));
 }
 
 int
@@ -417,7 +528,7 @@ store_mailbox_set_status(struct store *st, int64_t tid, int64_t id,
     const char *state, const char *error, int64_t synced_at,
     struct err *err)
 {
-	if (check_store(st, err) == -1 || check_tid(tid, err) == -1 ||
+	if (check_call(st, tid, err) == -1 ||
 	    check_text(state, 1, STORE_STATE_MAX - 1, 0, "mailbox state",
 	    err) == -1 || (error != NULL && check_text(error, 0,
 	    STORE_ERROR_MAX, 1, "mailbox error", err) == -1))
@@ -434,7 +545,7 @@ store_mailbox_get_status(struct store *st, int64_t tid, int64_t id,
     struct store_mailbox_status *out, struct err *err)
 {
 	memset(out, 0, sizeof(*out));
-	if (check_store(st, err) == -1 || check_tid(tid, err) == -1)
+	if (check_call(st, tid, err) == -1)
 		return -1;
 	return st->ops->mailbox_get_status(st->drv, tid, id, out, err);
 }
@@ -443,15 +554,25 @@ int
 store_msg_delete_range(struct store *st, int64_t tid, int64_t source_id,
     int64_t lo, int64_t hi, int64_t *n_out, struct err *err)
 {
+	int64_t	n = 0;
+	int	own, rc;
+
 	if (n_out != NULL)
 		*n_out = 0;
-	if (check_store(st, err) == -1 || check_tid(tid, err) == -1)
+	if (check_call(st, tid, err) == -1)
 		return -1;
 	if (source_id <= 0 || lo < 0 || hi < lo)
 		return err_set(err, ERR_USAGE, "store: message deletion: bad "
 		    "source or range");
-	return st->ops->msg_delete_range(st->drv, tid, source_id, lo, hi,
-	    n_out, err);
+	if (own_begin(st, &own, err) == -1)
+		return -1;
+	rc = st->ops->msg_delete_range(st->drv, tid, source_id, lo, hi, &n,
+	    err);
+	if (rc == 0 && n > 0)
+		data_changed(st, tid);
+	if ((rc = own_end(st, own, rc, err)) == 0 && n_out != NULL)
+		*n_out = n;
+	return rc;
 }
 
 int
@@ -460,7 +581,7 @@ store_source_get(struct store *st, int64_t tid,
     struct err *err)
 {
 	memset(out, 0, sizeof(*out));
-	if (check_store(st, err) == -1 || check_tid(tid, err) == -1)
+	if (check_call(st, tid, err) == -1)
 		return -1;
 	return st->ops->source_get(st->drv, tid, bi, out, err);
 }
@@ -480,7 +601,7 @@ store_source_put(struct store *st, int64_t tid,
     const void *ident, size_t ident_len, int64_t at, int64_t *id_out,
     struct err *err)
 {
-	if (check_store(st, err) == -1 || check_tid(tid, err) == -1 ||
+	if (check_call(st, tid, err) == -1 ||
 	    check_blob(ident, ident_len, "source identity", err) == -1)
 		return -1;
 	RT_ASSERT(bi != NULL && id_out != NULL);
@@ -495,7 +616,11 @@ int
 store_msg_put(struct store *st, const struct store_msg *m, int *inserted_out,
     struct err *err)
 {
-	if (check_store(st, err) == -1 || check_tid(m->tid, err) == -1 ||
+	int	own, rc, ins = 0;
+
+	if (inserted_out != NULL)
+		*inserted_out = 0;
+	if (check_call(st, m->tid, err) == -1 ||
 	    check_blob(m->keys, m->keys_len, "message keys", err) == -1 ||
 	    check_blob(m->sealed, m->sealed_len, "sealed message", err) == -1)
 		return -1;
@@ -503,24 +628,23 @@ store_msg_put(struct store *st, const struct store_msg *m, int *inserted_out,
 		return err_set(err, ERR_USAGE, "store: message: %s",
 		    m->pos < 0 ? "negative position" : m->mailbox_id < 0 ?
 		    "negative mailbox id" : "no source");
-	return st->ops->msg_put(st->drv, m, inserted_out, err);
+	if (own_begin(st, &own, err) == -1)
+		return -1;
+	rc = st->ops->msg_put(st->drv, m, &ins, err);
+	if (rc == 0 && ins)
+		data_changed(st, m->tid);
+	if ((rc = own_end(st, own, rc, err)) == 0 && inserted_out != NULL)
+		*inserted_out = ins;
+	return rc;
 }
 
 int
 store_msg_scan(struct store *st, int64_t tid, store_msg_cb cb, void *arg,
     struct err *err)
 {
-	int	rc;
-
-	if (check_store(st, err) == -1 || check_tid(tid, err) == -1)
+	if (scan_enter(st, tid, cb != NULL, err) == -1)
 		return -1;
-	RT_ASSERT(cb != NULL);
-	if (err != NULL)
-		err_clear(err);
-	st->in_scan = 1;
-	rc = st->ops->msg_scan(st->drv, tid, cb, arg, err);
-	st->in_scan = 0;
-	return rc;
+	return scan_leave(st, st->ops->msg_scan(st->drv, tid, cb, arg, err));
 }
 
 int
@@ -528,9 +652,21 @@ store_msg_count(struct store *st, int64_t tid, int64_t *n_out,
     struct err *err)
 {
 	*n_out = 0;
-	if (check_store(st, err) == -1 || check_tid(tid, err) == -1)
+	if (check_call(st, tid, err) == -1)
 		return -1;
 	return st->ops->msg_count(st->drv, tid, n_out, err);
+}
+
+int
+store_data_gen(struct store *st, int64_t tid, int64_t *gen_out,
+    struct err *err)
+{
+	*gen_out = 0;
+	if (check_call(st, tid, err) == -1)
+		return -1;
+	if (st->ops->version(st->drv) < SCHEMA_DATA_GEN)
+		return 0;
+	return st->ops->data_gen(st->drv, tid, 0, gen_out, err);
 }
 
 int
@@ -538,7 +674,7 @@ store_addr_put(struct store *st, int64_t tid,
     const unsigned char bi[STORE_BI_LEN], const void *domain_keys,
     size_t dk_len, const void *sealed, size_t sealed_len, struct err *err)
 {
-	if (check_store(st, err) == -1 || check_tid(tid, err) == -1 ||
+	if (check_call(st, tid, err) == -1 ||
 	    check_blob(domain_keys, dk_len, "domain keys", err) == -1 ||
 	    check_blob(sealed, sealed_len, "sealed address", err) == -1)
 		return -1;
@@ -551,27 +687,19 @@ int
 store_addr_scan(struct store *st, int64_t tid, store_addr_cb cb, void *arg,
     struct err *err)
 {
-	int	rc;
-
-	if (check_store(st, err) == -1 || check_tid(tid, err) == -1)
+	if (scan_enter(st, tid, cb != NULL, err) == -1)
 		return -1;
-	RT_ASSERT(cb != NULL);
-	if (err != NULL)
-		err_clear(err);
-	st->in_scan = 1;
-	rc = st->ops->addr_scan(st->drv, tid, cb, arg, err);
-	st->in_scan = 0;
-	return rc;
+	return scan_leave(st, st->ops->addr_scan(st->drv, tid, cb, arg, err));
 }
 
 int
 store_log_add(struct store *st, int64_t tid, int64_t at, const char *kind,
     const char *detail, struct err *err)
 {
-	if (check_store(st, err) == -1 || (tid != STORE_SYSTEM &&
-	    check_tid(tid, err) == -1) || check_text(kind, 1, STORE_KIND_MAX,
-	    0, "log kind", err) == -1 || check_text(detail, 0, STORE_TEXT_MAX,
-	    1, "log detail", err) == -1)
+	if (check_call(st, LOG_TID(tid),
+	    err) == -1 || check_text(kind, 1, STORE_KIND_MAX, 0, "log kind",
+	    err) == -1 || check_text(detail, 0, STORE_TEXT_MAX, 1,
+	    "log detail", err) == -1)
 		return -1;
 	return st->ops->log_add(st->drv, tid, at, kind, detail, err);
 }
@@ -597,18 +725,10 @@ int
 store_log_scan(struct store *st, int64_t tid, store_log_cb cb, void *arg,
     struct err *err)
 {
-	int	rc;
-
-	if (check_store(st, err) == -1 || (tid != STORE_SYSTEM &&
-	    check_tid(tid, err) == -1))
+	if (scan_enter(st, LOG_TID(tid), cb != NULL,
+	    err) == -1)
 		return -1;
-	RT_ASSERT(cb != NULL);
-	if (err != NULL)
-		err_clear(err);
-	st->in_scan = 1;
-	rc = st->ops->log_scan(st->drv, tid, cb, arg, err);
-	st->in_scan = 0;
-	return rc;
+	return scan_leave(st, st->ops->log_scan(st->drv, tid, cb, arg, err));
 }
 
 const char *const *
@@ -621,21 +741,16 @@ int
 store_export_scan(struct store *st, int64_t tid, const char *table,
     store_export_cb cb, void *arg, struct err *err)
 {
-	int	rc;
-
-	if (check_store(st, err) == -1 || check_tid(tid, err) == -1)
+	if (check_call(st, tid, err) == -1)
 		return -1;
-	RT_ASSERT(cb != NULL);
 	/* The name is checked here and again by the driver's lookup. */
 	if (schema_table_find(table) == NULL)
 		return err_set(err, ERR_USAGE, "store: export: no table of "
 		    "that name");
-	if (err != NULL)
-		err_clear(err);
-	st->in_scan = 1;
-	rc = st->ops->export_scan(st->drv, tid, table, cb, arg, err);
-	st->in_scan = 0;
-	return rc;
+	if (scan_enter(st, tid, cb != NULL, err) == -1)
+		return -1;
+	return scan_leave(st, st->ops->export_scan(st->drv, tid, table, cb,
+	    arg, err));
 }
 
 /* ---- Accounts (store.h): argument checks, then the driver ---- */
@@ -683,7 +798,7 @@ store_user_get(struct store *st, int64_t tid, int64_t id,
     struct store_user *out, struct err *err)
 {
 	memset(out, 0, sizeof(*out));
-	if (check_store(st, err) == -1 || check_tid(tid, err) == -1)
+	if (check_call(st, tid, err) == -1)
 		return -1;
 	return ACCT(st)->user_get(st->drv, tid, id, NULL, out, err);
 }
@@ -694,7 +809,7 @@ store_user_find(struct store *st, int64_t tid,
     struct err *err)
 {
 	memset(out, 0, sizeof(*out));
-	if (check_store(st, err) == -1 || check_tid(tid, err) == -1)
+	if (check_call(st, tid, err) == -1)
 		return -1;
 	RT_ASSERT(bi != NULL);
 	return ACCT(st)->user_get(st->drv, tid, 0, bi, out, err);
@@ -721,24 +836,17 @@ int
 store_user_list(struct store *st, int64_t tid, store_user_cb cb, void *arg,
     struct err *err)
 {
-	int	rc;
-
-	if (check_store(st, err) == -1 || check_tid(tid, err) == -1)
+	if (scan_enter(st, tid, cb != NULL, err) == -1)
 		return -1;
-	RT_ASSERT(cb != NULL);
-	if (err != NULL)
-		err_clear(err);
-	st->in_scan = 1;
-	rc = ACCT(st)->user_list(st->drv, tid, cb, arg, err);
-	st->in_scan = 0;
-	return rc;
+	return scan_leave(st, ACCT(st)->user_list(st->drv, tid, cb, arg,
+	    err));
 }
 
 int
 store_session_add(struct store *st, const unsigned char h[STORE_HASH_LEN],
     const struct store_session *s, struct err *err)
 {
-	if (check_store(st, err) == -1 || check_tid(s->tid, err) == -1)
+	if (check_call(st, s->tid, err) == -1)
 		return -1;
 	return ACCT(st)->session_add(st->drv, h, s, err);
 }
@@ -786,7 +894,7 @@ store_once_add(struct store *st, const unsigned char h[STORE_HASH_LEN],
     int64_t tid, int64_t uid, enum store_once_kind kind, int64_t expires,
     struct err *err)
 {
-	if (check_store(st, err) == -1 || check_tid(tid, err) == -1 ||
+	if (check_call(st, tid, err) == -1 ||
 	    check_once(kind, err) == -1)
 		return -1;
 	return ACCT(st)->once_add(st->drv, h, tid, uid, kind, expires, err);
@@ -821,7 +929,7 @@ store_apitoken_add(struct store *st, const unsigned char h[STORE_HASH_LEN],
     const struct store_apitoken *t, int64_t *id_out, struct err *err)
 {
 	*id_out = 0;
-	if (check_store(st, err) == -1 || check_tid(t->tid, err) == -1 ||
+	if (check_call(st, t->tid, err) == -1 ||
 	    check_text(t->name, 1, STORE_NAME_MAX, 0, "token name", err) == -1)
 		return -1;
 	return ACCT(st)->apitoken_add(st->drv, h, t, id_out, err);
@@ -841,24 +949,17 @@ int
 store_apitoken_list(struct store *st, int64_t tid, store_apitoken_cb cb,
     void *arg, struct err *err)
 {
-	int	rc;
-
-	if (check_store(st, err) == -1 || check_tid(tid, err) == -1)
+	if (scan_enter(st, tid, cb != NULL, err) == -1)
 		return -1;
-	RT_ASSERT(cb != NULL);
-	if (err != NULL)
-		err_clear(err);
-	st->in_scan = 1;
-	rc = ACCT(st)->apitoken_list(st->drv, tid, cb, arg, err);
-	st->in_scan = 0;
-	return rc;
+	return scan_leave(st, ACCT(st)->apitoken_list(st->drv, tid, cb, arg,
+	    err));
 }
 
 int
 store_apitoken_revoke(struct store *st, int64_t tid, int64_t id, int64_t uid,
     int64_t at, struct err *err)
 {
-	if (check_store(st, err) == -1 || check_tid(tid, err) == -1)
+	if (check_call(st, tid, err) == -1)
 		return -1;
 	return ACCT(st)->apitoken_revoke(st->drv, tid, id, uid, at, err);
 }
@@ -876,7 +977,7 @@ int
 store_audit_add(struct store *st, const struct store_audit *e,
     struct err *err)
 {
-	if (check_store(st, err) == -1 || check_tid(e->tid, err) == -1 ||
+	if (check_call(st, e->tid, err) == -1 ||
 	    check_text(e->op, 1, STORE_AUDIT_TEXT_MAX, 0, "audit op",
 	    err) == -1 || check_text(e->object, 0, STORE_AUDIT_TEXT_MAX, 0,
 	    "audit object", err) == -1 || check_text(e->ip, 0,
@@ -893,7 +994,7 @@ store_audit_head(struct store *st, int64_t tid, int64_t *seq_out,
 {
 	*seq_out = 0;
 	memset(hash_out, 0, STORE_HASH_LEN);
-	if (check_store(st, err) == -1 || check_tid(tid, err) == -1)
+	if (check_call(st, tid, err) == -1)
 		return -1;
 	return ACCT(st)->audit_head(st->drv, tid, seq_out, hash_out, err);
 }
@@ -902,18 +1003,10 @@ int
 store_audit_scan(struct store *st, int64_t tid, int64_t from, int64_t limit,
     int desc, store_audit_cb cb, void *arg, struct err *err)
 {
-	int	rc;
-
-	if (check_store(st, err) == -1 || check_tid(tid, err) == -1)
+	if (scan_enter(st, tid, cb != NULL, err) == -1)
 		return -1;
-	RT_ASSERT(cb != NULL);
-	if (err != NULL)
-		err_clear(err);
-	st->in_scan = 1;
-	rc = ACCT(st)->audit_scan(st->drv, tid, from, limit, desc, cb, arg,
-	    err);
-	st->in_scan = 0;
-	return rc;
+	return scan_leave(st, ACCT(st)->audit_scan(st->drv, tid, from,
+	    limit, desc, cb, arg, err));
 }
 
 int
@@ -921,7 +1014,7 @@ store_settings_gen(struct store *st, int64_t tid, int64_t *gen_out,
     struct err *err)
 {
 	*gen_out = 0;
-	if (check_store(st, err) == -1 || check_tid(tid, err) == -1)
+	if (check_call(st, tid, err) == -1)
 		return -1;
 	return ACCT(st)->settings_gen(st->drv, tid, 0, gen_out, err);
 }
@@ -931,7 +1024,7 @@ store_settings_bump(struct store *st, int64_t tid, int64_t *gen_out,
     struct err *err)
 {
 	*gen_out = 0;
-	if (check_store(st, err) == -1 || check_tid(tid, err) == -1)
+	if (check_call(st, tid, err) == -1)
 		return -1;
 	return ACCT(st)->settings_gen(st->drv, tid, 1, gen_out, err);
 }

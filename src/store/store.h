@@ -49,6 +49,9 @@
  * store_commit(); if any call inside fails, the caller calls
  * store_rollback().  Transactions are immediate: they take the write lock
  * at store_begin(), waiting up to STORE_BUSY_MS for another writer.
+ * store_commit() first bumps the data generation (store_data_gen) of each
+ * tenant whose messages the transaction inserted or deleted; if that
+ * fails, the transaction is still open and the caller rolls it back.
  *
  * Threads.  A struct store is used by one thread at a time.  Several
  * processes may open the same database.
@@ -285,6 +288,11 @@ struct store_ops {
 	int	(*msg_delete_range)(struct store_drv *d, int64_t tid,
 		    int64_t source_id, int64_t lo, int64_t hi, int64_t *n_out,
 		    struct err *err);
+
+	/* Schema version 6: the generation of a tenant's messages in
+	 * *gen_out, after adding 1 if bump. */
+	int	(*data_gen)(struct store_drv *d, int64_t tid, int bump,
+		    int64_t *gen_out, struct err *err);
 };
 
 extern const struct store_ops store_sqlite_ops;
@@ -451,6 +459,18 @@ int	store_msg_put(struct store *st, const struct store_msg *m,
 int	store_msg_scan(struct store *st, int64_t tid, store_msg_cb cb,
 	    void *arg, struct err *err);
 int	store_msg_count(struct store *st, int64_t tid, int64_t *n_out,
+	    struct err *err);
+/*
+ * The generation of the tenant's messages (schema version 6): 0 at
+ * first, and 1 more after every transaction that inserted or deleted any
+ * of them (store_msg_put, store_msg_delete_range; a call outside
+ * store_begin() is its own transaction).  The bump is written in that
+ * transaction, so a reader in any process or thread sees the new value
+ * exactly when it can see the changed messages.  One indexed lookup: for
+ * caches of what is computed from the messages (store_msg_count is a
+ * scan).  Below version 6 it is always 0.
+ */
+int	store_data_gen(struct store *st, int64_t tid, int64_t *gen_out,
 	    struct err *err);
 /*
  * Deletes the tenant's messages of source source_id whose position is in

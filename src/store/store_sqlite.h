@@ -73,6 +73,9 @@ enum sq_stmt {
 	SQ_MAILBOX_STATUS_SET,
 	SQ_MAILBOX_STATUS_GET,
 	SQ_MSG_DELETE_RANGE,
+	/* store_sqlite_gen.c */
+	SQ_DATA_GEN_GET,
+	SQ_DATA_GEN_BUMP,
 	SQ_NSTMT
 };
 
@@ -175,5 +178,15 @@ int	sq_mailbox_get_status(struct store_drv *d, int64_t tid, int64_t id,
 int	sq_msg_delete_range(struct store_drv *d, int64_t tid,
 	    int64_t source_id, int64_t lo, int64_t hi, int64_t *n_out,
 	    struct err *err);
+
+/* store_sqlite_gen.c: the generation counters; bump adds 1 first. */
+enum sq_gen {
+	SQ_GEN_SETTINGS,
+	SQ_GEN_DATA,
+};
+int	sq_gen(struct store_drv *d, enum sq_gen which, int64_t tid, int bump,
+	    int64_t *gen_out, struct err *err);
+int	sq_data_gen(struct store_drv *d, int64_t tid, int bump,
+	    int64_t *gen_out, struct err *err);
 
 #endif

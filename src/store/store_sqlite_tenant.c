@@ -30,6 +30,7 @@ static const char *const erase_sql[] = {
 	"DELETE FROM audit WHERE tenant_id = ?1",
 	"DELETE FROM users WHERE tenant_id = ?1",
 	"DELETE FROM settings_gen WHERE tenant_id = ?1",
+	"DELETE FROM data_gen WHERE tenant_id = ?1",
 	"DELETE FROM tenants WHERE id = ?1",
 };
 

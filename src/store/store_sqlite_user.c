@@ -542,28 +542,7 @@ static int
 sq_settings_gen(struct store_drv *d, int64_t tid, int bump, int64_t *gen_out,
     struct err *err)
 {
-	sqlite3_stmt	*s;
-	int		 rc;
-
-	if (bump) {
-		if ((s = sq_prep(d, SQ_GEN_BUMP, "INSERT INTO settings_gen"
-		    " (tenant_id, gen) VALUES (?1, 1) ON CONFLICT (tenant_id)"
-		    " DO UPDATE SET gen = gen + 1", err)) == NULL)
-			return -1;
-		sq_bind_i64(s, 1, tid);
-		if (sq_done(d, s, "settings generation: write", err) == -1)
-			return -1;
-	}
-	if ((s = sq_prep(d, SQ_GEN_GET, "SELECT gen FROM settings_gen"
-	    " WHERE tenant_id = ?1", err)) == NULL)
-		return -1;
-	sq_bind_i64(s, 1, tid);
-	rc = sqlite3_step(s);
-	*gen_out = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return sq_fail_reset(d, s, "settings generation: read", err);
-	sqlite3_reset(s);
-	return 0;
+	return sq_gen(d, SQ_GEN_SETTINGS, tid, bump, gen_out, err);
 }
 
 const struct store_acct_ops store_sqlite_acct_ops = {

@@ -457,64 +457,60 @@ list_json(struct buf *b, const struct vctx *x, const struct list *l)
 	buf_lit(b, "]}\n");
 }
 
-int
-view_conversations_html(const struct view_snap *s, const struct view_scope *sc,
-    const struct view_query *q, struct buf *b, struct err *err)
+/* How list_page() renders: the conversations page, the queue page (HTML)
+ * or either as JSON. */
+enum list_fmt {
+	LIST_HTML,
+	LIST_QUEUE_HTML,
+	LIST_JSON,
+};
+
+/* The list of metric for q, rendered as fmt into b; see view.h. */
+static int
+list_page(const struct view_snap *s, const struct view_scope *sc,
+    const struct view_query *q, enum view_metric metric, enum list_fmt fmt,
+    struct buf *b, struct err *err)
 {
 	struct vctx	x;
 	struct list	l;
 	int		r;
 
-	if ((r = list_compute(s, sc, q, q->metric, &x, &l, err)) != 0)
+	if ((r = list_compute(s, sc, q, metric, &x, &l, err)) != 0)
 		return r;
-	list_html(b, &x, &l, 0);
+	if (fmt == LIST_JSON)
+		list_json(b, &x, &l);
+	else
+		list_html(b, &x, &l, fmt == LIST_QUEUE_HTML);
 	free(l.rows);
 	return 0;
+}
+
+int
+view_conversations_html(const struct view_snap *s, const struct view_scope *sc,
+    const struct view_query *q, struct buf *b, struct err *err)
+{
+	return list_page(s, sc, q, q->metric, LIST_HTML, b, err);
 }
 
 int
 view_conversations_json(const struct view_snap *s, const struct view_scope *sc,
     const struct view_query *q, struct buf *b, struct err *err)
 {
-	struct vctx	x;
-	struct list	l;
-	int		r;
-
-	if ((r = list_compute(s, sc, q, q->metric, &x, &l, err)) != 0)
-		return r;
-	list_json(b, &x, &l);
-	free(l.rows);
-	return 0;
+	return list_page(s, sc, q, q->metric, LIST_JSON, b, err);
 }
 
 int
 view_queue_html(const struct view_snap *s, const struct view_scope *sc,
     const struct view_query *q, struct buf *b, struct err *err)
 {
-	struct vctx	x;
-	struct list	l;
-	int		r;
-
-	if ((r = list_compute(s, sc, q, VIEW_M_AWAITING, &x, &l, err)) != 0)
-		return r;
-	list_html(b, &x, &l, 1);
-	free(l.rows);
-	return 0;
+	return list_page(s, sc, q, VIEW_M_AWAITING, LIST_QUEUE_HTML, b, err);
 }
 
 int
 view_queue_json(const struct view_snap *s, const struct view_scope *sc,
     const struct view_query *q, struct buf *b, struct err *err)
 {
-	struct vctx	x;
-	struct list	l;
-	int		r;
-
-	if ((r = list_compute(s, sc, q, VIEW_M_AWAITING, &x, &l, err)) != 0)
-		return r;
-	list_json(b, &x, &l);
-	free(l.rows);
-	return 0;
+	return list_page(s, sc, q, VIEW_M_AWAITING, LIST_JSON, b, err);
 }
 
 /* ---- One conversation -------------------------------------------------- */

@@ -197,6 +197,18 @@ if command -v jq >/dev/null; then
 	    .figures.replies == $r[0].groups[0].replies and
 	    .figures.received == $r[0].groups[0].volume.received' "$tmp/api.json" > /dev/null
 	ok $? "overview JSON: the report's reply figures ($(jq .figures.replies.count "$tmp/api.json") replies)"
+	# An import by another process while the server runs: the next
+	# request sees it (the data generation moved; the snapshot is new).
+	before=$(jq .figures.received "$tmp/api.json")
+	"$rt" demo-data --messages 120 --seed 6 --out "$tmp/demo2" 2>/dev/null
+	"$rt" import --db "$db" --tenant acme "$tmp/demo2/demo.mbox" 2>/dev/null
+	[ "$(api owner "/api/v1/overview?from=2021-01-01&to=2030-12-31")" = 200 ]
+	read -r from to at < <(jq -r '.period | "\(.start) \(.end) \(.at)"' "$tmp/api.json")
+	"$rt" report --db "$db" --tenant acme --format json --from "$from" --to "$to" --now "$at" > "$tmp/rep.json"
+	jq -e --slurpfile r "$tmp/rep.json" --argjson b "$before" '.figures.received > $b and
+	    .figures.replies == $r[0].groups[0].replies and
+	    .figures.received == $r[0].groups[0].volume.received' "$tmp/api.json" > /dev/null
+	ok $? "after an import, the overview has the new messages ($before, then $(jq .figures.received "$tmp/api.json") received)"
 	[ "$(c owner "$U/overview?from=2021-01-01&to=2030-12-31")" = 200 ] &&
 	    grep -q "$(jq .figures.replies.count "$tmp/api.json")" "$tmp/body" && grep -q '<svg' "$tmp/body"
 	ok $? "overview page shows the numbers and charts"
@@ -270,6 +282,35 @@ ok $? "a good one is stored, and the page says it applies to all history"
 [ "$(c owner "$U/export" --data-urlencode "csrf=$(csrf owner)")" = 200 ] && grep -q '^Content-Disposition: attachment' "$tmp/head" &&
     [ "$(wc -l < "$tmp/body")" -gt 300 ]
 ok $? "CSV export download"
+# Each table from the dashboard is the file replytime export writes, byte
+# for byte, and no secret is in any: not an IMAP mailbox's user or
+# password, no password hash, session id or token.
+printf 'Imap-Secret-9931\n' > "$tmp/imap.pw"
+"$rt" mailbox add --db "$db" --tenant acme --imap imap.acme.example:993 --user imap-login-4471 \
+    --address imapbox@acme.example --password-file "$tmp/imap.pw" > /dev/null 2>&1
+ok $? "an IMAP mailbox with a password"
+mkdir "$tmp/webexp"
+xbad=0
+for f in messages.csv addresses.csv mailboxes.csv log.csv settings.ini; do
+	[ "$(c owner "$U/export" --data-urlencode "csrf=$(csrf owner)" -d "table=$f")" = 200 ] &&
+	    grep -qi "^Content-Disposition: attachment; filename=\"$f\"" "$tmp/head" || xbad=1
+	cp "$tmp/body" "$tmp/webexp/$f"
+done
+[ $xbad -eq 0 ]; ok $? "every table of the export downloads"
+[ "$(c owner "$U/export" --data-urlencode "csrf=$(csrf owner)" -d "table=users.csv")" = 400 ]; ok $? "no other table"
+"$rt" export --db "$db" --tenant acme --out "$tmp/cliexp" 2>/dev/null; ok $? "replytime export of the same tenant"
+xbad=0
+for f in messages.csv addresses.csv mailboxes.csv log.csv settings.ini; do
+	cmp -s "$tmp/webexp/$f" "$tmp/cliexp/$f" || { xbad=1; echo "# $f differs"; }
+done
+[ $xbad -eq 0 ] && [ "$(wc -l < "$tmp/webexp/messages.csv")" -gt 300 ]; ok $? "the dashboard's files are replytime export's, byte for byte"
+grep -q '^imapbox@acme.example,imap,[0-9T:Z-]*,new,,imap.acme.example:993$' "$tmp/cliexp/mailboxes.csv"
+ok $? "mailboxes.csv: an IMAP mailbox's address, kind, state and server"
+sid=$(awk '$6 == "rt_session" { print $7 }' "$tmp/owner.jar")
+! grep -rqiE 'Imap-Secret-9931|imap-login-4471|argon2' "$tmp/webexp" "$tmp/cliexp" &&
+    ! grep -rqF -e "$sid" -e "$(cat "$tmp/owner.tok")" "$tmp/webexp" "$tmp/cliexp" && [ -n "$sid" ] &&
+    ! head -qn1 "$tmp"/cliexp/*.csv | grep -qiE 'hash|password|secret|token|sync_state|user|error'
+ok $? "no IMAP user or password, password hash, session id or API token; no such column"
 
 # Limits.
 [ "$(curl -s -o /dev/null -w '%{http_code}' "$U/$(head -c 3000 /dev/zero | tr '\0' a)")" = 414 ]; ok $? "long URL: 414"

@@ -380,11 +380,16 @@ test_schema_render(void)
 		    strstr(lite, "BLOB") == NULL, "step %zu: BYTEA", i);
 		t_ok(strcmp(lite, schema_steps[i].sql) == 0,
 		    "step %zu: SQLite text unchanged", i);
-		t_eq_i64(schema_steps[i].version, (int64_t)i + 1, "versions");
+		/* Increasing; a helper's branch may leave a gap that the
+		 * merge fills. */
+		t_ok(schema_steps[i].version > (i > 0 ?
+		    schema_steps[i - 1].version : 0), "step %zu: version", i);
 		free(pg);
 		free(lite);
 	}
 	t_eq_i64(store_version_current(), SCHEMA_VERSION, "current");
+	t_eq_i64(schema_steps[schema_nsteps - 1].version, SCHEMA_VERSION,
+	    "the last step");
 	t_ok(schema_table_find("messages") != NULL, "whitelisted");
 	t_ok(schema_table_find("sqlite_master") == NULL, "not whitelisted");
 	for (const char *const *n = store_table_names(); *n != NULL; n++)
@@ -1479,6 +1484,147 @@ test_bench(void)
 	dir_free();
 }
 
+/* A message of tenant tid at source sid, position pos; 1 if inserted. */
+static int
+put_one(struct store *st, int64_t tid, int64_t sid, int64_t pos)
+{
+	struct store_msg	m;
+	struct err		err;
+	int			ins = -1;
+
+	memset(&m, 0, sizeof(m));
+	m.tid = tid;
+	m.source_id = sid;
+	m.pos = pos;
+	m.date = m.received = STORE_NO_TIME;
+	m.keys = m.sealed = "G";
+	m.keys_len = m.sealed_len = 1;
+	t_eq_i64(store_msg_put(st, &m, &ins, &err), 0, "put %" PRId64, pos);
+	return ins;
+}
+
+static int64_t
+gen_of(struct store *st, int64_t tid)
+{
+	struct err	err;
+	int64_t		g = -1;
+
+	t_eq_i64(store_data_gen(st, tid, &g, &err), 0, "data gen");
+	return g;
+}
+
+/*
+ * The data generation moves with every transaction that inserts or
+ * deletes messages, in that transaction, and with nothing else.
+ */
+static void
+test_data_gen(void)
+{
+	struct store	*st, *r;
+	struct filled	 fa, fb;
+	struct err	 err;
+	char		*path;
+	int64_t		 a, b, g, n;
+
+	dir_new();
+	st = open_new("rt.db", &path);
+	t_eq_i64(store_open(path, &r, &err), 0, "second connection");
+	a = tenant_new(st, "a");
+	b = tenant_new(st, "b");
+	t_eq_i64(gen_of(st, a), 0, "0 at first");
+	fill(st, a, 'A', &fa);
+	g = gen_of(st, a);
+	t_eq_i64(g, 5, "five puts outside a transaction: five bumps");
+	t_eq_i64(gen_of(r, a), g, "another connection sees it");
+	t_eq_i64(gen_of(st, b), 0, "another tenant's stays");
+	fill(st, b, 'B', &fb);
+	t_eq_i64(gen_of(st, a), g, "... and the other way round");
+
+	/* A put that inserts nothing changes nothing. */
+	t_eq_i64(put_one(st, a, fa.source[0], 0), 0, "known position");
+	t_eq_i64(gen_of(st, a), g, "no bump");
+
+	/* One transaction, many inserts: one bump, seen at the commit. */
+	t_eq_i64(store_begin(st, &err), 0, "begin");
+	for (int i = 0; i < 10; i++)
+		t_eq_i64(put_one(st, a, fa.source[0], 1000 + i), 1, "new");
+	t_eq_i64(gen_of(r, a), g, "not before the commit");
+	t_eq_i64(store_commit(st, &err), 0, "commit");
+	t_eq_i64(gen_of(r, a), g + 1, "one bump at the commit");
+	g++;
+
+	/* A rolled back transaction leaves it. */
+	t_eq_i64(store_begin(st, &err), 0, "begin");
+	t_eq_i64(put_one(st, a, fa.source[0], 2000), 1, "new");
+	t_eq_i64(store_rollback(st, &err), 0, "rollback");
+	t_eq_i64(gen_of(st, a), g, "rolled back");
+	t_eq_i64(store_begin(st, &err), 0, "begin");
+	t_eq_i64(store_commit(st, &err), 0, "empty commit");
+	t_eq_i64(gen_of(st, a), g, "nothing changed");
+
+	/* Deletions: an empty range changes nothing, a real one bumps. */
+	t_eq_i64(store_msg_delete_range(st, a, fa.source[0], 5000, 6000, &n,
+	    &err), 0, "delete nothing");
+	t_eq_i64(n, 0, "none");
+	t_eq_i64(gen_of(st, a), g, "no bump");
+	t_eq_i64(store_msg_delete_range(st, a, fa.source[0], 1000, 1004, &n,
+	    &err), 0, "delete");
+	t_eq_i64(n, 5, "five");
+	t_eq_i64(gen_of(r, a), g + 1, "bumped");
+	g++;
+	t_eq_i64(store_begin(st, &err), 0, "begin");
+	t_eq_i64(store_msg_delete_range(st, a, fa.source[0], 1005, 1009, &n,
+	    &err), 0, "delete inside");
+	t_eq_i64(put_one(st, a, fa.source[0], 1005), 1, "and insert");
+	t_eq_i64(store_commit(st, &err), 0, "commit");
+	t_eq_i64(gen_of(r, a), g + 1, "one bump");
+	t_eq_i64(gen_of(st, b), 5, "the other tenant's unchanged");
+
+	/* An erase takes the generation with it, inside a transaction too. */
+	t_eq_i64(store_begin(st, &err), 0, "begin");
+	t_eq_i64(put_one(st, b, fb.source[0], 9000), 1, "insert");
+	t_eq_i64(store_tenant_erase(st, b, &err), 0, "erase");
+	t_eq_i64(store_commit(st, &err), 0, "commit after the erase");
+	t_eq_i64(raw_count(path, "SELECT count(*) FROM data_gen WHERE"
+	    " tenant_id = 2"), 0, "no row left");
+	t_eq_i64(store_data_gen(st, -1, &g, &err), -1, "bad tenant id");
+	store_close(r);
+	store_close(st);
+	free(path);
+	dir_free();
+}
+
+/* Version 4 databases gain data_gen at 0 and bump it from then on. */
+static void
+test_migrate_v4(void)
+{
+	struct store	*st;
+	struct filled	 f;
+	struct err	 err;
+	char		*path;
+	int64_t		 tid, n;
+
+	dir_new();
+	path = path_in("v4.db");
+	t_eq_i64(store_open_at_version(path, 4, &st, &err), 0, "create v4");
+	tid = tenant_new(st, "acme");
+	fill(st, tid, 'A', &f);
+	t_eq_i64(gen_of(st, tid), 0, "no generation at v4");
+	store_close(st);
+	t_eq_i64(raw_count(path, "SELECT count(*) FROM sqlite_master WHERE"
+	    " name = 'data_gen'"), 0, "no data_gen table at v4");
+	t_eq_i64(store_open(path, &st, &err), 0, "upgrade");
+	t_eq_i64(store_version(st), SCHEMA_VERSION, "migrated");
+	t_eq_i64(store_msg_count(st, tid, &n, &err), 0, "count");
+	t_eq_i64(n, 5, "messages kept");
+	t_eq_i64(gen_of(st, tid), 0, "0 after the upgrade");
+	t_eq_i64(put_one(st, tid, f.source[0], 777), 1, "insert");
+	t_eq_i64(gen_of(st, tid), 1, "bumped");
+	store_close(st);
+	free(path);
+	dir_free();
+}
+
 static const struct t_case cases[] = {
 	{ "schema_render", test_schema_render },
 	{ "open_create", test_open_create },
@@ -1494,6 +1640,8 @@ static const struct t_case cases[] = {
 	{ "cross_tenant_refs", test_cross_tenant_refs },
 	{ "isolation", test_isolation },
 	{ "two_connections", test_two_connections },
+	{ "data_gen", test_data_gen },
+	{ "migrate_v4", test_migrate_v4 },
 	{ "log", test_log },
 	{ "backup", test_backup },
 	{ "bench", test_bench },
