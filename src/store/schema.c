@@ -222,11 +222,11 @@ static const char schema_v4[] =
 	");\n";
 
 /*
- * Version 6: data_gen counts the transactions that changed a tenant's
+ * Version 5: data_gen counts the transactions that changed a tenant's
  * messages (inserted or deleted any), for caches to watch without
  * counting the messages.  A tenant without a row is at 0.
  */
-static const char schema_v6[] =
+static const char schema_v5[] =
 	"CREATE TABLE data_gen (\n"
 	"	tenant_id	BIGINT PRIMARY KEY REFERENCES tenants (id),\n"
 	"	gen		BIGINT NOT NULL\n"
@@ -239,8 +239,8 @@ const struct schema_step schema_steps[] = {
 	{ .version = 3, .what = "add mailbox sync states", .sql = schema_v3 },
 	{ .version = 4, .what = "add the accounts of the web dashboard",
 	  .sql = schema_v4 },
-	{ .version = 6, .what = "add the generation of messages",
-	  .sql = schema_v6 },
+	{ .version = 5, .what = "add the generation of messages",
+	  .sql = schema_v5 },
 };
 const size_t schema_nsteps = sizeof(schema_steps) / sizeof(schema_steps[0]);
 

@@ -15,8 +15,8 @@
 
 #include <stddef.h>
 
-#define SCHEMA_VERSION		6	/* the version this program writes */
-#define SCHEMA_DATA_GEN		6	/* the version that added data_gen */
+#define SCHEMA_VERSION		5	/* the version this program writes */
+#define SCHEMA_DATA_GEN		5	/* the version that added data_gen */
 
 struct schema_step {
 	int		 version;	/* reached after this step */
