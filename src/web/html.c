@@ -82,6 +82,8 @@ head(struct buf *b, const char *title)
 	html_esc(b, title);
 	buf_puts(b, " - replytime</title>\n"
 	    "<link rel=\"stylesheet\" href=\"/static/style.css\">\n"
+	    /* No icon: else browsers ask for /favicon.ico (a 404). */
+	    "<link rel=\"icon\" href=\"data:,\">\n"
 	    "</head>\n<body>\n"
 	    "<a class=\"skip\" href=\"#main\">Skip to content</a>\n");
 }
