@@ -105,10 +105,15 @@ async function rendered(page, heading) {
 		sheets: [...document.styleSheets].map((s) => s.cssRules.length),
 		font: getComputedStyle(document.body).fontFamily,
 		overflow: document.documentElement.scrollWidth > document.documentElement.clientWidth + 1,
+		unlabelled: [...document.querySelectorAll('input:not([type="hidden"]), select, textarea')]
+		    .filter((e) => e.labels.length === 0 && !e.getAttribute('aria-label')).map((e) => e.name),
+		ids: [...document.querySelectorAll('[id]')].map((e) => e.id)
+		    .filter((id, i, all) => all.indexOf(id) !== i),
 	}));
 	return ok(r.h1 === heading && r.title === `${heading} - replytime` &&
-	    r.sheets.length === 1 && r.sheets[0] > 10 && r.font.includes('system-ui') && !r.overflow,
-	    `${heading}: rendered with the style sheet`, JSON.stringify(r));
+	    r.sheets.length === 1 && r.sheets[0] > 10 && r.font.includes('system-ui') && !r.overflow &&
+	    r.unlabelled.length === 0 && r.ids.length === 0,
+	    `${heading}: rendered with the style sheet, every field labelled, ids unique`, JSON.stringify(r));
 }
 
 // Who is logged in, as the header says: "email (role)".
@@ -306,6 +311,18 @@ try {
 	ok(look.bar === look.accent && look.labels === 11 && look.overlaps === 0,
 	    'charts in the style sheet\'s colours, histogram labels apart', JSON.stringify(look));
 	clean('overview');
+
+	// Every page of the owner's navigation opens and renders.
+	const pages = await page.getByRole('navigation', { name: 'Main' }).getByRole('link').allInnerTexts();
+	same(pages, ['Overview', 'Teams and agents', 'Customer domains', 'Awaiting reply', 'Conversations',
+	    'Users', 'Settings', 'Audit log', 'Export', 'Delete account'], 'the owner\'s pages');
+	for (const name of pages) {
+		await navTo(page, name);
+		await shot(page, `05-page-${name.toLowerCase().replace(/\W+/g, '-')}`);
+	}
+	clean('every page');
+	await navTo(page, 'Overview');
+	await choosePeriod(page);
 
 	// 4. From a number to its conversations, and into one of them.
 	await page.locator('tr.rt-fig-replies td').first().getByRole('link').click();
