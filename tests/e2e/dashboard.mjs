@@ -446,7 +446,37 @@ try {
 	ok(new URL(page.url()).pathname === '/export', 'the page stays');
 	clean('export');
 
-	// 8. Log out: the pages are closed.
+	// 8. On a phone in dark mode: every page fits the screen's width
+	// (wide tables scroll inside the page) and the form fields are dark.
+	const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true,
+	    hasTouch: true, colorScheme: 'dark' });
+	phone.setDefaultTimeout(30000);
+	const p3 = await phone.newPage();
+	watch(p3, 'phone');
+	await p3.goto(base + '/');
+	await p3.waitForURL((u) => u.pathname === '/login');
+	await p3.getByLabel('Organization').fill(tenant);
+	await p3.getByLabel('Email').fill(ownerEmail);
+	await p3.getByLabel('Password').fill(password);
+	await p3.getByRole('button', { name: 'Log in' }).click();
+	await p3.waitForURL((u) => u.pathname === '/');
+	await choosePeriod(p3);
+	await rendered(p3, 'Overview');
+	const dark = await p3.evaluate(() => {
+		const lum = (c) => c.match(/\d+/g).slice(0, 3).reduce((a, v) => a + Number(v), 0) / 765;
+		return { body: lum(getComputedStyle(document.body).backgroundColor),
+		    input: lum(getComputedStyle(document.querySelector('#rt-from')).backgroundColor) };
+	});
+	ok(dark.body < 0.3 && dark.input < 0.5, 'dark mode: dark page and fields', JSON.stringify(dark));
+	await shot(p3, '15-phone-overview');
+	for (const name of pages.slice(1))
+		await navTo(p3, name);
+	await p3.getByRole('button', { name: 'Log out' }).click();
+	await p3.waitForURL((u) => u.pathname === '/login');
+	await phone.close();
+	clean('phone');
+
+	// 9. Log out: the pages are closed.
 	await page.getByRole('button', { name: 'Log out' }).click();
 	await page.waitForURL((u) => u.pathname === '/login');
 	await rendered(page, 'Log in');
@@ -457,7 +487,7 @@ try {
 	}
 	await page.goBack();
 	ok(new URL(page.url()).pathname === '/login', 'and so does going back');
-	await shot(page, '14-logged-out');
+	await shot(page, '16-logged-out');
 	clean('log out');
 } catch (e) {
 	ok(false, 'the steps ran to the end', e.stack);
