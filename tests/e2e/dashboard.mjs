@@ -316,9 +316,20 @@ try {
 	const pages = await page.getByRole('navigation', { name: 'Main' }).getByRole('link').allInnerTexts();
 	same(pages, ['Overview', 'Teams and agents', 'Customer domains', 'Awaiting reply', 'Conversations',
 	    'Users', 'Settings', 'Audit log', 'Export', 'Delete account'], 'the owner\'s pages');
+	const periodPages = pages.slice(0, 5);
 	for (const name of pages) {
 		await navTo(page, name);
 		await shot(page, `05-page-${name.toLowerCase().replace(/\W+/g, '-')}`);
+		if (!periodPages.includes(name))
+			continue;
+		const u = new URL(page.url());
+		const pf = page.getByRole('form', { name: 'Period' });
+		same([u.searchParams.get('from'), u.searchParams.get('to'), ...(await pf.count() ?
+		    [await pf.getByLabel('From').inputValue(), await pf.getByLabel('To', { exact: true }).inputValue()] :
+		    [from, to])], [from, to, from, to], `${name}: the period chosen stays`);
+		if (name === 'Teams and agents')
+			same(await page.locator('tr.rt-all td').first().innerText(), fig1.replies,
+			    'the organization\'s replies in the groups table: the overview\'s');
 	}
 	clean('every page');
 	await navTo(page, 'Overview');
