@@ -3,7 +3,8 @@
 // password by the one-time link, log out and in, read the overview of
 // the demo data and check its numbers against replytime view and
 // replytime report, drill into a conversation, change business hours,
-// invite a user by mail and join as that user, export CSV, log out.
+// invite a user by mail and join as that user, export CSV, every page on
+// a phone-sized screen in dark mode, log out.
 // Every page's console errors, page errors and failed requests (HTTP 4xx
 // and 5xx too) fail the test.  One screenshot per step.  Prints TAP.
 // Started by run.sh, which sets the E2E_* variables.
