@@ -146,6 +146,39 @@ vl_common(struct buf *b, const struct vctx *x, size_t g)
 }
 
 void
+vh_period_form(struct buf *b, const struct vctx *x, const char *path)
+{
+	struct buf	gn;
+	char		d[16];
+
+	buf_init(&gn, 0);
+	vq_group_name(x->s, x->g, &gn);
+	buf_lit(b, "<form class=\"rt-period-form\" method=\"get\" action=\"");
+	buf_puts(b, path);
+	buf_lit(b, "\" aria-label=\"Period\"><input type=\"hidden\" "
+	    "name=\"group\" value=\"");
+	vh_esc_c(b, gn.data);
+	buf_lit(b, "\">");
+	buf_free(&gn);
+	if (x->q->clock == VIEW_CLOCK_BUSINESS)
+		buf_lit(b, "<input type=\"hidden\" name=\"clock\" "
+		    "value=\"business\">");
+	if (x->q->gran != VIEW_GRAN_AUTO)
+		buf_puts(b, x->q->gran == VIEW_GRAN_WEEK ?
+		    "<input type=\"hidden\" name=\"gran\" value=\"week\">" :
+		    "<input type=\"hidden\" name=\"gran\" value=\"day\">");
+	vq_fmt_day(x->p.from_day, d);
+	buf_addf(b, "<label for=\"rt-from\">From</label> <input type=\"date\" "
+	    "id=\"rt-from\" name=\"from\" value=\"%s\" min=\"1970-01-01\" "
+	    "max=\"2099-12-31\" required> ", d);
+	vq_fmt_day(x->p.to_day, d);
+	buf_addf(b, "<label for=\"rt-to\">To</label> <input type=\"date\" "
+	    "id=\"rt-to\" name=\"to\" value=\"%s\" min=\"1970-01-01\" "
+	    "max=\"2099-12-31\" required> <button type=\"submit\">Show"
+	    "</button></form>", d);
+}
+
+void
 vl_end(struct buf *b)
 {
 	buf_lit(b, "\">");

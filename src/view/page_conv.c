@@ -365,6 +365,8 @@ list_html(struct buf *b, const struct vctx *x, const struct list *l,
 	}
 	vh_esc_c(b, vq_group_label(s, x->g));
 	buf_lit(b, "</h2>");
+	if (queue)
+		vh_period_form(b, x, "/queue");
 	pager_html(b, x, queue ? "/queue" : "/conversations", l);
 	buf_lit(b, "<table class=\"rt-table rt-list\"><thead><tr>"
 	    "<th scope=\"col\">Conversation</th><th scope=\"col\">Subject</th>");

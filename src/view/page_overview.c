@@ -588,6 +588,7 @@ view_overview_html(const struct view_snap *s, const struct view_scope *sc,
 	vh_esc_c(b, vq_group_label(s, x.g));
 	buf_lit(b, "</h2>");
 	period_html(b, &x);
+	vh_period_form(b, &x, "/overview");
 	figures_html(b, &x, &o.cur, &o.prev);
 	buf_lit(b, "<figure class=\"rt-trend\"><figcaption>Median reply time "
 	    "and received messages by ");

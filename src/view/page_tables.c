@@ -251,8 +251,9 @@ view_groups_html(const struct view_snap *s, const struct view_scope *sc,
 	if ((r = groups_compute(s, sc, q, &x, &t, err)) != 0)
 		return r;
 	sorted = sort_col(gcols, nitems(gcols), q, err);
-	buf_lit(b, "<section class=\"rt-groups\"><h2>Teams and agents</h2>"
-	    "<table class=\"rt-table rt-groups-table\">");
+	buf_lit(b, "<section class=\"rt-groups\"><h2>Teams and agents</h2>");
+	vh_period_form(b, &x, "/groups");
+	buf_lit(b, "<table class=\"rt-table rt-groups-table\">");
 	head_html(b, &x, "/groups", gcols, nitems(gcols), sorted);
 	buf_lit(b, "<tbody>");
 	for (size_t i = 0; i < t.n; i++) {
@@ -436,7 +437,9 @@ view_domains_html(const struct view_snap *s, const struct view_scope *sc,
 	sorted = q->sort[0] ? sort_col(dcols, nitems(dcols), q, err) : 1;
 	buf_lit(b, "<section class=\"rt-domains\"><h2>Customer domains: ");
 	vh_esc_c(b, vq_group_label(s, x.g));
-	buf_addf(b, "</h2><p class=\"rt-count\">%zu domains</p>"
+	buf_lit(b, "</h2>");
+	vh_period_form(b, &x, "/domains");
+	buf_addf(b, "<p class=\"rt-count\">%zu domains</p>"
 	    "<table class=\"rt-table rt-domains-table\">", t.n);
 	head_html(b, &x, "/domains", dcols, nitems(dcols), sorted);
 	buf_lit(b, "<tbody>");

@@ -82,6 +82,9 @@ void	vl_param(struct buf *b, const char *name, const char *value);
 void	vl_param_i(struct buf *b, const char *name, int64_t v);
 void	vl_common(struct buf *b, const struct vctx *x, size_t g);
 void	vl_end(struct buf *b);
+/* A GET form to path choosing the period (from, to) of the request's
+ * group, keeping its clock and granularity. */
+void	vh_period_form(struct buf *b, const struct vctx *x, const char *path);
 
 /* json: "name": at the start of a member, with a comma unless first. */
 void	vj_key(struct buf *b, int *first, const char *name);

@@ -82,8 +82,31 @@ head(struct buf *b, const char *title)
 	html_esc(b, title);
 	buf_puts(b, " - replytime</title>\n"
 	    "<link rel=\"stylesheet\" href=\"/static/style.css\">\n"
+	    /* No icon: else browsers ask for /favicon.ico (a 404). */
+	    "<link rel=\"icon\" href=\"data:,\">\n"
 	    "</head>\n<body>\n"
 	    "<a class=\"skip\" href=\"#main\">Skip to content</a>\n");
+}
+
+/* A local date "YYYY-MM-DD" (digits and dashes only). */
+static int
+is_day(const char *s)
+{
+	if (s == NULL || strlen(s) != 10)
+		return 0;
+	for (int i = 0; i < 10; i++)
+		if (i == 4 || i == 7 ? s[i] != '-' : s[i] < '0' || s[i] > '9')
+			return 0;
+	return 1;
+}
+
+/* The analytics pages that take a period. */
+static int
+takes_period(const struct route *rt)
+{
+	return rt->fn == view_overview || rt->fn == view_teams ||
+	    rt->fn == view_domains || rt->fn == view_queue ||
+	    rt->fn == view_conversations;
 }
 
 void
@@ -91,6 +114,7 @@ html_page(struct web_req *q, struct web_resp *r, const char *title,
     const struct buf *main)
 {
 	struct buf	*b = &r->body;
+	const char	*from, *to;
 
 	r->type = "text/html; charset=utf-8";
 	buf_reset(b);
@@ -98,6 +122,11 @@ html_page(struct web_req *q, struct web_resp *r, const char *title,
 	buf_puts(b, "<header>\n<p class=\"brand\">replytime <span>");
 	html_esc(b, q->t != NULL ? q->t->name : "");
 	buf_puts(b, "</span></p>\n<nav aria-label=\"Main\"><ul>\n");
+	/* The period chosen on one analytics page stays on the others. */
+	from = form_get(&q->query, "from");
+	to = form_get(&q->query, "to");
+	if (!is_day(from) || !is_day(to))
+		from = to = NULL;
 	for (size_t i = 0; i < web_nroutes; i++) {
 		const struct route *rt = &web_routes[i];
 
@@ -106,6 +135,8 @@ html_page(struct web_req *q, struct web_resp *r, const char *title,
 			continue;
 		buf_puts(b, "<li><a href=\"");
 		html_esc(b, rt->pattern);
+		if (from != NULL && takes_period(rt))
+			buf_addf(b, "?from=%s&amp;to=%s", from, to);
 		buf_puts(b, "\"");
 		if (strcmp(rt->pattern, q->path) == 0)
 			buf_puts(b, " aria-current=\"page\"");

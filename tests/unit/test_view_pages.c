@@ -15,6 +15,19 @@
 
 #define NOW	1751295600	/* 2025-06-30T15:00:00Z */
 
+/* An element with no end tag (HTML's void elements). */
+static int
+void_tag(const char *name, size_t n)
+{
+	static const char *const v[] = { "br", "hr", "img", "input", "link",
+	    "meta", "wbr" };
+
+	for (size_t i = 0; i < nitems(v); i++)
+		if (strlen(v[i]) == n && memcmp(v[i], name, n) == 0)
+			return 1;
+	return 0;
+}
+
 /* Every tag closed in order; no script, style or on* attribute.  Returns
  * NULL or what is wrong. */
 static const char *
@@ -38,7 +51,7 @@ check_html(const char *p)
 		if (n == 0 || n >= 16 || (e = strchr(p, '>')) == NULL)
 			return "a '<' that starts no tag";
 		if (!close) {
-			if (e[-1] != '/') {
+			if (e[-1] != '/' && !void_tag(name, n)) {
 				if (depth == 64)
 					return "too deep";
 				memcpy(stack[depth], name, n);
