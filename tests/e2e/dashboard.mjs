@@ -214,12 +214,15 @@ function csvRecords(text) {
 		else if (c === ',') {
 			rec.push(field);
 			field = '';
-		} else if (c === '\r' && text[i + 1] === '\n') {
+		} else if (c === '\n' || (c === '\r' && text[i + 1] === '\n')) {
+			/* The export ends lines in LF, like the CLI's files;
+			 * CRLF (RFC 4180) is read as well. */
 			rec.push(field);
 			recs.push(rec);
 			rec = [];
 			field = '';
-			i++;
+			if (c === '\r')
+				i++;
 		} else
 			field += c;
 	}
