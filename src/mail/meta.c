@@ -106,10 +106,28 @@ meta_parser_free(struct meta_parser *mp)
 static inline int
 name_is(struct str name, const char *lit)
 {
-	for (size_t i = 0; i < name.len; i++)
-		if (((unsigned char)name.p[i] | 0x20) != (unsigned char)lit[i])
+	const uint64_t	lower8 = 0x2020202020202020u;
+	uint64_t	a, b;
+	size_t		i = 0, n = name.len;
+
+	if (n < 8) {
+		for (; i < n; i++)
+			if (((unsigned char)name.p[i] | 0x20) !=
+			    (unsigned char)lit[i])
+				return 0;
+		return 1;
+	}
+	/* Eight bytes at a time; the last eight may overlap the others. */
+	for (;;) {
+		if (i + 8 > n)
+			i = n - 8;
+		memcpy(&a, name.p + i, 8);
+		memcpy(&b, lit + i, 8);
+		if ((a | lower8) != b)
 			return 0;
-	return 1;
+		if ((i += 8) >= n)
+			return 1;
+	}
 }
 
 static enum field_id
