@@ -58,8 +58,8 @@ rate() { awk -v bytes="$1" -v s="$2" 'BEGIN { printf "%.2f", bytes / s / 1e9 }';
 for f in "$lr" "$big"; do
 	size=$(stat -L -c %s "$f")
 	name=$(basename "$f")
-	# Some machines drop cached pages within seconds (seen on a VM with
-	# free page reporting): every run reads the file first, so both
+	# Some machines drop cached pages within seconds (seen on a shared
+	# virtual machine): every run reads the file first, so both
 	# commands always read it from the page cache.
 	hyperfine -w 2 -r "$runs" --export-csv "$out/$name.csv" \
 	    --prepare "cat $f > /dev/null" \
