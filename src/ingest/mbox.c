@@ -29,6 +29,7 @@
 #define WIN_MAX		(16u << 20)
 #define LINE_MAX_ENV	4096	/* longest envelope line examined */
 #define CL_CHECK_MAX	(8u << 20)	/* Content-Length checked up to */
+#define CL_PREFIX	15	/* strlen("Content-Length:") */
 
 struct split {
 	struct win	 w;
@@ -181,8 +182,17 @@ field_start(struct split *sp, uint64_t keep, uint64_t hstart, uint64_t pos,
 		*next = pos + 2;
 		return 1;
 	}
-	if (avail >= 1 && (p[0] == 'C' || p[0] == 'c' ||
-	    (mbox && pos > hstart && p[0] == 'F'))) {
+	if (avail < 1 || (p[0] != 'C' && p[0] != 'c' &&
+	    (!mbox || pos == hstart || p[0] != 'F')))
+		return 0;
+	/* Most such lines are Cc:, Content-Type: or From:; only
+	 * "Content-Length:" and "From " need their whole line. */
+	if ((avail = win_need(w, keep, pos, CL_PREFIX, sp->err)) == -1)
+		return -1;
+	p = win_ptr(w, pos);
+	if (p[0] == 'F' ? avail >= 5 && memcmp(p, "From ", 5) == 0 :
+	    avail >= CL_PREFIX && str_has_prefix_ci(str_make(p, CL_PREFIX),
+	    STR("content-length:"))) {
 		if ((eol = find_eol(sp, keep, pos)) == -1)
 			return -1;
 		p = win_ptr(w, pos);	/* the window may have moved */

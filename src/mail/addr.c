@@ -785,27 +785,27 @@ addr_fast(struct ap *ap)
 		} else
 			break;
 	}
+	/* Each run is classified and copied in one pass (abuf_run returns
+	 * its end); a shape that fails afterwards just drops the copy. */
+	abuf_clear(&ab);
 	if (p < end && *p == '<') {
 		lt = p++;
+		q = abuf_run(&ab, p, end);
 	} else {
 		/* Bare: the phrase must be exactly one run of atext/dots. */
 		if (p == end || *p != '@' || p == start ||
-		    addr_run_end(start, end) != p)
+		    (q = abuf_run(&ab, start, end)) != p)
 			return 0;
 		p = start;
 	}
-	q = addr_run_end(p, end);
 	if (q == p || q == end || *q != '@')
 		return 0;
-	abuf_clear(&ab);
-	abuf_run(&ab, p, q);
 	lpos = ab.n;
 	abuf_put(&ab, '@');
 	p = q + 1;
-	q = addr_run_end(p, end);
+	q = abuf_run(&ab, p, end);
 	if (q == p)
 		return 0;
-	abuf_run(&ab, p, q);
 	if (lt != NULL) {
 		if (q == end || *q != '>')
 			return 0;

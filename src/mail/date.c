@@ -258,13 +258,122 @@ date_days_from_civil(int64_t y, unsigned m, unsigned d)
 	return era * 146097 + doe - 719468;
 }
 
+/* The fields of a date-time, before validation. */
+struct date_fields {
+	int	day, mon, year, hour, min, sec, off;
+};
+
+/* Validates the fields and stores the instant; 0 or -1. */
+static int
+date_finish(struct date_fields *f, int64_t *t_out)
+{
+	if (f->year < DATE_YEAR_MIN || f->year > DATE_YEAR_MAX ||
+	    f->day < 1 || f->day > date_month_len(f->year, f->mon) ||
+	    f->hour > 23 || f->min > 59 || f->sec > 60)
+		return -1;
+	if (f->sec == 60)
+		f->sec = 59;	/* a leap second stays in its minute */
+
+	*t_out = date_days_from_civil(f->year, (unsigned)f->mon,
+	    (unsigned)f->day) * 86400 + (int64_t)f->hour * 3600 +
+	    f->min * 60 + f->sec - (int64_t)f->off * 60;
+	return 0;
+}
+
+static inline int
+date_2dig(const unsigned char *p)
+{
+	return (p[0] - '0') * 10 + (p[1] - '0');
+}
+
+/*
+ * The fast path: exactly "[Ddd, ]D[D] Mon YYYY HH:MM:SS +hhmm", single
+ * spaces, the zone followed by nothing, white space or a comment: the
+ * shape of nearly every Date and Received date.  Returns 1 with *f filled
+ * as the full parser would fill it, or 0 for anything else, which the
+ * full parser then reads (mail_date_parse_slow is the reference; test_date
+ * and fuzz_date check that both agree).
+ */
+static int
+date_fast(const unsigned char *p, const unsigned char *end,
+    struct date_fields *f)
+{
+	uint32_t	w;
+	int		m;
+
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	if (end - p >= 5 && date_is_alpha(p[0])) {
+		if (!date_is_alpha(p[1]) || !date_is_alpha(p[2]) ||
+		    p[3] != ',' || p[4] != ' ')
+			return 0;
+		w = DATE_PACK3(rt_lower(p[0]), rt_lower(p[1]),
+		    rt_lower(p[2]));
+		if (date_find3(date_days, nitems(date_days), w) < 0)
+			return 0;
+		p += 5;
+	}
+	/* "D Mon YYYY HH:MM:SS +hhmm" is 25 bytes, 26 with a 2-digit day. */
+	if (end - p < 25 || !date_is_digit(p[0]))
+		return 0;
+	if (date_is_digit(p[1])) {
+		f->day = date_2dig(p);
+		p += 2;
+	} else {
+		f->day = p[0] - '0';
+		p++;
+	}
+	if (end - p < 24 || p[0] != ' ' || !date_is_alpha(p[1]) ||
+	    !date_is_alpha(p[2]) || !date_is_alpha(p[3]) || p[4] != ' ')
+		return 0;
+	w = DATE_PACK3(rt_lower(p[1]), rt_lower(p[2]), rt_lower(p[3]));
+	if ((m = date_find3(date_months, nitems(date_months), w)) < 0)
+		return 0;
+	f->mon = m + 1;
+	p += 5;
+	/* "YYYY HH:MM:SS +hhmm" */
+	if (!date_is_digit(p[0]) || !date_is_digit(p[1]) ||
+	    !date_is_digit(p[2]) || !date_is_digit(p[3]) || p[4] != ' ' ||
+	    !date_is_digit(p[5]) || !date_is_digit(p[6]) || p[7] != ':' ||
+	    !date_is_digit(p[8]) || !date_is_digit(p[9]) || p[10] != ':' ||
+	    !date_is_digit(p[11]) || !date_is_digit(p[12]) || p[13] != ' ' ||
+	    (p[14] != '+' && p[14] != '-') || !date_is_digit(p[15]) ||
+	    !date_is_digit(p[16]) || !date_is_digit(p[17]) ||
+	    !date_is_digit(p[18]))
+		return 0;
+	if (end - p > 19 && !rt_is_ws(p[19]) && p[19] != '(')
+		return 0;
+	f->year = date_2dig(p) * 100 + date_2dig(p + 2);
+	f->hour = date_2dig(p + 5);
+	f->min = date_2dig(p + 8);
+	f->sec = date_2dig(p + 11);
+	m = date_2dig(p + 17);
+	if (m > 59)
+		return 0;
+	f->off = (p[14] == '-' ? -1 : 1) * (date_2dig(p + 15) * 60 + m);
+	return 1;
+}
+
 int
 mail_date_parse(struct str s, int64_t *t_out)
 {
-	struct date_cur	 c, save;
-	uint32_t	 w;
-	size_t		 n;
-	int		 day, mon, year, hour, min, sec = 0, off, sep, ampm;
+	struct date_fields	f;
+
+	if (s.p != NULL && date_fast((const unsigned char *)s.p,
+	    (const unsigned char *)s.p + s.len, &f))
+		return date_finish(&f, t_out);
+	return mail_date_parse_slow(s, t_out);
+}
+
+int
+mail_date_parse_slow(struct str s, int64_t *t_out)
+{
+	struct date_cur		c, save;
+	struct date_fields	f;
+	uint32_t		w;
+	size_t			n;
+	int			day, mon, year, hour, min, sec = 0, off, sep;
+	int			ampm;
 
 	if (s.p == NULL)
 		return -1;
@@ -358,15 +467,12 @@ mail_date_parse(struct str s, int64_t *t_out)
 	if (date_read_zone(&c, &off) < 0)
 		return -1;
 
-	if (year < DATE_YEAR_MIN || year > DATE_YEAR_MAX ||
-	    day < 1 || day > date_month_len(year, mon) ||
-	    hour > 23 || min > 59 || sec > 60)
-		return -1;
-	if (sec == 60)
-		sec = 59;	/* a leap second stays in its minute */
-
-	*t_out = date_days_from_civil(year, (unsigned)mon, (unsigned)day) *
-	    86400 + (int64_t)hour * 3600 + min * 60 + sec -
-	    (int64_t)off * 60;
-	return 0;
+	f.day = day;
+	f.mon = mon;
+	f.year = year;
+	f.hour = hour;
+	f.min = min;
+	f.sec = sec;
+	f.off = off;
+	return date_finish(&f, t_out);
 }

@@ -30,6 +30,9 @@
  * *t_out is untouched on failure.
  */
 int	mail_date_parse(struct str s, int64_t *t_out);
+/* The same without the fast path for the common shape: the reference
+ * that tests compare mail_date_parse() with. */
+int	mail_date_parse_slow(struct str s, int64_t *t_out);
 
 /* Days since 1970-01-01 of a proleptic Gregorian date (month 1-12). */
 int64_t	date_days_from_civil(int64_t y, unsigned m, unsigned d);

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../base/err.h"
 #include "../base/scan.h"
 #include "../base/xmalloc.h"
 #include "date.h"
@@ -18,9 +19,13 @@
 #include "meta.h"
 #include "words.h"
 
+#define NAME_MAX_LEN	16	/* the longest name in fields[] */
+
 struct meta_parser {
 	struct arena	*arena;		/* owned: reset per message */
 	struct words	*words;		/* owned: iconv cache */
+	/* fields[] entries of each name length: [by_len[n], by_len[n+1]) */
+	unsigned char	 by_len[NAME_MAX_LEN + 2];
 };
 
 enum field_id {
@@ -70,6 +75,16 @@ meta_parser_new(void)
 
 	mp->arena = arena_new(META_ARENA_LIMIT);
 	mp->words = words_new();
+	/* fields[] is sorted by length: each length is one run of it. */
+	for (size_t i = 1; i < nitems(fields); i++)
+		if (fields[i - 1].name.len > fields[i].name.len ||
+		    fields[i].name.len > NAME_MAX_LEN)
+			rt_fatal("meta: field table out of order");
+	for (size_t n = 0, i = 0; n <= NAME_MAX_LEN + 1; n++) {
+		while (i < nitems(fields) && fields[i].name.len < n)
+			i++;
+		mp->by_len[n] = (unsigned char)i;
+	}
 	return mp;
 }
 
@@ -91,28 +106,43 @@ meta_parser_free(struct meta_parser *mp)
 static inline int
 name_is(struct str name, const char *lit)
 {
-	for (size_t i = 0; i < name.len; i++)
-		if (((unsigned char)name.p[i] | 0x20) != (unsigned char)lit[i])
+	const uint64_t	lower8 = 0x2020202020202020u;
+	uint64_t	a, b;
+	size_t		i = 0, n = name.len;
+
+	if (n < 8) {
+		for (; i < n; i++)
+			if (((unsigned char)name.p[i] | 0x20) !=
+			    (unsigned char)lit[i])
+				return 0;
+		return 1;
+	}
+	/* Eight bytes at a time; the last eight may overlap the others. */
+	for (;;) {
+		if (i + 8 > n)
+			i = n - 8;
+		memcpy(&a, name.p + i, 8);
+		memcpy(&b, lit + i, 8);
+		if ((a | lower8) != b)
 			return 0;
-	return 1;
+		if ((i += 8) >= n)
+			return 1;
+	}
 }
 
 static enum field_id
-field_lookup(struct str name)
+field_lookup(const struct meta_parser *mp, struct str name)
 {
 	/* By length, then by the name itself: most fields of a real block
 	 * are Received, DKIM-Signature, X-... and ARC-..., and most of
-	 * them end at the length test. */
-	if (name.len < 2 || name.len > 16)
+	 * them end at the length test or the first byte.  At most three
+	 * names share a length. */
+	if (name.len > NAME_MAX_LEN)
 		return F_OTHER;
-	for (size_t i = 0; i < nitems(fields); i++) {
-		if (fields[i].name.len < name.len)
-			continue;
-		if (fields[i].name.len > name.len)
-			break;
+	for (size_t i = mp->by_len[name.len]; i < mp->by_len[name.len + 1];
+	    i++)
 		if (name_is(name, fields[i].name.p))
 			return fields[i].id;
-	}
 	return F_OTHER;
 }
 
@@ -354,7 +384,7 @@ meta_parse(struct meta_parser *mp, struct str hdr, struct msg_meta *m)
 			m->bad_flags |= BAD_LIMIT;
 			break;
 		}
-		meta_field(mp, field_lookup(f.name), f.value, m);
+		meta_field(mp, field_lookup(mp, f.name), f.value, m);
 	}
 	if (it.bad_lines > 0)
 		m->bad_flags |= BAD_SYNTAX;

@@ -3,12 +3,15 @@
  * through the decompressing input (gzip and zstd magic are sniffed too).
  *
  * Invariants checked: messages come in increasing positions, header
- * blocks are inside the input's size and within SOURCE_HDR_MAX.
+ * blocks are inside the input's size and within SOURCE_HDR_MAX; the
+ * splitter's vector searches (base/scan.h) give the SSE2 answer in their
+ * AVX2 versions too, from every start in the input.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/scan.h"
 #include "ingest/input.h"
 #include "ingest/mbox.h"
 
@@ -37,6 +40,28 @@ check(void *arg, const struct source_msg *m, struct err *err)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+static void
+check_scans(const char *p, size_t size)
+{
+#ifdef SCAN_AVX2
+	const char	*end = p + size;
+
+	if (!scan_has_avx2())
+		return;
+	for (size_t i = 0; i <= size && i < 64; i++) {
+		if (scan_field_end_avx2(p + i, end) !=
+		    scan_field_end_sse2(p + i, end) ||
+		    scan_hdr_stop_avx2(p + i, end) !=
+		    scan_hdr_stop_sse2(p + i, end) ||
+		    scan_nl_f_avx2(p + i, end) != scan_nl_f_sse2(p + i, end))
+			abort();
+	}
+#else
+	(void)p;
+	(void)size;
+#endif
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -46,6 +71,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct err		 err;
 	int			 plain;
 
+	check_scans((const char *)data, size);
 	in = input_open_mem(data, size, "fuzz");
 	plain = strcmp(input_kind(in), "plain") == 0;
 	s.size = plain ? size : 0;

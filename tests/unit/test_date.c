@@ -7,11 +7,16 @@
  * hand.  Each input is copied into a heap buffer of its exact length, so
  * AddressSanitizer catches any read past the end of a struct str.
  */
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "base/arena.h"
 #include "base/civil.h"
 #include "base/str.h"
+#include "ingest/source.h"
 #include "mail/date.h"
+#include "mail/hdr.h"
 #include "t.h"
 
 struct date_case {
@@ -540,6 +545,152 @@ test_long(void)
 	free(buf);
 }
 
+/*
+ * Both parsers on [p, p + len) (a heap copy of exactly len bytes): the
+ * fast path must give the full parser's answer, instant included.
+ * Returns 1 when they agree.
+ */
+static int
+agree(const char *p, size_t len)
+{
+	char	*copy = malloc(len > 0 ? len : 1);
+	int64_t	 t1 = T_UNTOUCHED, t2 = T_UNTOUCHED;
+	int	 r1, r2;
+
+	if (copy == NULL)
+		abort();
+	if (len > 0)
+		memcpy(copy, p, len);
+	r1 = mail_date_parse(str_make(copy, len), &t1);
+	r2 = mail_date_parse_slow(str_make(copy, len), &t2);
+	free(copy);
+	return r1 == r2 && t1 == t2;
+}
+
+/*
+ * The fast path against the reference: the table, then every one-byte
+ * change, deletion and insertion of shapes at the fast path's edges.
+ */
+static void
+test_fast_slow(void)
+{
+	static const char *const shapes[] = {
+		"Mon, 29 Apr 2019 08:47:02 +1000",
+		"29 Apr 2019 08:47:02 -0400",
+		"Sun, 1 Jan 2023 00:00:00 +0000 (UTC)",
+		"Thu, 29 Feb 2024 23:59:60 -0000",
+		"Fri, 31 Dec 2099 23:59:59 -9959",
+		"Thu, 1 Jan 1970 00:00:00 +0000",
+		"  \tWed, 31 Apr 2019 08:47:02 +0260\tx",
+		"Tue, 29 Feb 2100 24:00:00 +0100(c)",
+	};
+	static const char bytes[] = "0129:+-, \t\r\n(),aMJz\0\x80\xff";
+	char	 buf[128];
+	size_t	 bad = 0, tried = 0;
+
+	for (size_t i = 0; i < nitems(date_cases); i++)
+		t_ok(agree(date_cases[i].in, date_cases[i].len),
+		    "table case %zu \"%s\"", i, date_cases[i].in);
+	for (size_t k = 0; k < nitems(shapes); k++) {
+		size_t	n = strlen(shapes[k]);
+
+		for (size_t i = 0; i <= n; i++) {
+			/* Cut at i, delete byte i, then set or insert each
+			 * byte of the set at i. */
+			bad += !agree(shapes[k], i);
+			memcpy(buf, shapes[k], i);
+			if (i < n) {
+				memcpy(buf + i, shapes[k] + i + 1, n - i - 1);
+				bad += !agree(buf, n - 1);
+			}
+			for (size_t b = 0; b < sizeof(bytes) - 1; b++) {
+				memcpy(buf, shapes[k], n);
+				if (i < n) {
+					buf[i] = bytes[b];
+					bad += !agree(buf, n);
+				}
+				memcpy(buf, shapes[k], i);
+				buf[i] = bytes[b];
+				memcpy(buf + i + 1, shapes[k] + i, n - i);
+				bad += !agree(buf, n + 1);
+				tried += 2;
+			}
+		}
+	}
+	t_eq_i64((int64_t)bad, 0, "fast and full parsers agree on %zu "
+	    "variants", tried);
+}
+
+/* What the corpus walk counts. */
+struct corpus_dates {
+	struct arena	*a;
+	size_t		 n, bad;
+};
+
+static int
+corpus_msg(void *arg, const struct source_msg *m, struct err *err)
+{
+	struct corpus_dates	*cd = arg;
+	struct hdr_iter		 it;
+	struct hdr_field	 f;
+	struct str		 v;
+
+	(void)err;
+	arena_reset(cd->a);
+	hdr_iter_init(&it, m->hdr);
+	while (hdr_next(&it, &f)) {
+		if (str_eq_ci(f.name, STR("date")))
+			v = hdr_unfold(cd->a, f.value);
+		else if (str_eq_ci(f.name, STR("received"))) {
+			/* The date after the last ';', as meta reads it. */
+			v = hdr_unfold(cd->a, f.value);
+			for (size_t i = v.len; i > 0; i--)
+				if (v.p[i - 1] == ';') {
+					v = str_make(v.p + i, v.len - i);
+					break;
+				}
+		} else
+			continue;
+		cd->n++;
+		cd->bad += !agree(v.p, v.len);
+	}
+	return 0;
+}
+
+/* Every Date and Received date of the real corpora through both. */
+static void
+test_fast_slow_corpora(void)
+{
+	static const char *const parts[] = {
+		"linux-raid.mbox.zst", "torture", "spamassassin/hard_ham",
+		"spamassassin/spam_2",
+	};
+	const char		*corpora = getenv("RT_CORPORA");
+	struct corpus_dates	 cd = { 0 };
+	struct source_stats	 st = { 0 };
+	struct err		 err;
+	char			 path[4096];
+	FILE			*f;
+
+	snprintf(path, sizeof(path), "%s/%s", corpora ? corpora : "",
+	    parts[0]);
+	if (corpora == NULL || (f = fopen(path, "r")) == NULL) {
+		t_ok(1, "corpora absent: comparison skipped");
+		return;
+	}
+	fclose(f);
+	cd.a = arena_new(1u << 20);
+	for (size_t i = 0; i < nitems(parts); i++) {
+		snprintf(path, sizeof(path), "%s/%s", corpora, parts[i]);
+		t_eq_i64(source_scan(path, corpus_msg, &cd, &st, &err), 0,
+		    "%s read", parts[i]);
+	}
+	arena_free(cd.a);
+	t_ok(cd.n > 100000, "%zu dates compared", cd.n);
+	t_eq_i64((int64_t)cd.bad, 0, "fast and full parsers agree on the "
+	    "corpora's dates");
+}
+
 static const struct t_case cases[] = {
 	{ "table", test_table },
 	{ "null", test_null },
@@ -548,5 +699,7 @@ static const struct t_case cases[] = {
 	{ "all_offsets", test_all_offsets },
 	{ "prefixes", test_prefixes },
 	{ "long", test_long },
+	{ "fast_slow", test_fast_slow },
+	{ "fast_slow_corpora", test_fast_slow_corpora },
 };
 T_MAIN(cases)
