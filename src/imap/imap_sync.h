@@ -103,6 +103,36 @@ int	imap_sync_run(const struct imap_sync_opts *opts,
 	    struct imap_sync_total *tot, struct err *err);
 
 /*
+ * The scheduler.  A long-running process (replytime serve) keeps every
+ * IMAP mailbox of every active tenant (or of opts.tenant) in sync with
+ * imap_sched_start(): the loop above in watch mode, with opts.jobs
+ * workers (at most that many connections at once), over a list of
+ * mailboxes read again every minute and whenever imap_sched_reload() is
+ * called, so mailboxes added or removed elsewhere are picked up or let
+ * go without a restart.  A failure is tried again after a backoff with
+ * jitter (network) or after four poll intervals (what needs a person);
+ * imap_sched_kick() asks for a pass of one mailbox now (and forgets the
+ * backoff).  opts.stop is not used: imap_sched_stop() stops every
+ * worker (within IMAP_STOP_SLICE_MS of its current wait; an open batch
+ * is rolled back, so a checkpoint is never ahead of its messages),
+ * joins them and frees the scheduler.  The strings of opts (db,
+ * key_file, tenant) are borrowed until then.  The other calls may come
+ * from any thread.
+ */
+struct imap_sched;
+
+int	imap_sched_start(const struct imap_sync_opts *opts,
+	    struct imap_sched **out, struct err *err);
+/* Reads the list of mailboxes again soon; s may be NULL. */
+void	imap_sched_reload(struct imap_sched *s);
+/* Syncs mailbox mailbox_id of tenant as soon as a worker is free: 0, or
+ * 1 if the scheduler has no such mailbox (or s is NULL). */
+int	imap_sched_kick(struct imap_sched *s, const char *tenant,
+	    int64_t mailbox_id);
+/* Stops, joins and frees; s may be NULL. */
+void	imap_sched_stop(struct imap_sched *s);
+
+/*
  * One pass over mailbox mailbox_id of the open archive, on a connection
  * made here.  Sets the mailbox's state.  0, or -1 with err.code as in
  * imap_client.h (ERR_IO: worth retrying).

@@ -285,6 +285,7 @@ struct store_ops {
 	int	(*msg_delete_range)(struct store_drv *d, int64_t tid,
 		    int64_t source_id, int64_t lo, int64_t hi, int64_t *n_out,
 		    struct err *err);
+	const struct store_mbx_ops *mbx;	/* mailbox admin, at the end */
 };
 
 extern const struct store_ops store_sqlite_ops;
@@ -722,5 +723,39 @@ int	store_settings_gen(struct store *st, int64_t tid, int64_t *gen_out,
 	    struct err *err);
 int	store_settings_bump(struct store *st, int64_t tid, int64_t *gen_out,
 	    struct err *err);
+
+/*
+ * Mailboxes managed from the dashboard (store_mailbox_ext.c, the SQLite
+ * driver's part in store_sqlite_mbx.c; no schema change).
+ *
+ * msg_count: the number of the tenant's messages read from mailbox id's
+ * sources.  remove: deletes mailbox id of tenant tid with its sources
+ * and their messages (overwritten in the file), atomically; 1 if the
+ * tenant has no such mailbox.  stamp: a value that changes whenever the
+ * tenant's messages change (an insert, a delete, a checkpoint moved), for
+ * caches of computed views: a mix of the count, the highest message seq
+ * and the sources' checkpoints.
+ */
+struct store_mbx_ops {
+	int	(*msg_count)(struct store_drv *d, int64_t tid, int64_t id,
+		    int64_t *n_out, struct err *err);
+	int	(*remove)(struct store_drv *d, int64_t tid, int64_t id,
+		    struct err *err);
+	int	(*stamp)(struct store_drv *d, int64_t tid, uint64_t *out,
+		    struct err *err);
+};
+
+extern const struct store_mbx_ops store_sqlite_mbx_ops;
+
+int	store_mailbox_msg_count(struct store *st, int64_t tid, int64_t id,
+	    int64_t *n_out, struct err *err);
+int	store_mailbox_remove(struct store *st, int64_t tid, int64_t id,
+	    struct err *err);
+int	store_msg_stamp(struct store *st, int64_t tid, uint64_t *out,
+	    struct err *err);
+/* For fronts kept in their own files: the checks every call makes, then
+ * the driver and its table. */
+int	store_front(struct store *st, const struct store_ops **ops,
+	    struct store_drv **drv, struct err *err);
 
 #endif

@@ -470,4 +470,5 @@ const struct store_ops store_sqlite_ops = {
 	.mailbox_set_status = sq_mailbox_set_status,
 	.mailbox_get_status = sq_mailbox_get_status,
 	.msg_delete_range = sq_msg_delete_range,
+	.mbx = &store_sqlite_mbx_ops,
 };

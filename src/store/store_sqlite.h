@@ -73,6 +73,9 @@ enum sq_stmt {
 	SQ_MAILBOX_STATUS_SET,
 	SQ_MAILBOX_STATUS_GET,
 	SQ_MSG_DELETE_RANGE,
+	/* store_sqlite_mbx.c */
+	SQ_MBX_COUNT,
+	SQ_MBX_STAMP,
 	SQ_NSTMT
 };
 

@@ -59,20 +59,23 @@ views_caches_free(struct web_server *s)
 }
 
 /*
- * The tenant's generation: its settings generation in the high bits and
- * its number of messages in the low 40, so that a change of settings and
- * an import both make a new snapshot.
+ * The tenant's generation: its messages' stamp (store_msg_stamp(): it
+ * moves with every insert, delete and checkpoint, so mail synced by the
+ * server's scheduler or imported next to it makes a new snapshot, even
+ * when a sync deletes as many messages as it adds) with its settings
+ * generation folded into the high bits, so that a change of settings
+ * makes one too.
  */
 static int
 generation(struct web_tenant *t, uint64_t *out, struct err *err)
 {
-	int64_t	gen, n;
+	int64_t		gen;
+	uint64_t	stamp;
 
 	if (store_settings_gen(t->ar.st, t->tid, &gen, err) == -1 ||
-	    store_msg_count(t->ar.st, t->tid, &n, err) == -1)
+	    store_msg_stamp(t->ar.st, t->tid, &stamp, err) == -1)
 		return -1;
-	*out = ((uint64_t)gen << 40) ^ ((uint64_t)n & ((UINT64_C(1) << 40) -
-	    1));
+	*out = stamp ^ ((uint64_t)gen << 40);
 	return 0;
 }
 
