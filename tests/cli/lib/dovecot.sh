@@ -67,7 +67,7 @@ ssl_key = <$d/key.pem
 ssl_dh = </usr/share/dovecot/dh.pem
 disable_plaintext_auth = no
 auth_mechanisms = plain login xoauth2 oauthbearer
-mail_location = ${DV_MAIL_LOCATION:-maildir:$d/mail/%u}
+mail_location = maildir:$d/mail/%u
 mail_fsync = never
 passdb {
   driver = static
