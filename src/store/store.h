@@ -733,8 +733,9 @@ int	store_settings_bump(struct store *st, int64_t tid, int64_t *gen_out,
  * and their messages (overwritten in the file), atomically; 1 if the
  * tenant has no such mailbox.  stamp: a value that changes whenever the
  * tenant's messages change (an insert, a delete, a checkpoint moved), for
- * caches of computed views: a mix of the count, the highest message seq
- * and the sources' checkpoints.
+ * caches of computed views: a mix of the count, the sums of the
+ * messages' positions and sources, the highest message seq and the
+ * sources' checkpoints.
  */
 struct store_mbx_ops {
 	int	(*msg_count)(struct store_drv *d, int64_t tid, int64_t id,

@@ -89,25 +89,30 @@ static int
 mbx_stamp(struct store_drv *d, int64_t tid, uint64_t *out, struct err *err)
 {
 	sqlite3_stmt	*s;
-	double		 pos;
 	uint64_t	 h = 0, bits;
 
-	if ((s = sq_prep(d, SQ_MBX_STAMP, "SELECT"
-	    " (SELECT count(*) FROM messages WHERE tenant_id = ?1),"
-	    " (SELECT coalesce(max(seq), 0) FROM messages WHERE tenant_id = ?1),"
+	/* One scan of the covering (tenant_id, source_id, pos) index: a
+	 * delete and an insert that leave the count and the highest seq as
+	 * they were (SQLite reuses the highest rowid) still move the sums. */
+	if ((s = sq_prep(d, SQ_MBX_STAMP, "SELECT count(*), total(pos),"
+	    " total(source_id), coalesce(max(seq), 0),"
 	    " (SELECT total(pos) FROM sources WHERE tenant_id = ?1),"
 	    " (SELECT coalesce(max(updated_at), 0) FROM sources"
-	    " WHERE tenant_id = ?1)", err)) == NULL)
+	    " WHERE tenant_id = ?1)"
+	    " FROM messages WHERE tenant_id = ?1", err)) == NULL)
 		return -1;
 	sq_bind_i64(s, 1, tid);
 	if (sqlite3_step(s) != SQLITE_ROW)
 		return sq_fail_reset(d, s, "messages: stamp", err);
-	h = mix(h, (uint64_t)sqlite3_column_int64(s, 0));
-	h = mix(h, (uint64_t)sqlite3_column_int64(s, 1));
-	pos = sqlite3_column_double(s, 2);
-	memcpy(&bits, &pos, sizeof(bits));
-	h = mix(h, bits);
-	h = mix(h, (uint64_t)sqlite3_column_int64(s, 3));
+	for (int i = 0; i < 6; i++) {
+		if (sqlite3_column_type(s, i) == SQLITE_FLOAT) {
+			double	v = sqlite3_column_double(s, i);
+
+			memcpy(&bits, &v, sizeof(bits));
+		} else
+			bits = (uint64_t)sqlite3_column_int64(s, i);
+		h = mix(h, bits);
+	}
 	sqlite3_reset(s);
 	*out = h;
 	return 0;
