@@ -33,15 +33,17 @@
  * a person (authentication refused, certificate not trusted, folder
  * missing, protocol broken) puts the mailbox in state "error" with a
  * reason that never holds the secret, and the loop leaves it alone until
- * the next run.  With opts.watch the loop never ends by itself: a worker
- * with one mailbox keeps IDLE on its INBOX and syncs within seconds of
- * new mail (or polls every poll_s seconds when the server lacks IDLE);
- * a worker with several polls them in turn.
+ * the next run.  With opts.watch the loop never ends by itself: while
+ * there are no more mailboxes than workers, each worker holds one, keeps
+ * IDLE on its INBOX and syncs within seconds of new mail (or polls every
+ * poll_s seconds when the server lacks IDLE); past that, the mailboxes
+ * take turns, each at most once per poll_s, and failures wait a backoff.
+ * The list of mailboxes is read again every minute.
  *
- * Threads.  imap_sync_run() may be called from any thread (the server's
- * scheduler calls it from one of its own) and blocks until done or
- * stopped; it starts and joins its workers itself.  Two runs may go on at
- * once over different mailboxes; over the same mailbox they are safe
+ * Threads.  imap_sync_run() may be called from any thread and blocks
+ * until done or stopped; it starts and joins its workers itself (the
+ * scheduler below runs the same workers).  Two runs may go on at once
+ * over different mailboxes; over the same mailbox they are safe
  * (the store's transactions and unique keys keep the data right) but
  * wasteful.  Setting *opts.stop to non-zero makes every worker give up
  * its current wait within IMAP_STOP_SLICE_MS, roll back its open batch
