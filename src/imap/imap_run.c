@@ -61,6 +61,7 @@ struct run {
 	struct imap_sync_total	*tot;
 	struct imap_sync_total	 own_tot;
 	pthread_t		*th;
+	pthread_t		 lister;	/* watch runs */
 };
 
 struct imap_sched {
@@ -388,6 +389,19 @@ watch_pass(struct run *run, struct archive *a, struct job *j,
 	return rc;
 }
 
+/* Waits on run->cv (run->mu held) at most ms. */
+static void
+timed_wait(struct run *run, int64_t ms)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_nsec += (long)ms * 1000000;
+	ts.tv_sec += ts.tv_nsec / 1000000000;
+	ts.tv_nsec %= 1000000000;
+	pthread_cond_timedwait(&run->cv, &run->mu, &ts);
+}
+
 /*
  * The next job (run->mu held): in a one-pass run the next not done, or
  * NULL when none is left; in a watch run the one due the longest, waiting
@@ -397,22 +411,12 @@ static struct job *
 take(struct run *run)
 {
 	struct job	*best;
-	struct err	 err;
 	int64_t		 now, wait;
-	struct timespec	 ts;
 
 	for (;;) {
 		if (stopped(run))
 			return NULL;
 		now = mono_ms();
-		if (run->o.watch && (run->relist ||
-		    now - run->listed_at >= RELIST_MS)) {
-			run->relist = 0;
-			if (list_jobs(run, &err) == -1)
-				say(run, run->o.tenant ? run->o.tenant : "-",
-				    0, "cannot read the mailboxes: %s",
-				    err.msg);
-		}
 		best = NULL;
 		for (size_t i = 0; i < run->njobs; i++) {
 			struct job	*j = run->jobs[i];
@@ -428,12 +432,34 @@ take(struct run *run)
 			return best;
 		wait = best != NULL && best->due - now < 250 ?
 		    best->due - now : 250;
-		clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_nsec += (long)wait * 1000000;
-		ts.tv_sec += ts.tv_nsec / 1000000000;
-		ts.tv_nsec %= 1000000000;
-		pthread_cond_timedwait(&run->cv, &run->mu, &ts);
+		timed_wait(run, wait);
 	}
+}
+
+/*
+ * The lister of a watch run: reads the list of mailboxes again every
+ * RELIST_MS and when asked (imap_sched_reload), even while every worker
+ * holds a mailbox with IDLE (those then let go if they must).
+ */
+static void *
+lister_main(void *arg)
+{
+	struct run	*run = arg;
+	struct err	 err;
+
+	pthread_mutex_lock(&run->mu);
+	while (!stopped(run)) {
+		if (run->relist || mono_ms() - run->listed_at >= RELIST_MS) {
+			run->relist = 0;
+			if (list_jobs(run, &err) == -1)
+				say(run, run->o.tenant ? run->o.tenant : "-",
+				    0, "cannot read the mailboxes: %s",
+				    err.msg);
+		}
+		timed_wait(run, 250);
+	}
+	pthread_mutex_unlock(&run->mu);
+	return NULL;
 }
 
 /* Gives j back after a watch pass (or hold) that returned rc. */
@@ -547,6 +573,9 @@ run_start(struct run *run, int n)
 	for (int i = 0; i < n; i++)
 		if (pthread_create(&run->th[i], NULL, worker_main, run) != 0)
 			rt_fatal("imap sync: cannot start a thread");
+	if (run->o.watch && pthread_create(&run->lister, NULL, lister_main,
+	    run) != 0)
+		rt_fatal("imap sync: cannot start a thread");
 }
 
 static void
@@ -554,6 +583,8 @@ run_finish(struct run *run)
 {
 	for (int i = 0; i < run->nworkers; i++)
 		pthread_join(run->th[i], NULL);
+	if (run->o.watch && run->nworkers > 0)
+		pthread_join(run->lister, NULL);
 	free(run->th);
 	for (size_t i = 0; i < run->njobs; i++)
 		job_free(run->jobs[i]);

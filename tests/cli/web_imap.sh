@@ -171,6 +171,19 @@ done
 # A clean stop, while syncing.
 kill -TERM "${pids[0]}"; t0=$(date +%s); wait "${pids[0]}"; r=$?; t=$(( $(date +%s) - t0 ))
 [ $r -eq 0 ] && grep -q 'replytime: stopped' "$tmp/main.log" && [ $t -le 5 ]; ok $? "SIGTERM stops the server and its sync workers (${t} s)"
+# One worker, more mailboxes: the one holding IDLE lets go, both sync.
+"$rt" mailbox remove --db "$db" --tenant acme 2 2>/dev/null
+start one --sync-workers 1 --sync-poll 2 || exit 1
+U=$url
+state() { "$rt" mailbox list --db "$db" --tenant acme | awk -F'\t' -v a="$1" '$2 == a { print $4 }'; }
+form owner /mailboxes plain "$DV_IMAP" "$DV_PASS" one@acme.example > /dev/null
+wait_for 10 sh -c "\"$rt\" mailbox list --db \"$db\" --tenant acme | grep -q 'one@acme.example.*	ok	'" > /dev/null
+[ "$(state one@acme.example)" = ok ]; ok $? "one worker, one mailbox: synced"
+form owner /mailboxes plain "$DV_IMAP" "$DV_PASS" two@acme.example > /dev/null
+s2=$(wait_for 15 sh -c "\"$rt\" mailbox list --db \"$db\" --tenant acme | grep -q 'two@acme.example.*	ok	'")
+[ "$(state two@acme.example)" = ok ]; ok $? "a second one added: the first lets go of IDLE, the second syncs (${s2:-?} s)"
+kill -TERM "${pids[-1]}"; wait "${pids[-1]}"; ok $? "stopped"
+! grep -q "$DV_PASS" "$tmp/one.log"; ok $? "no password in that server's log"
 ! grep -l 'Sanitizer\|runtime error' "$tmp"/*.log; ok $? "no sanitizer reports"
 
 echo "1..$n"
