@@ -11,9 +11,13 @@
  * the user name or the secret.  The CA file of a private server is not a
  * field: a path on the server's file system is for its operator to give
  * (replytime mailbox add --ca-file); the dashboard trusts the system's
- * CAs.  Every action is audited with the mailbox id only.
+ * CAs.  Every action is audited with the mailbox id only.  At most
+ * TESTS_MAX connection tests run at once in the whole server (each may
+ * hold a request thread for TEST_TIMEOUT_S); past that the page says so
+ * (429).
  */
 #include <inttypes.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +30,11 @@
 #include "web.h"
 
 #define TEST_TIMEOUT_S	15		/* a test holds a request thread */
+#define TESTS_MAX	2		/* tests at once, whole server */
+
+/* Connection tests running: each holds a request thread up to
+ * TEST_TIMEOUT_S, so a few of them must not take every thread. */
+static atomic_int	testing;
 #define FOLDER_LINE_MAX	IMAP_VALUE_MAX
 
 /* What a page shows besides the list. */
@@ -321,22 +330,35 @@ page_mailboxes_add(struct web_req *q, struct web_resp *r)
 /* Runs the test of acc and renders its outcome. */
 static int
 test_and_render(struct web_req *q, struct web_resp *r,
-    struct imap_account *acc, int refill)
+    struct imap_account *acc, int64_t id)
 {
-	struct view	v = { .refill = refill };
+	struct view	v = { .refill = id == 0 };
 	struct buf	out;
 	struct err	err;
-	char		msg[sizeof(err.msg) + 40];
+	char		msg[sizeof(err.msg) + 60], who[40] = "";
+	int		rc;
 
+	if (atomic_fetch_add(&testing, 1) >= TESTS_MAX) {
+		atomic_fetch_sub(&testing, 1);
+		v.msg = "Other connection tests are running: try again in a "
+		    "moment.";
+		v.error = 1;
+		r->status = 429;
+		return render(q, r, &v);
+	}
 	if (acc->timeout_ms == 0 || acc->timeout_ms > TEST_TIMEOUT_S * 1000)
 		acc->timeout_ms = TEST_TIMEOUT_S * 1000;
 	buf_init(&out, 64 * 1024);
-	if (imap_mailbox_test(acc, &out, &err) == -1) {
-		snprintf(msg, sizeof(msg), "The connection failed: %s",
+	rc = imap_mailbox_test(acc, &out, &err);
+	atomic_fetch_sub(&testing, 1);
+	if (id != 0)
+		snprintf(who, sizeof(who), "Mailbox %" PRId64 ": ", id);
+	if (rc == -1) {
+		snprintf(msg, sizeof(msg), "%sThe connection failed: %s", who,
 		    err.msg);
 		v.error = 1;
 	} else
-		snprintf(msg, sizeof(msg), "The connection works.");
+		snprintf(msg, sizeof(msg), "%sThe connection works.", who);
 	v.msg = msg;
 	v.out = out.len > 0 && !out.failed ? out.data : NULL;
 	render(q, r, &v);
@@ -359,7 +381,7 @@ page_mailboxes_try(struct web_req *q, struct web_resp *r)
 		return render(q, r, &v);
 	}
 	web_audit(q, "mailbox-test", "new mailbox settings");
-	rc = test_and_render(q, r, &acc, 1);
+	rc = test_and_render(q, r, &acc, 0);
 	imap_account_clear(&acc);
 	return rc;
 }
@@ -394,7 +416,7 @@ page_mailboxes_test(struct web_req *q, struct web_resp *r)
 		return 0;
 	snprintf(obj, sizeof(obj), "mailbox %" PRId64, q->id);
 	web_audit(q, "mailbox-test", obj);
-	test_and_render(q, r, &acc, 0);
+	test_and_render(q, r, &acc, q->id);
 	imap_account_clear(&acc);
 	return 0;
 }

@@ -138,9 +138,9 @@ wait_for 10 sh -c "\"$rt\" mailbox list --db \"$db\" --tenant acme | grep -q 'ba
 mb owner > /dev/null
 grep -q 'class="state-error">error</td>' "$tmp/body" && grep -q 'authentication failed' "$tmp/body"
 ok $? "state error with its reason on the page"
-[ "$(c owner "$U/mailboxes/2/test" --data-urlencode "csrf=$(csrf owner)")" = 200 ] && grep -q 'The connection failed: .*authentication failed' "$tmp/body"
+[ "$(c owner "$U/mailboxes/2/test" --data-urlencode "csrf=$(csrf owner)")" = 200 ] && grep -q 'Mailbox 2: The connection failed: .*authentication failed' "$tmp/body"
 ok $? "test connection of a stored mailbox: the reason"
-[ "$(c owner "$U/mailboxes/1/test" --data-urlencode "csrf=$(csrf owner)")" = 200 ] && grep -q 'The connection works' "$tmp/body"
+[ "$(c owner "$U/mailboxes/1/test" --data-urlencode "csrf=$(csrf owner)")" = 200 ] && grep -q 'Mailbox 1: The connection works' "$tmp/body"
 ok $? "test connection of a stored mailbox: works"
 gk=$(csrf gowner) xbad=0
 for a in test sync remove; do
