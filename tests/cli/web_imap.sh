@@ -5,7 +5,8 @@
 # with the reason shown and the password nowhere, adding a mailbox
 # through the form, the server's scheduler syncing it (the overview API
 # counts move), new mail within seconds (IDLE), sync now, a mailbox in
-# error with its reason, another tenant's mailbox ids (404), the audit
+# error with its reason, network failures retried with backoff, another
+# tenant's mailbox ids (404), the audit
 # log, removal, and a clean stop.  Prints TAP.
 set -u
 rt=${RT:?}
@@ -138,6 +139,17 @@ wait_for 10 sh -c "\"$rt\" mailbox list --db \"$db\" --tenant acme | grep -q 'ba
 mb owner > /dev/null
 grep -q 'class="state-error">error</td>' "$tmp/body" && grep -q 'authentication failed' "$tmp/body"
 ok $? "state error with its reason on the page"
+closed=$(dv_free_port)
+form admin /mailboxes plain "$closed" "$DV_PASS" net@acme.example > /dev/null
+grep -q 'Mailbox 3 is added' "$tmp/body"; ok $? "a mailbox on a port where nothing listens added"
+sleep 6
+tries=$(grep -c 'acme mailbox 3: failed: .*refused' "$tmp/main.log")
+echo "# $tries connection attempts in 6 s"
+[ "$tries" -ge 2 ] && [ "$tries" -le 6 ]; ok $? "network failures retried with exponential backoff ($tries attempts in 6 s)"
+mb owner > /dev/null; grep -q 'network: ' "$tmp/body"; ok $? "its state shows the network reason"
+c owner "$U/mailboxes/3/remove" --data-urlencode "csrf=$(csrf owner)" -d confirm=yes > /dev/null
+grep -q 'Mailbox 3 is removed' "$tmp/body"; ok $? "removed"
+tries=$(grep -c 'acme mailbox 3: failed' "$tmp/main.log")
 [ "$(c owner "$U/mailboxes/2/test" --data-urlencode "csrf=$(csrf owner)")" = 200 ] && grep -q 'Mailbox 2: The connection failed: .*authentication failed' "$tmp/body"
 ok $? "test connection of a stored mailbox: the reason"
 [ "$(c owner "$U/mailboxes/1/test" --data-urlencode "csrf=$(csrf owner)")" = 200 ] && grep -q 'Mailbox 1: The connection works' "$tmp/body"
@@ -167,6 +179,8 @@ for op in mailbox-add mailbox-test mailbox-sync mailbox-remove; do
 done
 [ $missing -eq 0 ]; ok $? "adding, testing, sync now and removing are audited"
 ! grep -q "$DV_PASS" "$tmp/audit"; ok $? "no password in the audit log"
+
+[ "$(grep -c 'acme mailbox 3: failed' "$tmp/main.log")" -le $((tries + 1)) ]; ok $? "a removed mailbox is not tried again"
 
 # A clean stop, while syncing.
 kill -TERM "${pids[0]}"; t0=$(date +%s); wait "${pids[0]}"; r=$?; t=$(( $(date +%s) - t0 ))
