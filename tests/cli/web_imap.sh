@@ -6,8 +6,8 @@
 # through the form, the server's scheduler syncing it (the overview API
 # counts move), new mail within seconds (IDLE), sync now, a mailbox in
 # error with its reason, network failures retried with backoff, another
-# tenant's mailbox ids (404), the audit
-# log, removal, and a clean stop.  Prints TAP.
+# tenant's mailbox ids (404), the audit log, removal, a clean stop, and
+# one worker for more mailboxes than it can hold with IDLE.  Prints TAP.
 set -u
 rt=${RT:?}
 src=${RT_SOURCE_DIR:?}
