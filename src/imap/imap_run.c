@@ -333,7 +333,7 @@ hold(struct run *run, struct archive *a, struct job *j, struct err *err)
 {
 	struct imap_session	s;
 	struct imap_sync_stats	st;
-	int			rc;
+	int			rc, gone;
 	int			idle_s = run->o.idle_s > 0 ? run->o.idle_s :
 				    25 * 60;
 
@@ -343,9 +343,14 @@ hold(struct run *run, struct archive *a, struct job *j, struct err *err)
 	s.wake = &j->wake;
 	for (;;) {
 		pthread_mutex_lock(&run->mu);
+		gone = j->gone;
 		j->kicked = 0;
 		atomic_store(&j->wake, 0);
 		pthread_mutex_unlock(&run->mu);
+		if (gone) {		/* removed while idling */
+			imap_session_close(&s, 1);
+			return 0;
+		}
 		if ((rc = imap_session_pass(&s, &st, err)) == -1)
 			break;
 		imap_session_status(a, j->mbid, 0, err);

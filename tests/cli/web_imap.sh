@@ -196,6 +196,14 @@ wait_for 10 sh -c "\"$rt\" mailbox list --db \"$db\" --tenant acme | grep -q 'on
 form owner /mailboxes plain "$DV_IMAP" "$DV_PASS" two@acme.example > /dev/null
 s2=$(wait_for 15 sh -c "\"$rt\" mailbox list --db \"$db\" --tenant acme | grep -q 'two@acme.example.*	ok	'")
 [ "$(state two@acme.example)" = ok ]; ok $? "a second one added: the first lets go of IDLE, the second syncs (${s2:-?} s)"
+id1=$("$rt" mailbox list --db "$db" --tenant acme | awk -F'\t' '$2 == "one@acme.example" { print $1 }')
+id2=$("$rt" mailbox list --db "$db" --tenant acme | awk -F'\t' '$2 == "two@acme.example" { print $1 }')
+c owner "$U/mailboxes/$id2/remove" --data-urlencode "csrf=$(csrf owner)" -d confirm=yes > /dev/null
+sleep 3		# one mailbox for one worker again: held with IDLE
+c owner "$U/mailboxes/$id1/remove" --data-urlencode "csrf=$(csrf owner)" -d confirm=yes > /dev/null
+sleep 1.5
+grep -q "Mailbox $id1 is removed" "$tmp/body" && ! grep -q "mailbox $id1: failed" "$tmp/one.log"
+ok $? "a mailbox removed while its worker idles: let go quietly"
 kill -TERM "${pids[-1]}"; wait "${pids[-1]}"; ok $? "stopped"
 ! grep -q "$DV_PASS" "$tmp/one.log"; ok $? "no password in that server's log"
 ! grep -l 'Sanitizer\|runtime error' "$tmp"/*.log; ok $? "no sanitizer reports"
