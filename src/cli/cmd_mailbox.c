@@ -1,5 +1,5 @@
 /*
- * cmd_mailbox.c: replytime mailbox add|list|test: the mailboxes a tenant
+ * cmd_mailbox.c: replytime mailbox add|list|test|remove: the mailboxes a tenant
  * tracks, and the IMAP settings replytime syncs them with.
  */
 #include <getopt.h>
@@ -13,6 +13,7 @@
 #include <openssl/crypto.h>
 
 #include "../base/xmalloc.h"
+#include "../imap/imap_admin.h"
 #include "../imap/imap_sync.h"
 #include "../store/archive.h"
 #include "cmd.h"
@@ -28,6 +29,7 @@ mailbox_usage(FILE *f)
 	    "                 [--timeout SECONDS] [--key-file FILE]\n"
 	    "       replytime mailbox list --db PATH --tenant NAME [--key-file FILE]\n"
 	    "       replytime mailbox test --db PATH --tenant NAME [--key-file FILE] MAILBOX\n"
+	    "       replytime mailbox remove --db PATH --tenant NAME [--key-file FILE] MAILBOX\n"
 	    "\n"
 	    "add stores an IMAP mailbox for replytime sync to read; its password (or\n"
 	    "OAuth access token, with --auth xoauth2 or oauthbearer) is read from\n"
@@ -42,7 +44,7 @@ mailbox_usage(FILE *f)
 	    "list prints each mailbox: id, address, kind, state (new, ok, error),\n"
 	    "last sync, server, last error.  test (MAILBOX: an id or an address)\n"
 	    "connects, logs in, lists the folders and capabilities, and changes\n"
-	    "nothing.\n");
+	    "nothing.  remove deletes the mailbox with every message read from it.\n");
 }
 
 struct opts {
@@ -154,84 +156,47 @@ read_secret(const char *pwfile, struct err *err)
 static int
 mailbox_add(struct opts *o)
 {
+	struct imap_account_args g;
 	struct imap_account	 acc;
 	struct archive		 a;
 	struct err		 err;
-	struct buf		 sealed;
-	unsigned char		 bi[STORE_BI_LEN];
-	char			*colon;
+	char			*secret;
 	int64_t			 mbid;
-	int			 rc = 1;
+	int			 rc;
 
-	memset(&acc, 0, sizeof(acc));
 	if (o->imap == NULL || o->user == NULL) {
 		mailbox_usage(stderr);
 		return 2;
 	}
-	acc.host = xstrdup(o->imap);
-	acc.security = IMAP_SEC_TLS;
-	if (o->security != NULL && imap_security_parse(o->security,
-	    &acc.security) == -1) {
-		imap_account_clear(&acc);
-		return cmd_error("mailbox: --security: tls, starttls or plain");
-	}
-	acc.auth = IMAP_AUTH_PLAIN;
-	if (o->auth != NULL && imap_auth_parse(o->auth, &acc.auth) == -1) {
-		imap_account_clear(&acc);
-		return cmd_error("mailbox: --auth: plain, login, xoauth2 or "
-		    "oauthbearer");
-	}
-	acc.port = acc.security == IMAP_SEC_TLS ? 993 : 143;
-	if ((colon = strrchr(acc.host, ':')) != NULL &&
-	    strchr(acc.host, ':') == colon) {
-		char	*end;
-		long	 p = strtol(colon + 1, &end, 10);
-
-		if (*end != '\0' || p < 1 || p > 65535) {
-			imap_account_clear(&acc);
-			return cmd_error("mailbox: --imap: bad port");
-		}
-		acc.port = (int)p;
-		*colon = '\0';
-	}
-	acc.user = xstrdup(o->user);
-	acc.address = o->address ? xstrdup(o->address) : strchr(o->user,
-	    '@') ? xstrdup(o->user) : xasprintf("%s@%s", o->user, acc.host);
-	acc.ca_file = o->ca ? xstrdup(o->ca) : NULL;
-	acc.timeout_ms = (int)o->timeout * 1000;
-	for (size_t i = 0; i < o->nfolders; i++)
-		acc.folders[acc.nfolders++] = xstrdup(o->folders[i]);
-	if ((acc.secret = read_secret(o->pwfile, &err)) == NULL) {
-		imap_account_clear(&acc);
+	if ((secret = read_secret(o->pwfile, &err)) == NULL)
 		return cmd_error("mailbox: %s", err.msg);
-	}
-	if (imap_account_check(&acc, &err) == -1) {
-		imap_account_clear(&acc);
+	memset(&g, 0, sizeof(g));
+	g.host = o->imap;
+	g.security = o->security;
+	g.auth = o->auth;
+	g.user = o->user;
+	g.address = o->address;
+	g.secret = secret;
+	g.ca_file = o->ca;
+	g.folders = o->folders;
+	g.nfolders = o->nfolders;
+	g.timeout_s = (int)o->timeout;
+	rc = imap_account_make(&g, &acc, &err);
+	OPENSSL_cleanse(secret, strlen(secret));
+	free(secret);
+	if (rc == -1)
 		return cmd_error("mailbox: %s", err.msg);
-	}
 	if (archive_open(o->db, o->key, o->tenant, ARCHIVE_EXISTING, &a,
 	    &err) == -1) {
 		imap_account_clear(&acc);
 		return cmd_error("mailbox: %s", err.msg);
 	}
-	archive_blind(&a, RECORD_ADDRESS, str_cstr(acc.address), bi);
-	buf_init(&sealed, 0);
-	archive_seal(&a, "mailboxes", 0, 0, acc.address, strlen(acc.address),
-	    &sealed);
-	/* The store hands back an existing row: refuse to replace another
-	 * mailbox's settings, or to turn a file mailbox into IMAP. */
-	if (store_begin(a.st, &err) == -1)
-		goto fail;
-	if ((mbid = cmd_mailbox_resolve(&a, acc.address, &err)) != -1) {
-		err_set(&err, ERR_USAGE, "mailbox %" PRId64 " has this "
-		    "address already", mbid);
-		goto fail;
+	rc = imap_mailbox_add(&a, &acc, &mbid, &err);
+	archive_close(&a);
+	if (rc == -1) {
+		imap_account_clear(&acc);
+		return cmd_error("mailbox: %s", err.msg);
 	}
-	if (store_mailbox_put(a.st, a.tid, bi, sealed.data, sealed.len,
-	    "imap", time(NULL), &mbid, &err) == -1 ||
-	    imap_mailbox_set_account(&a, mbid, &acc, &err) == -1 ||
-	    store_commit(a.st, &err) == -1)
-		goto fail;
 	printf("%" PRId64 "\n", mbid);
 	fprintf(stderr, "mailbox %" PRId64 " added: %s port %d, %s, %s "
 	    "authentication; the password is stored encrypted\n", mbid,
@@ -241,67 +206,11 @@ mailbox_add(struct opts *o)
 		fprintf(stderr, "replytime: warning: mailbox %" PRId64 " uses "
 		    "no TLS: its password and headers cross the network in "
 		    "the clear\n", mbid);
-	{
-		char	d[128];
-
-		snprintf(d, sizeof(d), "imap mailbox %" PRId64 " added", mbid);
-		(void)store_log_add(a.st, a.tid, time(NULL), "mailbox", d,
-		    NULL);
-	}
-	rc = 0;
-	goto out;
-fail:
-	(void)store_rollback(a.st, NULL);
-	cmd_error("mailbox: %s", err.msg);
-out:
-	buf_free(&sealed);
-	archive_close(&a);
 	imap_account_clear(&acc);
-	return rc;
-}
-
-/* ---- list ---- */
-
-struct mb_row {
-	int64_t		 id;
-	char		 kind[STORE_KIND_MAX + 1];
-	void		*sealed;
-	size_t		 sealed_len;
-	unsigned char	 bi[STORE_BI_LEN];
-};
-
-struct mb_rows {
-	struct mb_row	*v;
-	size_t		 n, cap;
-};
-
-static int
-collect(void *arg, const struct store_mailbox *mb, struct err *err)
-{
-	struct mb_rows	*r = arg;
-	struct mb_row	*row;
-
-	if (r->n == r->cap) {
-		r->cap = r->cap ? r->cap * 2 : 16;
-		r->v = xreallocarray(r->v, r->cap, sizeof(*r->v));
-	}
-	row = &r->v[r->n++];
-	row->id = mb->id;
-	snprintf(row->kind, sizeof(row->kind), "%s", mb->kind);
-	row->sealed = xmalloc(mb->sealed_len ? mb->sealed_len : 1);
-	memcpy(row->sealed, mb->sealed, mb->sealed_len);
-	row->sealed_len = mb->sealed_len;
-	memcpy(row->bi, mb->bi, STORE_BI_LEN);
 	return 0;
 }
 
-static void
-rows_free(struct mb_rows *r)
-{
-	for (size_t i = 0; i < r->n; i++)
-		free(r->v[i].sealed);
-	free(r->v);
-}
+/* ---- list ---- */
 
 static void
 fmt_time(int64_t t, char *out, size_t size)
@@ -320,56 +229,34 @@ mailbox_list(struct opts *o)
 {
 	struct archive			 a;
 	struct err			 err;
-	struct mb_rows			 rows = { 0 };
-	struct store_mailbox_status	 ms;
-	struct imap_account		 acc;
-	struct buf			 addr;
+	struct imap_mailbox_info	*v;
+	size_t				 n;
 	char				 when[32], server[300];
-	int				 rc = 0;
 
 	if (archive_open(o->db, o->key, o->tenant, ARCHIVE_EXISTING, &a,
 	    &err) == -1)
 		return cmd_error("mailbox: %s", err.msg);
-	if (store_mailbox_list(a.st, a.tid, collect, &rows, &err) == -1) {
+	if (imap_mailbox_infos(&a, &v, &n, &err) == -1) {
 		archive_close(&a);
 		return cmd_error("mailbox: %s", err.msg);
 	}
-	printf("id\taddress\tkind\tstate\tlast_sync\tserver\tlast_error\n");
-	buf_init(&addr, 0);
-	for (size_t i = 0; i < rows.n && rc == 0; i++) {
-		buf_reset(&addr);
-		if (archive_open_sealed(&a, "mailboxes", 0, 0, rows.v[i].sealed,
-		    rows.v[i].sealed_len, &addr, &err) == -1 ||
-		    store_mailbox_get_status(a.st, a.tid, rows.v[i].id, &ms,
-		    &err) == -1) {
-			rc = cmd_error("mailbox: %s", err.msg);
-			break;
-		}
-		snprintf(server, sizeof(server), "-");
-		if (strcmp(rows.v[i].kind, "imap") == 0) {
-			if (imap_mailbox_account(&a, rows.v[i].id, &acc,
-			    &err) != 0) {
-				rc = cmd_error("mailbox: %s", err.msg);
-				break;
-			}
-			snprintf(server, sizeof(server), "%s:%d %s%s",
-			    acc.host, acc.port, imap_security_name(acc.security),
-			    acc.security == IMAP_SEC_PLAIN ?
-			    " (WARNING: no TLS)" : "");
-			imap_account_clear(&acc);
-		}
-		for (size_t k = 0; k < addr.len; k++)
-			if ((unsigned char)addr.data[k] < 0x20)
-				addr.data[k] = '?';
-		fmt_time(ms.last_sync, when, sizeof(when));
-		printf("%" PRId64 "\t%s\t%s\t%s\t%s\t%s\t%s\n", rows.v[i].id,
-		    addr.data, rows.v[i].kind, ms.state, when, server,
-		    ms.error[0] ? ms.error : "-");
-	}
-	buf_free(&addr);
-	rows_free(&rows);
 	archive_close(&a);
-	return rc;
+	printf("id\taddress\tkind\tstate\tlast_sync\tserver\tlast_error\n");
+	for (size_t i = 0; i < n; i++) {
+		snprintf(server, sizeof(server), "-");
+		if (v[i].host != NULL)
+			snprintf(server, sizeof(server), "%s:%d %s%s",
+			    v[i].host, v[i].port,
+			    imap_security_name(v[i].security),
+			    v[i].security == IMAP_SEC_PLAIN ?
+			    " (WARNING: no TLS)" : "");
+		fmt_time(v[i].status.last_sync, when, sizeof(when));
+		printf("%" PRId64 "\t%s\t%s\t%s\t%s\t%s\t%s\n", v[i].id,
+		    v[i].address, v[i].kind, v[i].status.state, when, server,
+		    v[i].status.error[0] ? v[i].status.error : "-");
+	}
+	imap_mailbox_infos_free(v, n);
+	return 0;
 }
 
 /* ---- test ---- */
@@ -377,20 +264,21 @@ mailbox_list(struct opts *o)
 int64_t
 cmd_mailbox_resolve(struct archive *a, const char *arg, struct err *err)
 {
-	struct mb_rows	 rows = { 0 };
-	unsigned char	 bi[STORE_BI_LEN];
-	char		*end;
-	long long	 id = strtoll(arg, &end, 10);
-	int64_t		 found = -1;
+	struct imap_mailbox_info	*v;
+	size_t				 n;
+	unsigned char			 bi[STORE_BI_LEN];
+	char				*end;
+	long long			 id = strtoll(arg, &end, 10);
+	int64_t				 found = -1;
 
-	if (store_mailbox_list(a->st, a->tid, collect, &rows, err) == -1)
+	if (imap_mailbox_infos(a, &v, &n, err) == -1)
 		return -1;
 	archive_blind(a, RECORD_ADDRESS, str_cstr(arg), bi);
-	for (size_t i = 0; i < rows.n; i++)
-		if ((*end == '\0' && end != arg && rows.v[i].id == id) ||
-		    memcmp(rows.v[i].bi, bi, STORE_BI_LEN) == 0)
-			found = rows.v[i].id;
-	rows_free(&rows);
+	for (size_t i = 0; i < n; i++)
+		if ((*end == '\0' && end != arg && v[i].id == id) ||
+		    memcmp(v[i].bi, bi, STORE_BI_LEN) == 0)
+			found = v[i].id;
+	imap_mailbox_infos_free(v, n);
 	if (found == -1)
 		err_set(err, ERR_USAGE, "no mailbox %s", arg);
 	return found;
@@ -435,6 +323,30 @@ mailbox_test(struct opts *o, const char *which)
 	return rc;
 }
 
+static int
+mailbox_remove(struct opts *o, const char *which)
+{
+	struct archive	a;
+	struct err	err;
+	int64_t		id;
+	int		r;
+
+	if (archive_open(o->db, o->key, o->tenant, ARCHIVE_EXISTING, &a,
+	    &err) == -1)
+		return cmd_error("mailbox: %s", err.msg);
+	if ((id = cmd_mailbox_resolve(&a, which, &err)) == -1 ||
+	    (r = imap_mailbox_remove(&a, id, &err)) == -1) {
+		archive_close(&a);
+		return cmd_error("mailbox: %s", err.msg);
+	}
+	archive_close(&a);
+	if (r == 1)
+		return cmd_error("mailbox: no mailbox %s", which);
+	fprintf(stderr, "mailbox %" PRId64 " removed, with the messages read "
+	    "from it\n", id);
+	return 0;
+}
+
 int
 cmd_mailbox(int argc, char **argv)
 {
@@ -464,6 +376,8 @@ cmd_mailbox(int argc, char **argv)
 		return mailbox_list(&o);
 	if (strcmp(argv[1], "test") == 0 && ind == argc - 2)
 		return mailbox_test(&o, argv[1 + ind]);
+	if (strcmp(argv[1], "remove") == 0 && ind == argc - 2)
+		return mailbox_remove(&o, argv[1 + ind]);
 	mailbox_usage(stderr);
 	return 2;
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "../base/xmalloc.h"
+#include "../imap/imap_sync.h"
 #include "../web/web.h"
 #include "cmd.h"
 
@@ -20,6 +21,7 @@ usage(FILE *f)
 	    "[--trusted-proxy CIDR ...]\n"
 	    "           [--base-url URL] [--threads N]\n"
 	    "           [--smtp URL --smtp-from ADDR [--smtp-user NAME]]\n"
+	    "           [--sync-workers N] [--sync-poll SECONDS]\n"
 	    "       replytime serve --permissions\n"
 	    "\n"
 	    "Serves the dashboard and the JSON API (/api/v1) of every tenant "
@@ -32,6 +34,11 @@ usage(FILE *f)
 	    "smtps://)\nsends invitations and password links; the SMTP "
 	    "password comes from\n$REPLYTIME_SMTP_PASSWORD.  Without --smtp "
 	    "an invitation link is shown\nonce to the admin who made it.\n"
+	    "It also keeps every tenant's IMAP mailboxes in sync, at most "
+	    "--sync-workers\n(default 2, at most 64; 0: no syncing) "
+	    "connections at once: IDLE for new\nmail within seconds while "
+	    "there are no more mailboxes than workers, else\na poll every "
+	    "--sync-poll seconds (default 300).\n"
 	    "--permissions prints the permission matrix (Markdown) and "
 	    "exits.\n");
 }
@@ -51,6 +58,8 @@ cmd_serve(int argc, char **argv)
 		{ "smtp", required_argument, NULL, 's' },
 		{ "smtp-from", required_argument, NULL, 'f' },
 		{ "smtp-user", required_argument, NULL, 'u' },
+		{ "sync-workers", required_argument, NULL, 'W' },
+		{ "sync-poll", required_argument, NULL, 'Q' },
 		{ "permissions", no_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -65,6 +74,7 @@ cmd_serve(int argc, char **argv)
 
 	memset(&c, 0, sizeof(c));
 	c.listen = "127.0.0.1:8080";
+	c.sync_workers = 2;
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (ch) {
@@ -92,6 +102,21 @@ cmd_serve(int argc, char **argv)
 			if (end == optarg || *end != '\0' || n < 1 || n > 64)
 				return cmd_error("serve: --threads: 1 to 64");
 			c.threads = (unsigned)n;
+			break;
+		case 'W':
+			n = strtol(optarg, &end, 10);
+			if (end == optarg || *end != '\0' || n < 0 ||
+			    n > IMAP_JOBS_MAX)
+				return cmd_error("serve: --sync-workers: 0 to "
+				    "%d", IMAP_JOBS_MAX);
+			c.sync_workers = (int)n;
+			break;
+		case 'Q':
+			n = strtol(optarg, &end, 10);
+			if (end == optarg || *end != '\0' || n < 1 || n > 86400)
+				return cmd_error("serve: --sync-poll: 1 to "
+				    "86400 seconds");
+			c.sync_poll_s = (int)n;
 			break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;

@@ -411,6 +411,10 @@ imap_conn_read(struct imap_conn *c, struct imap_parser *ps, int wait_ms,
 
 	c->in_off += c->consumed;
 	c->consumed = 0;
+	/* A server streaming without a pause never lets a read wait, where
+	 * the stop flag is otherwise looked at. */
+	if (c->stop != NULL && atomic_load(c->stop))
+		return err_set(err, ERR_IO, "IMAP: stopped");
 	for (;;) {
 		/* Nothing buffered (maybe no buffer yet, or none after
 		 * STARTTLS): read first, no pointer arithmetic on NULL. */

@@ -23,6 +23,7 @@ struct imap_session {
 	char			*folders[IMAP_FOLDERS_MAX];
 	size_t			 nfolders;
 	const atomic_int	*stop;
+	const atomic_int	*wake;		/* may be NULL: see idle */
 	struct imap_writer	*w;
 };
 
@@ -52,8 +53,10 @@ void	imap_session_close(struct imap_session *s, int logout);
 /* One pass over every folder (imap_sync.h). */
 int	imap_session_pass(struct imap_session *s, struct imap_sync_stats *st,
 	    struct err *err);
-/* IDLE on the first folder until something changes, idle_s passes or a
- * stop; 0 or -1.  Without IDLE, waits poll_s (stop-aware) instead. */
+/* IDLE on the first folder until something changes, idle_s passes, a
+ * stop, or *s->wake becomes non-zero (a sync now, or the scheduler
+ * wants the worker back); 0 or -1.  Without IDLE, waits poll_s (stop-
+ * and wake-aware) instead. */
 int	imap_session_idle(struct imap_session *s, int idle_s, int poll_s,
 	    struct err *err);
 

@@ -534,6 +534,8 @@ imap_session_idle(struct imap_session *s, int idle_s, int poll_s,
 		for (int i = 0; i < poll_s * 4; i++) {
 			if (s->stop != NULL && atomic_load(s->stop))
 				return err_set(err, ERR_IO, "IMAP: stopped");
+			if (s->wake != NULL && atomic_load(s->wake))
+				return 0;
 			nanosleep(&(struct timespec){ 0, 250000000 }, NULL);
 		}
 		return imap_wait(cl, imap_send(cl, err, "NOOP"), "NOOP", NULL,
@@ -570,7 +572,8 @@ imap_session_idle(struct imap_session *s, int idle_s, int poll_s,
 			(void)on_idle(&changed, &cl->r, err);
 		}
 		clock_gettime(CLOCK_MONOTONIC, &now);
-		if (now.tv_sec - t0.tv_sec >= idle_s)
+		if (now.tv_sec - t0.tv_sec >= idle_s ||
+		    (s->wake != NULL && atomic_load(s->wake)))
 			break;
 	}
 	if (imap_conn_write(cl->conn, "DONE\r\n", 6, err) == -1)

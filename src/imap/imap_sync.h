@@ -33,15 +33,17 @@
  * a person (authentication refused, certificate not trusted, folder
  * missing, protocol broken) puts the mailbox in state "error" with a
  * reason that never holds the secret, and the loop leaves it alone until
- * the next run.  With opts.watch the loop never ends by itself: a worker
- * with one mailbox keeps IDLE on its INBOX and syncs within seconds of
- * new mail (or polls every poll_s seconds when the server lacks IDLE);
- * a worker with several polls them in turn.
+ * the next run.  With opts.watch the loop never ends by itself: while
+ * there are no more mailboxes than workers, each worker holds one, keeps
+ * IDLE on its INBOX and syncs within seconds of new mail (or polls every
+ * poll_s seconds when the server lacks IDLE); past that, the mailboxes
+ * take turns, each at most once per poll_s, and failures wait a backoff.
+ * The list of mailboxes is read again every minute.
  *
- * Threads.  imap_sync_run() may be called from any thread (the server's
- * scheduler calls it from one of its own) and blocks until done or
- * stopped; it starts and joins its workers itself.  Two runs may go on at
- * once over different mailboxes; over the same mailbox they are safe
+ * Threads.  imap_sync_run() may be called from any thread and blocks
+ * until done or stopped; it starts and joins its workers itself (the
+ * scheduler below runs the same workers).  Two runs may go on at once
+ * over different mailboxes; over the same mailbox they are safe
  * (the store's transactions and unique keys keep the data right) but
  * wasteful.  Setting *opts.stop to non-zero makes every worker give up
  * its current wait within IMAP_STOP_SLICE_MS, roll back its open batch
@@ -101,6 +103,36 @@ struct imap_sync_total {
  * run itself could not start (database, keys). */
 int	imap_sync_run(const struct imap_sync_opts *opts,
 	    struct imap_sync_total *tot, struct err *err);
+
+/*
+ * The scheduler.  A long-running process (replytime serve) keeps every
+ * IMAP mailbox of every active tenant (or of opts.tenant) in sync with
+ * imap_sched_start(): the loop above in watch mode, with opts.jobs
+ * workers (at most that many connections at once), over a list of
+ * mailboxes read again every minute and whenever imap_sched_reload() is
+ * called, so mailboxes added or removed elsewhere are picked up or let
+ * go without a restart.  A failure is tried again after a backoff with
+ * jitter (network) or after four poll intervals (what needs a person);
+ * imap_sched_kick() asks for a pass of one mailbox now (and forgets the
+ * backoff).  opts.stop is not used: imap_sched_stop() stops every
+ * worker (within IMAP_STOP_SLICE_MS of its current wait; an open batch
+ * is rolled back, so a checkpoint is never ahead of its messages),
+ * joins them and frees the scheduler.  The strings of opts (db,
+ * key_file, tenant) are borrowed until then.  The other calls may come
+ * from any thread.
+ */
+struct imap_sched;
+
+int	imap_sched_start(const struct imap_sync_opts *opts,
+	    struct imap_sched **out, struct err *err);
+/* Reads the list of mailboxes again soon; s may be NULL. */
+void	imap_sched_reload(struct imap_sched *s);
+/* Syncs mailbox mailbox_id of tenant as soon as a worker is free: 0, or
+ * 1 if the scheduler has no such mailbox (or s is NULL). */
+int	imap_sched_kick(struct imap_sched *s, const char *tenant,
+	    int64_t mailbox_id);
+/* Stops, joins and frees; s may be NULL. */
+void	imap_sched_stop(struct imap_sched *s);
 
 /*
  * One pass over mailbox mailbox_id of the open archive, on a connection

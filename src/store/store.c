@@ -1028,3 +1028,14 @@ store_settings_bump(struct store *st, int64_t tid, int64_t *gen_out,
 		return -1;
 	return ACCT(st)->settings_gen(st->drv, tid, 1, gen_out, err);
 }
+
+int
+store_front(struct store *st, const struct store_ops **ops,
+    struct store_drv **drv, struct err *err)
+{
+	if (check_store(st, err) == -1)
+		return -1;
+	*ops = st->ops;
+	*drv = st->drv;
+	return 0;
+}

@@ -289,10 +289,11 @@ struct store_ops {
 		    int64_t source_id, int64_t lo, int64_t hi, int64_t *n_out,
 		    struct err *err);
 
-	/* Schema version 6: the generation of a tenant's messages in
+	/* Schema version 5: the generation of a tenant's messages in
 	 * *gen_out, after adding 1 if bump. */
 	int	(*data_gen)(struct store_drv *d, int64_t tid, int bump,
 		    int64_t *gen_out, struct err *err);
+	const struct store_mbx_ops *mbx;	/* mailbox admin, at the end */
 };
 
 extern const struct store_ops store_sqlite_ops;
@@ -742,5 +743,33 @@ int	store_settings_gen(struct store *st, int64_t tid, int64_t *gen_out,
 	    struct err *err);
 int	store_settings_bump(struct store *st, int64_t tid, int64_t *gen_out,
 	    struct err *err);
+
+/*
+ * Mailboxes managed from the dashboard (store_mailbox_ext.c, the SQLite
+ * driver's part in store_sqlite_mbx.c; no schema change).
+ *
+ * msg_count: the number of the tenant's messages read from mailbox id's
+ * sources.  remove: deletes mailbox id of tenant tid with its sources
+ * and their messages (overwritten in the file), atomically; 1 if the
+ * tenant has no such mailbox; a removal bumps the tenant's data
+ * generation (store_data_gen()) in the same transaction.
+ */
+struct store_mbx_ops {
+	int	(*msg_count)(struct store_drv *d, int64_t tid, int64_t id,
+		    int64_t *n_out, struct err *err);
+	int	(*remove)(struct store_drv *d, int64_t tid, int64_t id,
+		    struct err *err);
+};
+
+extern const struct store_mbx_ops store_sqlite_mbx_ops;
+
+int	store_mailbox_msg_count(struct store *st, int64_t tid, int64_t id,
+	    int64_t *n_out, struct err *err);
+int	store_mailbox_remove(struct store *st, int64_t tid, int64_t id,
+	    struct err *err);
+/* For fronts kept in their own files: the checks every call makes, then
+ * the driver and its table. */
+int	store_front(struct store *st, const struct store_ops **ops,
+	    struct store_drv **drv, struct err *err);
 
 #endif

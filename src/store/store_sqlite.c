@@ -471,4 +471,5 @@ const struct store_ops store_sqlite_ops = {
 	.mailbox_get_status = sq_mailbox_get_status,
 	.msg_delete_range = sq_msg_delete_range,
 	.data_gen = sq_data_gen,
+	.mbx = &store_sqlite_mbx_ops,
 };

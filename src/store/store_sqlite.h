@@ -76,6 +76,8 @@ enum sq_stmt {
 	/* store_sqlite_gen.c */
 	SQ_DATA_GEN_GET,
 	SQ_DATA_GEN_BUMP,
+	/* store_sqlite_mbx.c */
+	SQ_MBX_COUNT,
 	SQ_NSTMT
 };
 

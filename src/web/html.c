@@ -44,6 +44,21 @@ html_csrf(struct web_req *q, struct buf *b)
 }
 
 void
+html_button_form(struct web_req *q, struct buf *b, const char *path,
+    const char *label, const char *extra)
+{
+	buf_puts(b, "<form method=\"post\" action=\"");
+	html_esc(b, path);
+	buf_puts(b, "\" class=\"inline\">");
+	html_csrf(q, b);
+	if (extra != NULL)
+		buf_puts(b, extra);
+	buf_puts(b, "<button type=\"submit\">");
+	html_esc(b, label);
+	buf_puts(b, "</button></form> ");
+}
+
+void
 html_note(struct buf *b, const char *msg, int error)
 {
 	buf_puts(b, error ? "<p class=\"error\" role=\"alert\">" :

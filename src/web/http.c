@@ -458,6 +458,11 @@ web_run(const struct web_config *c, struct err *err)
 		snprintf(s.base, sizeof(s.base), "%s://%s%s%s:%d",
 		    cert != NULL ? "https" : "http", v6 ? "[" : "", host,
 		    v6 ? "]" : "", port);
+	if (web_sync_start(&s, err) == -1) {
+		MHD_stop_daemon(d);
+		d = NULL;
+		goto out;
+	}
 	fprintf(stderr, "replytime: listening on %s/\n", s.base);
 	fflush(stderr);
 	do {
@@ -465,6 +470,7 @@ web_run(const struct web_config *c, struct err *err)
 			break;
 	} while (sig != SIGINT && sig != SIGTERM);
 	MHD_stop_daemon(d);
+	web_sync_stop(&s);
 	fprintf(stderr, "replytime: stopped\n");
 out:
 	views_caches_free(&s);

@@ -42,12 +42,10 @@ static void
 action(struct list *l, int64_t id, const char *what, const char *label,
     const char *extra)
 {
-	buf_addf(l->b, "<form method=\"post\" action=\"/users/%" PRId64 "/%s\""
-	    " class=\"inline\">", id, what);
-	html_csrf(l->q, l->b);
-	if (extra != NULL)
-		buf_puts(l->b, extra);
-	buf_addf(l->b, "<button type=\"submit\">%s</button></form> ", label);
+	char	path[64];
+
+	snprintf(path, sizeof(path), "/users/%" PRId64 "/%s", id, what);
+	html_button_form(l->q, l->b, path, label, extra);
 }
 
 static int

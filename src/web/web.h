@@ -65,6 +65,8 @@ struct web_config {
 	const char	*smtp_from;
 	const char	*smtp_user;
 	char		*smtp_password;		/* owned; never printed */
+	int		 sync_workers;		/* IMAP connections; 0: none */
+	int		 sync_poll_s;		/* 0: the default */
 };
 
 /* Parses "10.0.0.0/8", "::1", "192.0.2.7"; 0 or -1. */
@@ -230,6 +232,10 @@ void	html_page_public(struct web_resp *r, const char *title,
 	    const struct buf *main);
 /* The hidden CSRF field of a form of the logged-in user. */
 void	html_csrf(struct web_req *q, struct buf *b);
+/* An inline form posting to path with the CSRF token, extra (trusted
+ * HTML: hidden fields, a select; may be NULL) and one button. */
+void	html_button_form(struct web_req *q, struct buf *b, const char *path,
+	    const char *label, const char *extra);
 /* A notice (role="status") or error (role="alert") paragraph. */
 void	html_note(struct buf *b, const char *msg, int error);
 /* A time as "YYYY-MM-DD HH:MM UTC". */
@@ -300,6 +306,12 @@ int	page_export(struct web_req *q, struct web_resp *r);
 int	page_export_post(struct web_req *q, struct web_resp *r);
 int	page_delete(struct web_req *q, struct web_resp *r);
 int	page_delete_post(struct web_req *q, struct web_resp *r);
+int	page_mailboxes(struct web_req *q, struct web_resp *r);
+int	page_mailboxes_add(struct web_req *q, struct web_resp *r);
+int	page_mailboxes_try(struct web_req *q, struct web_resp *r);
+int	page_mailboxes_test(struct web_req *q, struct web_resp *r);
+int	page_mailboxes_sync(struct web_req *q, struct web_resp *r);
+int	page_mailboxes_remove(struct web_req *q, struct web_resp *r);
 int	page_style(struct web_req *q, struct web_resp *r);
 int	api_openapi(struct web_req *q, struct web_resp *r);
 int	api_me(struct web_req *q, struct web_resp *r);
@@ -317,6 +329,13 @@ int	api_queue(struct web_req *q, struct web_resp *r);
 int	api_conversations(struct web_req *q, struct web_resp *r);
 int	api_conversation(struct web_req *q, struct web_resp *r);
 
+/* ---- IMAP sync (sync.c) ---- */
+
+/* Starts s->sched when c->sync_workers > 0 (else leaves it NULL). */
+int	web_sync_start(struct web_server *s, struct err *err);
+/* Stops and frees it (waits for open batches to roll back). */
+void	web_sync_stop(struct web_server *s);
+
 /* ---- Mail (smtp.c) ---- */
 
 /* 1 if the server can send mail. */
@@ -327,8 +346,11 @@ int	smtp_send(const struct web_config *c, const char *to,
 
 /* ---- The server (http.c) ---- */
 
+struct imap_sched;
+
 struct web_server {
 	const struct web_config	*c;		/* borrowed */
+	struct imap_sched	*sched;		/* owned; NULL: no syncing */
 	struct throttle		*thr;		/* owned */
 	char			 base[300];	/* URL for links, no slash */
 	pthread_mutex_t		 lock;		/* guards threads */

@@ -1,6 +1,6 @@
 #!/bin/bash
 # The IMAP connector against a real Dovecot started here on loopback:
-# mailbox add/list/test, initial sync, nothing marked \Seen, the report
+# mailbox add/list/test/remove, initial sync, nothing marked \Seen, the report
 # equal to the report of the same mail imported from an mbox, new mail,
 # expunge and move noticed with QRESYNC, a UIDVALIDITY change, STARTTLS,
 # plain text, LOGIN and XOAUTH2, a wrong password, untrusted and
@@ -131,6 +131,12 @@ sync1 --mailbox "$id" 2> "$tmp/err"; [ $? -eq 1 ] && grep -q "certificate not tr
 ok $? "certificate for another name refused"
 "$rt" mailbox list --db "$db" --tenant acme | grep "nm@x.example" | grep -q "error.*configuration: .*certificate"
 ok $? "certificate failure shown in the list"
+c0=$(count)
+"$rt" mailbox remove --db "$db" --tenant acme pl@x.example 2> "$tmp/err"; ok $? "mailbox remove"
+! "$rt" mailbox list --db "$db" --tenant acme | grep -q "pl@x.example" && [ "$(count)" -lt "$c0" ]
+ok $? "the mailbox and the messages read from it are gone ($c0 -> $(count))"
+"$rt" mailbox remove --db "$db" --tenant acme pl@x.example 2> "$tmp/err"; [ $? -eq 1 ] && grep -q "no mailbox" "$tmp/err"
+ok $? "removing it again: no such mailbox"
 
 # Cut mid-sync: replytime killed, then the server stopped.  A relay
 # slows the server's replies to about 1 MB/s so the cut lands inside the

@@ -28,44 +28,11 @@ for t in acme globex; do
 	"$rt" import --db "$db" --tenant $t "$tmp/demo/demo.mbox" 2>/dev/null
 done
 
-# start NAME ARGS...: runs replytime serve on a free port; sets $url.
-start() {
-	local name=$1; shift
-	"$rt" serve --db "$db" --listen 127.0.0.1:0 --threads 2 "$@" 2> "$tmp/$name.log" &
-	pids+=($!)
-	for _ in $(seq 100); do
-		url=$(grep -o 'https\?://[^ ]*[0-9]' "$tmp/$name.log" | head -1)
-		[ -n "$url" ] && return 0
-		sleep 0.05
-	done
-	echo "# server $name did not start"; cat "$tmp/$name.log"; return 1
-}
+. "$RT_SOURCE_DIR/tests/cli/lib/web.sh"
 start main || exit 1
 U=$url
 
-# c JAR ARGS...: curl with a cookie jar, printing the status code.
-c() { local j=$1; shift; curl -s -o "$tmp/body" -D "$tmp/head" -b "$tmp/$j.jar" -c "$tmp/$j.jar" -w '%{http_code}' "$@"; }
-field() { grep -o "name=\"$1\" value=\"[^\"]*\"" "$tmp/body" | head -1 | sed 's/.*value="//;s/"$//'; }
-csrf() { c "$1" "$U/password" >/dev/null; field csrf; }
 pw=Tangerine-Orbit-42-Quill
-
-# set_password JAR LINK: follows a one-time link and sets $pw.
-set_password() {
-	local j=$1 link=$2 path tok pre
-	path=${link#*//*/}; path=/${path%%\?*}; tok=${link##*t=}
-	c "$j" "$U$path?t=$tok" > /dev/null
-	pre=$(field csrf)
-	c "$j" "$U$path" --data-urlencode "csrf=$pre" --data-urlencode "t=$tok" \
-	    --data-urlencode "password=$pw" --data-urlencode "confirm=$pw"
-}
-# login JAR ORG EMAIL PASSWORD: prints the status.
-login() {
-	local pre
-	c "$1" "$U/login" > /dev/null
-	pre=$(field csrf)
-	c "$1" "$U/login" --data-urlencode "csrf=$pre" --data-urlencode "organization=$2" \
-	    --data-urlencode "email=$3" --data-urlencode "password=$4" "${@:5}"
-}
 
 # Owners by setup link.
 for t in acme globex; do

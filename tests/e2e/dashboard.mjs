@@ -319,7 +319,7 @@ try {
 	// Every page of the owner's navigation opens and renders.
 	const pages = await page.getByRole('navigation', { name: 'Main' }).getByRole('link').allInnerTexts();
 	same(pages, ['Overview', 'Teams and agents', 'Customer domains', 'Awaiting reply', 'Conversations',
-	    'Users', 'Settings', 'Audit log', 'Export', 'Delete account'], 'the owner\'s pages');
+	    'Users', 'Settings', 'Mailboxes', 'Audit log', 'Export', 'Delete account'], 'the owner\'s pages');
 	const periodPages = pages.slice(0, 5);
 	for (const name of pages) {
 		await navTo(page, name);

@@ -150,9 +150,6 @@ dv_maildir_fill() {
 	local dir=$DV_DIR/mail/${3:-$DV_USER}
 	[ "$1" = INBOX ] || dir=$dir/.$1
 	mkdir -p "$dir/cur" "$dir/new" "$dir/tmp"
-	awk -v d="$dir/cur" '
-	    /^From / { if (f) close(f); n++; f = sprintf("%s/1700000000.M%07dP1.rt:2,", d, n); next }
-	    { sub(/^>From /, "From "); print > f }' "$2"
-	chown -R "$DV_UID:$DV_GID" "$DV_DIR/mail"
-	chown -R "$DV_UID:$DV_GID" "$DV_DIR/mail"
+	python3 "$RT_SOURCE_DIR/tests/cli/lib/maildir_fill.py" "$2" "$dir/cur" "$DV_UID" "$DV_GID"
+	chown "$DV_UID:$DV_GID" "$DV_DIR/mail" "$DV_DIR/mail/${3:-$DV_USER}" "$dir" "$dir/cur" "$dir/new" "$dir/tmp"
 }
