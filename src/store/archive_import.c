@@ -29,7 +29,11 @@
 #include "archive_memo.h"
 #include "archive_rowq.h"
 
-#define IMPORT_BATCH	2000	/* messages per commit */
+/* Messages per commit: each commit rewrites the pages it shares with the
+ * last one (the right edges of the indexes, the addresses) and waits for
+ * an fsync, so fewer, larger commits write less; a crash redoes at most
+ * one batch. */
+#define IMPORT_BATCH	8000
 
 struct imp {
 	struct archive		*a;

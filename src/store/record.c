@@ -124,22 +124,28 @@ record_scratch_free(struct record_scratch *s)
 	s->cap = 0;
 }
 
+/* A field of a version 2 plain blob: tag, then the length in 7-bit
+ * groups, low group first, the high bit meaning "more" (LEB128). */
 static void
 put_field(struct buf *b, enum record_tag tag, struct str v)
 {
-	unsigned char	h[5] = { (unsigned char)tag,
-			    (unsigned char)(v.len >> 24),
-			    (unsigned char)(v.len >> 16),
-			    (unsigned char)(v.len >> 8), (unsigned char)v.len };
+	unsigned char	h[1 + RECORD_LEN_MAX];
+	size_t		n = 0, len = v.len;
 
-	buf_add(b, h, sizeof(h));
+	h[n++] = (unsigned char)tag;
+	while (len >= 0x80 && n < sizeof(h) - 1) {
+		h[n++] = (unsigned char)(len | 0x80);
+		len >>= 7;
+	}
+	h[n++] = (unsigned char)len;
+	buf_add(b, h, n);
 	buf_add(b, v.p, v.len);
 }
 
 void
 record_plain_encode(const struct msg_meta *m, struct buf *out)
 {
-	buf_addc(out, 1);
+	buf_addc(out, 2);
 	for (size_t i = 0; i < m->from.n; i++) {
 		put_field(out, RT_FROM, m->from.v[i].addr);
 		put_field(out, RT_FROM_NAME, m->from.v[i].name);
@@ -164,33 +170,61 @@ record_plain_encode(const struct msg_meta *m, struct buf *out)
 		put_field(out, RT_THREAD_INDEX, m->thread_index);
 }
 
+/* A field length of a version 2 blob at *pp: 0, or -1 if malformed
+ * (longer than RECORD_LEN_MAX bytes, cut short, or not minimal). */
+static int
+get_len(const unsigned char **pp, const unsigned char *end, size_t *n_out)
+{
+	const unsigned char	*p = *pp;
+	size_t			 n = 0;
+
+	for (int i = 0; i < RECORD_LEN_MAX && p < end; i++) {
+		n |= (size_t)(*p & 0x7f) << (7 * i);
+		if ((*p++ & 0x80) == 0) {
+			if (i > 0 && p[-1] == 0)
+				return -1;	/* a needless zero group */
+			*pp = p;
+			*n_out = n;
+			return 0;
+		}
+	}
+	return -1;
+}
+
 int
 record_plain_walk(const void *blob, size_t len,
-    int (*cb)(void *arg, enum record_tag tag, struct str value), void *arg,
-    struct err *err)
+    int (*cb)(void *arg, enum record_tag tag, struct str value),
+    void *arg, struct err *err)
 {
 	const unsigned char	*p = blob, *end = p + len;
+	unsigned		 version, tag;
 	size_t			 n;
 
-	if (len < 1 || p[0] != 1)
+	if (len < 1 || (p[0] != 1 && p[0] != 2))
 		return err_set(err, ERR_PARSE, "stored fields: unknown "
 		    "version or empty record");
+	version = p[0];
 	for (p++; p < end; p += n) {
-		if (end - p < 5)
-			return err_set(err, ERR_PARSE, "stored fields: cut "
-			    "short");
-		n = (size_t)p[1] << 24 | (size_t)p[2] << 16 |
-		    (size_t)p[3] << 8 | p[4];
-		if (p[0] < RT_FROM || p[0] > RT_THREAD_INDEX ||
-		    (size_t)(end - p - 5) < n)
+		tag = *p++;
+		if (version == 1) {	/* u32 big-endian lengths */
+			if (end - p < 4)
+				goto cut;
+			n = (size_t)p[0] << 24 | (size_t)p[1] << 16 |
+			    (size_t)p[2] << 8 | p[3];
+			p += 4;
+		} else if (get_len(&p, end, &n) == -1)
+			goto cut;
+		if (tag < RT_FROM || tag > RT_THREAD_INDEX ||
+		    (size_t)(end - p) < n)
 			return err_set(err, ERR_PARSE, "stored fields: bad "
 			    "field header");
-		p += 5;
-		if (cb(arg, (enum record_tag)p[-5], str_make((const char *)p,
+		if (cb(arg, (enum record_tag)tag, str_make((const char *)p,
 		    n)) == -1)
 			return -1;
 	}
 	return 0;
+cut:
+	return err_set(err, ERR_PARSE, "stored fields: cut short");
 }
 
 void

@@ -9,7 +9,11 @@
  *	16 * (nto + ncc + nirt + nrefs)
  * plain: the readable fields, for export; the caller seals it with the
  * tenant's data key before it reaches the database.
- *	u8 version (1), then fields: u8 tag | u32 length | bytes
+ *	u8 version (2), then fields: u8 tag | length | bytes
+ * where the length is LEB128 (7 bits a byte, low first, high bit set on
+ * all but the last byte; at most RECORD_LEN_MAX bytes, no needless zero
+ * byte).  Version 1, written before, had a u32 big-endian length; both
+ * are read.
  *
  * Pure: no I/O, no keys; blinding is the caller's callback.
  */
@@ -25,6 +29,7 @@
 
 #define RECORD_KEY_BYTES	16
 #define RECORD_KEYS_MAX		(4 * 1024)	/* keys of one kind */
+#define RECORD_LEN_MAX		5	/* bytes of a plain field's length */
 
 enum record_kind {
 	RECORD_ADDRESS,

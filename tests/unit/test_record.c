@@ -232,9 +232,80 @@ test_plain_roundtrip(void)
 	    "cut in a field header refused");
 	t_eq_i64(record_plain_walk(b.data, 8, collect, &s, &err), -1,
 	    "cut in a value refused");
-	t_eq_i64(record_plain_walk("\2", 1, collect, &s, &err), -1,
+	t_eq_i64(record_plain_walk("\3", 1, collect, &s, &err), -1,
 	    "unknown version refused");
 	buf_free(&s.text);
+	buf_free(&b);
+	meta_parser_free(mp);
+}
+
+static void
+hex(const struct buf *b, char *out, size_t size)
+{
+	size_t	n = 0;
+
+	for (size_t i = 0; i < b->len && n + 3 <= size; i++)
+		n += (size_t)snprintf(out + n, size - n, "%02x",
+		    (unsigned char)b->data[i]);
+	out[n] = '\0';
+}
+
+/* The stored bytes of version 2, pinned: tag, LEB128 length, value. */
+static void
+test_plain_pinned(void)
+{
+	struct meta_parser	*mp = meta_parser_new();
+	struct msg_meta		 m;
+	struct buf		 b, hdr;
+	struct seen		 s;
+	struct err		 err;
+	char			 h[256], subj[300];
+
+	meta_parse(mp, STR("From: a@x\nSubject: hi\n"), &m);
+	buf_init(&b, 0);
+	record_plain_encode(&m, &b);
+	hex(&b, h, sizeof(h));
+	/* 02 | 01 03 "a@x" | 02 00 (no name) | 06 02 "hi" */
+	t_eq_mem(h, strlen(h), "02010361407802000602" "6869", "pinned bytes");
+
+	/* A 300-byte value takes a two-byte length: ac 02. */
+	memset(subj, 'x', sizeof(subj));
+	buf_init(&hdr, 0);
+	buf_puts(&hdr, "Subject: ");
+	buf_add(&hdr, subj, sizeof(subj));
+	buf_puts(&hdr, "\n");
+	meta_parse(mp, str_make(hdr.data, hdr.len), &m);
+	buf_reset(&b);
+	record_plain_encode(&m, &b);
+	t_eq_i64(b.len, 1 + 1 + 2 + 300, "two-byte length");
+	t_ok(b.len > 3 && (unsigned char)b.data[2] == 0xac &&
+	    (unsigned char)b.data[3] == 0x02, "LEB128, low group first");
+	buf_init(&s.text, 0);
+	t_eq_i64(record_plain_walk(b.data, b.len, collect, &s, &err), 0,
+	    "long value walks");
+	t_eq_i64(s.text.len, 2 + 300 + 1, "long value whole");
+
+	/* Malformed lengths. */
+	t_eq_i64(record_plain_walk("\2\6\x82\0hi", 6, collect, &s, &err),
+	    -1, "needless zero group refused");
+	t_eq_i64(record_plain_walk("\2\6\x80\x80\x80\x80\x80\x01", 8,
+	    collect, &s, &err), -1, "six-byte length refused");
+	t_eq_i64(record_plain_walk("\2\6\x80", 3, collect, &s, &err), -1,
+	    "cut in a length refused");
+	t_eq_i64(record_plain_walk("\2\6\x03hi", 5, collect, &s, &err), -1,
+	    "length past the end refused");
+	t_eq_i64(record_plain_walk("\2\x0c\x00", 3, collect, &s, &err), -1,
+	    "unknown tag refused");
+
+	/* Version 1 blobs, written before, still read. */
+	buf_reset(&s.text);
+	t_eq_i64(record_plain_walk("\1\1\0\0\0\3a@x\6\0\0\0\2hi", 16,
+	    collect, &s, &err), 0, "version 1 walks");
+	t_eq_mem(s.text.data, s.text.len, "1=a@x;6=hi;", "version 1 fields");
+	t_eq_i64(record_plain_walk("\1\1\0\0\0\4a@x", 9, collect, &s,
+	    &err), -1, "version 1 cut refused");
+	buf_free(&s.text);
+	buf_free(&hdr);
 	buf_free(&b);
 	meta_parser_free(mp);
 }
@@ -283,6 +354,7 @@ static const struct t_case cases[] = {
 	{ "golden_cases", test_golden_cases },
 	{ "corpus", test_corpus },
 	{ "plain_roundtrip", test_plain_roundtrip },
+	{ "plain_pinned", test_plain_pinned },
 	{ "keys_roundtrip", test_keys_roundtrip },
 };
 T_MAIN(cases)
