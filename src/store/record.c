@@ -7,6 +7,15 @@
 #include "../base/xmalloc.h"
 #include "record.h"
 
+/* The flags byte of a keys blob. */
+#define KEYS_SENDER		1
+#define KEYS_ID			2
+#define KEYS_IRT_LAST_REF	4	/* version 2: see record.h */
+
+/* A field of a version 2 plain blob, never handed to a caller: the last
+ * In-Reply-To id is the last reference (see record.h). */
+#define TAG_IRT_LAST_REF	12
+
 static void
 put_u16(struct buf *b, size_t v)
 {
@@ -31,16 +40,27 @@ clamp(size_t n)
 	return n > RECORD_KEYS_MAX ? RECORD_KEYS_MAX : n;
 }
 
+/* Whether the last In-Reply-To id (of the first n) is the last of the
+ * first nrefs references, as in most replies: it is then stored once. */
+static int
+irt_is_last_ref(const struct msg_meta *m, size_t nirt, size_t nrefs)
+{
+	return nirt > 0 && nrefs > 0 && str_eq(m->in_reply_to.v[nirt - 1],
+	    m->references.v[nrefs - 1]);
+}
+
 void
 record_keys_encode(const struct msg_meta *m, record_blind_fn blind,
     void *arg, struct buf *out)
 {
 	size_t	nto = clamp(m->to.n), ncc = clamp(m->cc.n);
 	size_t	nirt = clamp(m->in_reply_to.n), nrefs = clamp(m->references.n);
+	int	same = irt_is_last_ref(m, nirt, nrefs);
 
-	buf_addc(out, 1);
-	buf_addc(out, (char)((m->from.n > 0 ? 1 : 0) |
-	    (m->message_id.p != NULL ? 2 : 0)));
+	buf_addc(out, 2);
+	buf_addc(out, (char)((m->from.n > 0 ? KEYS_SENDER : 0) |
+	    (m->message_id.p != NULL ? KEYS_ID : 0) |
+	    (same ? KEYS_IRT_LAST_REF : 0)));
 	if (m->from.n > 0)
 		put_key(out, blind, arg, RECORD_ADDRESS, m->from.v[0].addr);
 	if (m->message_id.p != NULL)
@@ -53,7 +73,7 @@ record_keys_encode(const struct msg_meta *m, record_blind_fn blind,
 		put_key(out, blind, arg, RECORD_ADDRESS, m->to.v[i].addr);
 	for (size_t i = 0; i < ncc; i++)
 		put_key(out, blind, arg, RECORD_ADDRESS, m->cc.v[i].addr);
-	for (size_t i = 0; i < nirt; i++)
+	for (size_t i = 0; i < nirt - (same ? 1 : 0); i++)
 		put_key(out, blind, arg, RECORD_MSGID, m->in_reply_to.v[i]);
 	for (size_t i = 0; i < nrefs; i++)
 		put_key(out, blind, arg, RECORD_MSGID, m->references.v[i]);
@@ -64,23 +84,24 @@ record_keys_decode(const void *blob, size_t len, struct record_scratch *sc,
     struct engine_rec *r, struct err *err)
 {
 	const unsigned char	*p = blob, *end = p + len;
-	size_t			 n[4], total;
+	size_t			 n[4], total, stored;
 	struct str		*v;
-	unsigned		 bits;
+	unsigned		 bits, same;
 
-	if (len < 2 || p[0] != 1)
+	if (len < 2 || (p[0] != 1 && p[0] != 2))
 		return err_set(err, ERR_PARSE, "stored keys: unknown version "
 		    "or short record (%zu bytes)", len);
 	bits = p[1];
+	same = p[0] == 2 && (bits & KEYS_IRT_LAST_REF) != 0;
 	p += 2;
 	r->sender = r->id = STR_NULL;
-	if (bits & 1) {
+	if (bits & KEYS_SENDER) {
 		if (end - p < RECORD_KEY_BYTES)
 			goto short_blob;
 		r->sender = str_make((const char *)p, RECORD_KEY_BYTES);
 		p += RECORD_KEY_BYTES;
 	}
-	if (bits & 2) {
+	if (bits & KEYS_ID) {
 		if (end - p < RECORD_KEY_BYTES)
 			goto short_blob;
 		r->id = str_make((const char *)p, RECORD_KEY_BYTES);
@@ -91,17 +112,27 @@ record_keys_decode(const void *blob, size_t len, struct record_scratch *sc,
 	for (int i = 0; i < 4; i++, p += 2)
 		n[i] = (size_t)p[0] << 8 | p[1];
 	total = n[0] + n[1] + n[2] + n[3];
-	if ((size_t)(end - p) != total * RECORD_KEY_BYTES)
+	if (same && (n[2] == 0 || n[3] == 0))
+		return err_set(err, ERR_PARSE, "stored keys: In-Reply-To "
+		    "marked as a reference, with no such id");
+	stored = total - same;
+	if ((size_t)(end - p) != stored * RECORD_KEY_BYTES)
 		return err_set(err, ERR_PARSE, "stored keys: %zu bytes where "
-		    "%zu keys need %zu", (size_t)(end - p), total,
-		    total * RECORD_KEY_BYTES);
+		    "%zu keys need %zu", (size_t)(end - p), stored,
+		    stored * RECORD_KEY_BYTES);
 	if (total > sc->cap) {
 		sc->cap = total * 2;
 		sc->v = xreallocarray(sc->v, sc->cap, sizeof(*sc->v));
 	}
 	v = sc->v;
-	for (size_t i = 0; i < total; i++, p += RECORD_KEY_BYTES)
+	for (size_t i = 0; i < total; i++) {
+		if (same && i == n[0] + n[1] + n[2] - 1)
+			continue;	/* the last reference, below */
 		v[i] = str_make((const char *)p, RECORD_KEY_BYTES);
+		p += RECORD_KEY_BYTES;
+	}
+	if (same)
+		v[n[0] + n[1] + n[2] - 1] = v[total - 1];
 	r->to = v;
 	r->nto = n[0];
 	r->cc = v + n[0];
@@ -127,7 +158,7 @@ record_scratch_free(struct record_scratch *s)
 /* A field of a version 2 plain blob: tag, then the length in 7-bit
  * groups, low group first, the high bit meaning "more" (LEB128). */
 static void
-put_field(struct buf *b, enum record_tag tag, struct str v)
+put_field(struct buf *b, unsigned tag, struct str v)
 {
 	unsigned char	h[1 + RECORD_LEN_MAX];
 	size_t		n = 0, len = v.len;
@@ -145,6 +176,8 @@ put_field(struct buf *b, enum record_tag tag, struct str v)
 void
 record_plain_encode(const struct msg_meta *m, struct buf *out)
 {
+	int	same;
+
 	buf_addc(out, 2);
 	for (size_t i = 0; i < m->from.n; i++) {
 		put_field(out, RT_FROM, m->from.v[i].addr);
@@ -160,10 +193,15 @@ record_plain_encode(const struct msg_meta *m, struct buf *out)
 		put_field(out, RT_SUBJECT, m->subject);
 	if (m->message_id.p != NULL)
 		put_field(out, RT_MESSAGE_ID, m->message_id);
-	for (size_t i = 0; i < m->in_reply_to.n; i++)
-		put_field(out, RT_IN_REPLY_TO, m->in_reply_to.v[i]);
+	/* References first, so that an In-Reply-To equal to the last one
+	 * can say so in two bytes. */
+	same = irt_is_last_ref(m, m->in_reply_to.n, m->references.n);
 	for (size_t i = 0; i < m->references.n; i++)
 		put_field(out, RT_REFERENCES, m->references.v[i]);
+	for (size_t i = 0; i + (same ? 1 : 0) < m->in_reply_to.n; i++)
+		put_field(out, RT_IN_REPLY_TO, m->in_reply_to.v[i]);
+	if (same)
+		put_field(out, TAG_IRT_LAST_REF, STR(""));
 	if (m->list_id.p != NULL)
 		put_field(out, RT_LIST_ID, m->list_id);
 	if (m->thread_index.p != NULL)
@@ -199,6 +237,7 @@ record_plain_walk(const void *blob, size_t len,
 	const unsigned char	*p = blob, *end = p + len;
 	unsigned		 version, tag;
 	size_t			 n;
+	struct str		 last_ref = STR_NULL;
 
 	if (len < 1 || (p[0] != 1 && p[0] != 2))
 		return err_set(err, ERR_PARSE, "stored fields: unknown "
@@ -214,10 +253,21 @@ record_plain_walk(const void *blob, size_t len,
 			p += 4;
 		} else if (get_len(&p, end, &n) == -1)
 			goto cut;
+		if (version == 2 && tag == TAG_IRT_LAST_REF) {
+			if (n != 0 || last_ref.p == NULL)
+				return err_set(err, ERR_PARSE, "stored "
+				    "fields: In-Reply-To marked as a "
+				    "reference, with no reference before");
+			if (cb(arg, RT_IN_REPLY_TO, last_ref) == -1)
+				return -1;
+			continue;
+		}
 		if (tag < RT_FROM || tag > RT_THREAD_INDEX ||
 		    (size_t)(end - p) < n)
 			return err_set(err, ERR_PARSE, "stored fields: bad "
 			    "field header");
+		if (tag == RT_REFERENCES)
+			last_ref = str_make((const char *)p, n);
 		if (cb(arg, (enum record_tag)tag, str_make((const char *)p,
 		    n)) == -1)
 			return -1;

@@ -15,7 +15,7 @@
 
 #include <stddef.h>
 
-#define SCHEMA_VERSION		4	/* the version this program writes */
+#define SCHEMA_VERSION		5	/* the version this program writes */
 
 struct schema_step {
 	int		 version;	/* reached after this step */
