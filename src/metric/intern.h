@@ -3,10 +3,11 @@
  *
  * The engine compares addresses and message ids millions of times; it
  * does so as uint32 ids handed out in first-seen order (0, 1, 2, ...).
- * Strings are copied into the table's own storage.
+ * Strings are copied into the table's own storage.  The table is the
+ * shared one of src/base/strtab.h.
  *
  * Ownership: intern_str() returns memory owned by the table, valid until
- * intern_free().  Not thread-safe.
+ * the next intern_put() or intern_free().  Not thread-safe.
  */
 #ifndef RT_INTERN_H
 #define RT_INTERN_H
@@ -14,8 +15,9 @@
 #include <stdint.h>
 
 #include "../base/str.h"
+#include "../base/strtab.h"
 
-#define INTERN_NONE	UINT32_MAX
+#define INTERN_NONE	STRTAB_NONE
 
 struct intern;
 

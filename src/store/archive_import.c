@@ -29,7 +29,11 @@
 #include "archive_memo.h"
 #include "archive_rowq.h"
 
-#define IMPORT_BATCH	2000	/* messages per commit */
+/* Messages per commit: each commit rewrites the pages it shares with the
+ * last one (the right edges of the indexes, the addresses) and waits for
+ * an fsync, so fewer, larger commits write less; a crash redoes at most
+ * one batch. */
+#define IMPORT_BATCH	8000
 
 struct imp {
 	struct archive		*a;
@@ -121,12 +125,12 @@ switch_source(struct imp *im, const char *path, struct err *err)
 	return 0;
 }
 
-/* Queues an address once: its key, its domain keys, itself (sealed by
- * the writer). */
+/* The blind index of an address, queuing its row the first time: its
+ * key, its domain keys, itself (sealed by the writer). */
 static void
-put_address(struct imp *im, struct str addr)
+put_address(struct imp *im, struct str addr,
+    unsigned char key[RECORD_KEY_BYTES])
 {
-	unsigned char	 key[RECORD_KEY_BYTES];
 	int		 queued;
 	struct rowq_row	*r;
 
@@ -137,7 +141,21 @@ put_address(struct imp *im, struct str addr)
 	record_domain_keys(addr, memo_blind_fn, im->memo, &im->dom);
 	r = rowq_add(rowq_current(im->q), ROWQ_ADDR, im->dom.data,
 	    im->dom.len, addr.p, addr.len);
-	memcpy(r->key, key, sizeof(key));
+	memcpy(r->key, key, RECORD_KEY_BYTES);
+}
+
+/* The blind callback of a message's keys (record.h): each address the
+ * keys name is looked up once, and queued on the way. */
+static void
+msg_blind(void *arg, enum record_kind kind, struct str s,
+    unsigned char out[RECORD_KEY_BYTES])
+{
+	struct imp	*im = arg;
+
+	if (kind == RECORD_ADDRESS)
+		put_address(im, s, out);
+	else
+		memo_blind(im->memo, kind, s, out, NULL);
 }
 
 /*
@@ -258,6 +276,7 @@ on_message(void *arg, const struct source_msg *sm, struct err *err)
 	struct imp	*im = arg;
 	struct msg_meta	 m;
 	struct rowq_row	*r;
+	unsigned char	 key[RECORD_KEY_BYTES];
 
 	if (im->path == NULL || strcmp(im->path, sm->path) != 0)
 		if (switch_source(im, sm->path, err) == -1)
@@ -276,8 +295,10 @@ on_message(void *arg, const struct source_msg *sm, struct err *err)
 	if (m.bad_flags || (sm->flags & (SOURCE_TRUNCATED |
 	    SOURCE_NO_BODY_SEP)))
 		im->st->malformed++;
+	/* The address rows this queues go before their message's row, in
+	 * the same batch (a batch is handed over only after a message). */
 	buf_reset(&im->keys);
-	record_keys_encode(&m, memo_blind_fn, im->memo, &im->keys);
+	record_keys_encode(&m, msg_blind, im, &im->keys);
 	buf_reset(&im->plain);
 	record_plain_encode(&m, &im->plain);
 	if (buf_check(&im->keys, err) == -1)
@@ -288,10 +309,14 @@ on_message(void *arg, const struct source_msg *sm, struct err *err)
 	r->date = m.has_date ? m.date : STORE_NO_TIME;
 	r->received = m.has_received ? m.received : STORE_NO_TIME;
 	r->flags = m.auto_flags & 0xffff;
-	for (size_t i = 0; i < m.from.n + m.to.n + m.cc.n; i++)
-		put_address(im, i < m.from.n ? m.from.v[i].addr :
-		    i < m.from.n + m.to.n ? m.to.v[i - m.from.n].addr :
-		    m.cc.v[i - m.from.n - m.to.n].addr);
+	/* The keys name the first From and the first RECORD_KEYS_MAX To
+	 * and Cc addresses; the others get their rows here. */
+	for (size_t i = 1; i < m.from.n; i++)
+		put_address(im, m.from.v[i].addr, key);
+	for (size_t i = RECORD_KEYS_MAX; i < m.to.n; i++)
+		put_address(im, m.to.v[i].addr, key);
+	for (size_t i = RECORD_KEYS_MAX; i < m.cc.n; i++)
+		put_address(im, m.cc.v[i].addr, key);
 	return rowq_push(im->q, err);
 }
 

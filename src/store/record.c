@@ -7,6 +7,15 @@
 #include "../base/xmalloc.h"
 #include "record.h"
 
+/* The flags byte of a keys blob. */
+#define KEYS_SENDER		1
+#define KEYS_ID			2
+#define KEYS_IRT_LAST_REF	4	/* version 2: see record.h */
+
+/* A field of a version 2 plain blob, never handed to a caller: the last
+ * In-Reply-To id is the last reference (see record.h). */
+#define TAG_IRT_LAST_REF	12
+
 static void
 put_u16(struct buf *b, size_t v)
 {
@@ -31,16 +40,27 @@ clamp(size_t n)
 	return n > RECORD_KEYS_MAX ? RECORD_KEYS_MAX : n;
 }
 
+/* Whether the last In-Reply-To id (of the first n) is the last of the
+ * first nrefs references, as in most replies: it is then stored once. */
+static int
+irt_is_last_ref(const struct msg_meta *m, size_t nirt, size_t nrefs)
+{
+	return nirt > 0 && nrefs > 0 && str_eq(m->in_reply_to.v[nirt - 1],
+	    m->references.v[nrefs - 1]);
+}
+
 void
 record_keys_encode(const struct msg_meta *m, record_blind_fn blind,
     void *arg, struct buf *out)
 {
 	size_t	nto = clamp(m->to.n), ncc = clamp(m->cc.n);
 	size_t	nirt = clamp(m->in_reply_to.n), nrefs = clamp(m->references.n);
+	int	same = irt_is_last_ref(m, nirt, nrefs);
 
-	buf_addc(out, 1);
-	buf_addc(out, (char)((m->from.n > 0 ? 1 : 0) |
-	    (m->message_id.p != NULL ? 2 : 0)));
+	buf_addc(out, 2);
+	buf_addc(out, (char)((m->from.n > 0 ? KEYS_SENDER : 0) |
+	    (m->message_id.p != NULL ? KEYS_ID : 0) |
+	    (same ? KEYS_IRT_LAST_REF : 0)));
 	if (m->from.n > 0)
 		put_key(out, blind, arg, RECORD_ADDRESS, m->from.v[0].addr);
 	if (m->message_id.p != NULL)
@@ -53,7 +73,7 @@ record_keys_encode(const struct msg_meta *m, record_blind_fn blind,
 		put_key(out, blind, arg, RECORD_ADDRESS, m->to.v[i].addr);
 	for (size_t i = 0; i < ncc; i++)
 		put_key(out, blind, arg, RECORD_ADDRESS, m->cc.v[i].addr);
-	for (size_t i = 0; i < nirt; i++)
+	for (size_t i = 0; i < nirt - (same ? 1 : 0); i++)
 		put_key(out, blind, arg, RECORD_MSGID, m->in_reply_to.v[i]);
 	for (size_t i = 0; i < nrefs; i++)
 		put_key(out, blind, arg, RECORD_MSGID, m->references.v[i]);
@@ -64,23 +84,24 @@ record_keys_decode(const void *blob, size_t len, struct record_scratch *sc,
     struct engine_rec *r, struct err *err)
 {
 	const unsigned char	*p = blob, *end = p + len;
-	size_t			 n[4], total;
+	size_t			 n[4], total, stored;
 	struct str		*v;
-	unsigned		 bits;
+	unsigned		 bits, same;
 
-	if (len < 2 || p[0] != 1)
+	if (len < 2 || (p[0] != 1 && p[0] != 2))
 		return err_set(err, ERR_PARSE, "stored keys: unknown version "
 		    "or short record (%zu bytes)", len);
 	bits = p[1];
+	same = p[0] == 2 && (bits & KEYS_IRT_LAST_REF) != 0;
 	p += 2;
 	r->sender = r->id = STR_NULL;
-	if (bits & 1) {
+	if (bits & KEYS_SENDER) {
 		if (end - p < RECORD_KEY_BYTES)
 			goto short_blob;
 		r->sender = str_make((const char *)p, RECORD_KEY_BYTES);
 		p += RECORD_KEY_BYTES;
 	}
-	if (bits & 2) {
+	if (bits & KEYS_ID) {
 		if (end - p < RECORD_KEY_BYTES)
 			goto short_blob;
 		r->id = str_make((const char *)p, RECORD_KEY_BYTES);
@@ -91,17 +112,27 @@ record_keys_decode(const void *blob, size_t len, struct record_scratch *sc,
 	for (int i = 0; i < 4; i++, p += 2)
 		n[i] = (size_t)p[0] << 8 | p[1];
 	total = n[0] + n[1] + n[2] + n[3];
-	if ((size_t)(end - p) != total * RECORD_KEY_BYTES)
+	if (same && (n[2] == 0 || n[3] == 0))
+		return err_set(err, ERR_PARSE, "stored keys: In-Reply-To "
+		    "marked as a reference, with no such id");
+	stored = total - same;
+	if ((size_t)(end - p) != stored * RECORD_KEY_BYTES)
 		return err_set(err, ERR_PARSE, "stored keys: %zu bytes where "
-		    "%zu keys need %zu", (size_t)(end - p), total,
-		    total * RECORD_KEY_BYTES);
+		    "%zu keys need %zu", (size_t)(end - p), stored,
+		    stored * RECORD_KEY_BYTES);
 	if (total > sc->cap) {
 		sc->cap = total * 2;
 		sc->v = xreallocarray(sc->v, sc->cap, sizeof(*sc->v));
 	}
 	v = sc->v;
-	for (size_t i = 0; i < total; i++, p += RECORD_KEY_BYTES)
+	for (size_t i = 0; i < total; i++) {
+		if (same && i == n[0] + n[1] + n[2] - 1)
+			continue;	/* the last reference, below */
 		v[i] = str_make((const char *)p, RECORD_KEY_BYTES);
+		p += RECORD_KEY_BYTES;
+	}
+	if (same)
+		v[n[0] + n[1] + n[2] - 1] = v[total - 1];
 	r->to = v;
 	r->nto = n[0];
 	r->cc = v + n[0];
@@ -124,22 +155,30 @@ record_scratch_free(struct record_scratch *s)
 	s->cap = 0;
 }
 
+/* A field of a version 2 plain blob: tag, then the length in 7-bit
+ * groups, low group first, the high bit meaning "more" (LEB128). */
 static void
-put_field(struct buf *b, enum record_tag tag, struct str v)
+put_field(struct buf *b, unsigned tag, struct str v)
 {
-	unsigned char	h[5] = { (unsigned char)tag,
-			    (unsigned char)(v.len >> 24),
-			    (unsigned char)(v.len >> 16),
-			    (unsigned char)(v.len >> 8), (unsigned char)v.len };
+	unsigned char	h[1 + RECORD_LEN_MAX];
+	size_t		n = 0, len = v.len;
 
-	buf_add(b, h, sizeof(h));
+	h[n++] = (unsigned char)tag;
+	while (len >= 0x80 && n < sizeof(h) - 1) {
+		h[n++] = (unsigned char)(len | 0x80);
+		len >>= 7;
+	}
+	h[n++] = (unsigned char)len;
+	buf_add(b, h, n);
 	buf_add(b, v.p, v.len);
 }
 
 void
 record_plain_encode(const struct msg_meta *m, struct buf *out)
 {
-	buf_addc(out, 1);
+	int	same;
+
+	buf_addc(out, 2);
 	for (size_t i = 0; i < m->from.n; i++) {
 		put_field(out, RT_FROM, m->from.v[i].addr);
 		put_field(out, RT_FROM_NAME, m->from.v[i].name);
@@ -154,43 +193,88 @@ record_plain_encode(const struct msg_meta *m, struct buf *out)
 		put_field(out, RT_SUBJECT, m->subject);
 	if (m->message_id.p != NULL)
 		put_field(out, RT_MESSAGE_ID, m->message_id);
-	for (size_t i = 0; i < m->in_reply_to.n; i++)
-		put_field(out, RT_IN_REPLY_TO, m->in_reply_to.v[i]);
+	/* References first, so that an In-Reply-To equal to the last one
+	 * can say so in two bytes. */
+	same = irt_is_last_ref(m, m->in_reply_to.n, m->references.n);
 	for (size_t i = 0; i < m->references.n; i++)
 		put_field(out, RT_REFERENCES, m->references.v[i]);
+	for (size_t i = 0; i + (same ? 1 : 0) < m->in_reply_to.n; i++)
+		put_field(out, RT_IN_REPLY_TO, m->in_reply_to.v[i]);
+	if (same)
+		put_field(out, TAG_IRT_LAST_REF, STR(""));
 	if (m->list_id.p != NULL)
 		put_field(out, RT_LIST_ID, m->list_id);
 	if (m->thread_index.p != NULL)
 		put_field(out, RT_THREAD_INDEX, m->thread_index);
 }
 
+/* A field length of a version 2 blob at *pp: 0, or -1 if malformed
+ * (longer than RECORD_LEN_MAX bytes, cut short, or not minimal). */
+static int
+get_len(const unsigned char **pp, const unsigned char *end, size_t *n_out)
+{
+	const unsigned char	*p = *pp;
+	size_t			 n = 0;
+
+	for (int i = 0; i < RECORD_LEN_MAX && p < end; i++) {
+		n |= (size_t)(*p & 0x7f) << (7 * i);
+		if ((*p++ & 0x80) == 0) {
+			if (i > 0 && p[-1] == 0)
+				return -1;	/* a needless zero group */
+			*pp = p;
+			*n_out = n;
+			return 0;
+		}
+	}
+	return -1;
+}
+
 int
 record_plain_walk(const void *blob, size_t len,
-    int (*cb)(void *arg, enum record_tag tag, struct str value), void *arg,
-    struct err *err)
+    int (*cb)(void *arg, enum record_tag tag, struct str value),
+    void *arg, struct err *err)
 {
 	const unsigned char	*p = blob, *end = p + len;
+	unsigned		 version, tag;
 	size_t			 n;
+	struct str		 last_ref = STR_NULL;
 
-	if (len < 1 || p[0] != 1)
+	if (len < 1 || (p[0] != 1 && p[0] != 2))
 		return err_set(err, ERR_PARSE, "stored fields: unknown "
 		    "version or empty record");
+	version = p[0];
 	for (p++; p < end; p += n) {
-		if (end - p < 5)
-			return err_set(err, ERR_PARSE, "stored fields: cut "
-			    "short");
-		n = (size_t)p[1] << 24 | (size_t)p[2] << 16 |
-		    (size_t)p[3] << 8 | p[4];
-		if (p[0] < RT_FROM || p[0] > RT_THREAD_INDEX ||
-		    (size_t)(end - p - 5) < n)
+		tag = *p++;
+		if (version == 1) {	/* u32 big-endian lengths */
+			if (end - p < 4)
+				goto cut;
+			n = (size_t)p[0] << 24 | (size_t)p[1] << 16 |
+			    (size_t)p[2] << 8 | p[3];
+			p += 4;
+		} else if (get_len(&p, end, &n) == -1)
+			goto cut;
+		if (version == 2 && tag == TAG_IRT_LAST_REF) {
+			if (n != 0 || last_ref.p == NULL)
+				return err_set(err, ERR_PARSE, "stored "
+				    "fields: In-Reply-To marked as a "
+				    "reference, with no reference before");
+			if (cb(arg, RT_IN_REPLY_TO, last_ref) == -1)
+				return -1;
+			continue;
+		}
+		if (tag < RT_FROM || tag > RT_THREAD_INDEX ||
+		    (size_t)(end - p) < n)
 			return err_set(err, ERR_PARSE, "stored fields: bad "
 			    "field header");
-		p += 5;
-		if (cb(arg, (enum record_tag)p[-5], str_make((const char *)p,
+		if (tag == RT_REFERENCES)
+			last_ref = str_make((const char *)p, n);
+		if (cb(arg, (enum record_tag)tag, str_make((const char *)p,
 		    n)) == -1)
 			return -1;
 	}
 	return 0;
+cut:
+	return err_set(err, ERR_PARSE, "stored fields: cut short");
 }
 
 void

@@ -4,12 +4,24 @@
  * keys: what the engine needs, with every address and id replaced by a
  * 16-byte blind index (a keyed hash: equal inputs, equal keys; nothing
  * readable).  Threading and grouping run on these alone.
- *	u8 version (1) | u8 bits (1: sender, 2: id)
+ *	u8 version (2) | u8 bits (1: sender, 2: id, 4: see below)
  *	[16 sender] [16 id] | u16 nto ncc nirt nrefs (big-endian)
- *	16 * (nto + ncc + nirt + nrefs)
+ *	16 * (nto + ncc + nirt + nrefs - (bit 4 ? 1 : 0))
+ * in the order To, Cc, In-Reply-To, References.  Bit 4: the last
+ * In-Reply-To id is the last reference (most replies), whose key is
+ * stored once, with the references.  Version 1, written before, had no
+ * bit 4; both are read.
  * plain: the readable fields, for export; the caller seals it with the
  * tenant's data key before it reaches the database.
- *	u8 version (1), then fields: u8 tag | u32 length | bytes
+ *	u8 version (2), then fields: u8 tag | length | bytes
+ * where the length is LEB128 (7 bits a byte, low first, high bit set on
+ * all but the last byte; at most RECORD_LEN_MAX bytes, no needless zero
+ * byte).  References come before In-Reply-To, and tag 12 with an empty
+ * value stands for an In-Reply-To id equal to the last reference before
+ * it (the walker hands it over as RT_IN_REPLY_TO with that value).
+ * Version 1, written before, had a u32 big-endian length and no tag 12;
+ * both are read.  The walker gives the fields of one tag in stored
+ * order; fields of different tags may come in another order.
  *
  * Pure: no I/O, no keys; blinding is the caller's callback.
  */
@@ -25,6 +37,7 @@
 
 #define RECORD_KEY_BYTES	16
 #define RECORD_KEYS_MAX		(4 * 1024)	/* keys of one kind */
+#define RECORD_LEN_MAX		5	/* bytes of a plain field's length */
 
 enum record_kind {
 	RECORD_ADDRESS,

@@ -232,6 +232,16 @@ static const char schema_v5[] =
 	"	gen		BIGINT NOT NULL\n"
 	");\n";
 
+/*
+ * Version 6: the stored form of messages changed (record.h: keys and
+ * sealed fields of version 2, smaller; version 1 rows stay as they are
+ * and are still read).  No table changes: the step records the record
+ * version, and the schema version keeps an older replytime, which cannot
+ * read the new rows, from opening the database at all.
+ */
+static const char schema_v6[] =
+	"INSERT INTO meta (key, value) VALUES ('record_version', '2');\n";
+
 const struct schema_step schema_steps[] = {
 	{ .version = 1, .what = "create the tables", .sql = schema_v1 },
 	{ .version = 2, .what = "add the log and source identities",
@@ -241,6 +251,8 @@ const struct schema_step schema_steps[] = {
 	  .sql = schema_v4 },
 	{ .version = 5, .what = "add the generation of messages",
 	  .sql = schema_v5 },
+	{ .version = 6, .what = "store messages in record version 2",
+	  .sql = schema_v6 },
 };
 const size_t schema_nsteps = sizeof(schema_steps) / sizeof(schema_steps[0]);
 

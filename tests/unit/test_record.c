@@ -223,8 +223,10 @@ test_plain_roundtrip(void)
 	record_plain_encode(&m, &b);
 	t_eq_i64(record_plain_walk(b.data, b.len, collect, &s, &err), 0,
 	    "walks");
+	/* References before In-Reply-To; this one is the last reference,
+	 * stored as such and handed back with its value. */
 	t_eq_mem(s.text.data, s.text.len, "1=a@x.example;2=A;4=b@y.example;"
-	    "4=c@y.example;5=d@z.example;6=hi;7=1@x;8=0@x;9=r@x;9=0@x;"
+	    "4=c@y.example;5=d@z.example;6=hi;7=1@x;9=r@x;9=0@x;8=0@x;"
 	    "10=<l.x>;11=AQ==;", "every field, in order");
 	/* Cut inside a field header or value: malformed. */
 	buf_reset(&s.text);
@@ -232,9 +234,110 @@ test_plain_roundtrip(void)
 	    "cut in a field header refused");
 	t_eq_i64(record_plain_walk(b.data, 8, collect, &s, &err), -1,
 	    "cut in a value refused");
-	t_eq_i64(record_plain_walk("\2", 1, collect, &s, &err), -1,
+	t_eq_i64(record_plain_walk("\3", 1, collect, &s, &err), -1,
 	    "unknown version refused");
 	buf_free(&s.text);
+	buf_free(&b);
+	meta_parser_free(mp);
+}
+
+static void
+hex(const struct buf *b, char *out, size_t size)
+{
+	size_t	n = 0;
+
+	for (size_t i = 0; i < b->len && n + 3 <= size; i++)
+		n += (size_t)snprintf(out + n, size - n, "%02x",
+		    (unsigned char)b->data[i]);
+	out[n] = '\0';
+}
+
+/* The stored bytes of version 2, pinned: tag, LEB128 length, value. */
+static void
+test_plain_pinned(void)
+{
+	struct meta_parser	*mp = meta_parser_new();
+	struct msg_meta		 m;
+	struct buf		 b, hdr;
+	struct seen		 s;
+	struct err		 err;
+	char			 h[256], subj[300];
+
+	meta_parse(mp, STR("From: a@x\nSubject: hi\n"), &m);
+	buf_init(&b, 0);
+	record_plain_encode(&m, &b);
+	hex(&b, h, sizeof(h));
+	/* 02 | 01 03 "a@x" | 02 00 (no name) | 06 02 "hi" */
+	t_eq_mem(h, strlen(h), "02010361407802000602" "6869", "pinned bytes");
+
+	/* A 300-byte value takes a two-byte length: ac 02. */
+	memset(subj, 'x', sizeof(subj));
+	buf_init(&hdr, 0);
+	buf_puts(&hdr, "Subject: ");
+	buf_add(&hdr, subj, sizeof(subj));
+	buf_puts(&hdr, "\n");
+	meta_parse(mp, str_make(hdr.data, hdr.len), &m);
+	buf_reset(&b);
+	record_plain_encode(&m, &b);
+	t_eq_i64(b.len, 1 + 1 + 2 + 300, "two-byte length");
+	t_ok(b.len > 3 && (unsigned char)b.data[2] == 0xac &&
+	    (unsigned char)b.data[3] == 0x02, "LEB128, low group first");
+	buf_init(&s.text, 0);
+	t_eq_i64(record_plain_walk(b.data, b.len, collect, &s, &err), 0,
+	    "long value walks");
+	t_eq_i64(s.text.len, 2 + 300 + 1, "long value whole");
+
+	/* In-Reply-To equal to the last reference: tag 12, empty. */
+	meta_parse(mp, STR("In-Reply-To: <b@x>\nReferences: <a@x> <b@x>\n"),
+	    &m);
+	buf_reset(&b);
+	record_plain_encode(&m, &b);
+	hex(&b, h, sizeof(h));
+	/* 02 | 09 03 "a@x" | 09 03 "b@x" | 0c 00 */
+	t_eq_mem(h, strlen(h), "02" "0903614078" "0903624078" "0c00",
+	    "pinned In-Reply-To as the last reference");
+	buf_reset(&s.text);
+	t_eq_i64(record_plain_walk(b.data, b.len, collect, &s, &err), 0,
+	    "walks");
+	t_eq_mem(s.text.data, s.text.len, "9=a@x;9=b@x;8=b@x;",
+	    "In-Reply-To handed back with its value");
+	meta_parse(mp, STR("In-Reply-To: <c@x>\nReferences: <a@x> <b@x>\n"),
+	    &m);
+	buf_reset(&b);
+	record_plain_encode(&m, &b);
+	buf_reset(&s.text);
+	t_eq_i64(record_plain_walk(b.data, b.len, collect, &s, &err), 0,
+	    "walks");
+	t_eq_mem(s.text.data, s.text.len, "9=a@x;9=b@x;8=c@x;",
+	    "another In-Reply-To stored in full");
+	t_eq_i64(record_plain_walk("\2\x0c\x00", 3, collect, &s, &err), -1,
+	    "tag 12 with no reference before refused");
+	t_eq_i64(record_plain_walk("\2\x09\x01" "a\x0c\x01" "b", 7, collect, &s,
+	    &err), -1, "tag 12 with a value refused");
+	t_eq_i64(record_plain_walk("\1\x09\0\0\0\1a\x0c\0\0\0\0", 12,
+	    collect, &s, &err), -1, "tag 12 in version 1 refused");
+
+	/* Malformed lengths. */
+	t_eq_i64(record_plain_walk("\2\6\x82\0hi", 6, collect, &s, &err),
+	    -1, "needless zero group refused");
+	t_eq_i64(record_plain_walk("\2\6\x80\x80\x80\x80\x80\x01", 8,
+	    collect, &s, &err), -1, "six-byte length refused");
+	t_eq_i64(record_plain_walk("\2\6\x80", 3, collect, &s, &err), -1,
+	    "cut in a length refused");
+	t_eq_i64(record_plain_walk("\2\6\x03hi", 5, collect, &s, &err), -1,
+	    "length past the end refused");
+	t_eq_i64(record_plain_walk("\2\x0d\x00", 3, collect, &s, &err), -1,
+	    "unknown tag refused");
+
+	/* Version 1 blobs, written before, still read. */
+	buf_reset(&s.text);
+	t_eq_i64(record_plain_walk("\1\1\0\0\0\3a@x\6\0\0\0\2hi", 16,
+	    collect, &s, &err), 0, "version 1 walks");
+	t_eq_mem(s.text.data, s.text.len, "1=a@x;6=hi;", "version 1 fields");
+	t_eq_i64(record_plain_walk("\1\1\0\0\0\4a@x", 9, collect, &s,
+	    &err), -1, "version 1 cut refused");
+	buf_free(&s.text);
+	buf_free(&hdr);
 	buf_free(&b);
 	meta_parser_free(mp);
 }
@@ -255,7 +358,8 @@ test_keys_roundtrip(void)
 	    "In-Reply-To: <0@x>\nReferences: <r@x> <0@x>\n"), &m);
 	buf_init(&b, 0);
 	record_keys_encode(&m, test_blind, NULL, &b);
-	t_eq_i64(b.len, 2 + 16 * 2 + 8 + 16 * (1 + 2 + 1 + 2), "size");
+	/* In-Reply-To is the last reference: its key is stored once. */
+	t_eq_i64(b.len, 2 + 16 * 2 + 8 + 16 * (1 + 2 + 0 + 2), "size");
 	memset(&r, 0, sizeof(r));
 	t_eq_i64(record_keys_decode(b.data, b.len, &sc, &r, &err), 0,
 	    "decodes");
@@ -279,10 +383,59 @@ test_keys_roundtrip(void)
 	meta_parser_free(mp);
 }
 
+/* In-Reply-To ids other than the last reference are stored each; a
+ * version 1 blob (every key stored) still decodes. */
+static void
+test_keys_versions(void)
+{
+	struct meta_parser	*mp = meta_parser_new();
+	struct record_scratch	 sc = { 0 };
+	struct engine_rec	 r;
+	struct msg_meta		 m;
+	struct buf		 b;
+	struct err		 err;
+	unsigned char		 k[RECORD_KEY_BYTES];
+
+	meta_parse(mp, STR("From: a@x.example\nMessage-ID: <2@x>\n"
+	    "In-Reply-To: <1@x>\nReferences: <0@x>\n"), &m);
+	buf_init(&b, 0);
+	record_keys_encode(&m, test_blind, NULL, &b);
+	t_eq_i64(b.len, 2 + 16 * 2 + 8 + 16 * 2, "other id: two keys");
+	t_eq_i64((unsigned char)b.data[0], 2, "version 2");
+	t_eq_i64(b.data[1] & 4, 0, "not marked");
+	t_eq_i64(record_keys_decode(b.data, b.len, &sc, &r, &err), 0,
+	    "decodes");
+	test_blind(NULL, RECORD_MSGID, STR("1@x"), k);
+	t_ok(r.nirt == 1 && memcmp(r.irt[0].p, k, 16) == 0, "its own key");
+
+	/* The same message as version 1 wrote it; bit 4 meant nothing. */
+	b.data[0] = 1;
+	b.data[1] |= 4;
+	t_eq_i64(record_keys_decode(b.data, b.len, &sc, &r, &err), 0,
+	    "version 1 decodes");
+	t_ok(r.nirt == 1 && r.nrefs == 1 && memcmp(r.irt[0].p, k, 16) == 0,
+	    "version 1 keys");
+
+	/* Marked, with no reference to stand for it. */
+	meta_parse(mp, STR("From: a@x.example\nIn-Reply-To: <1@x>\n"), &m);
+	buf_reset(&b);
+	record_keys_encode(&m, test_blind, NULL, &b);
+	t_eq_i64(record_keys_decode(b.data, b.len, &sc, &r, &err), 0,
+	    "no references decodes");
+	b.data[1] |= 4;
+	t_eq_i64(record_keys_decode(b.data, b.len, &sc, &r, &err), -1,
+	    "marked without references refused");
+	record_scratch_free(&sc);
+	buf_free(&b);
+	meta_parser_free(mp);
+}
+
 static const struct t_case cases[] = {
 	{ "golden_cases", test_golden_cases },
 	{ "corpus", test_corpus },
 	{ "plain_roundtrip", test_plain_roundtrip },
+	{ "plain_pinned", test_plain_pinned },
 	{ "keys_roundtrip", test_keys_roundtrip },
+	{ "keys_versions", test_keys_versions },
 };
 T_MAIN(cases)
