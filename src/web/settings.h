@@ -50,7 +50,8 @@ int	settings_load(struct web_req *q, struct buf *ini, struct err *err);
 int	settings_render(struct web_req *q, struct web_resp *r,
 	    struct settings_state *st, const char *msg, int error);
 
-/* "[kind "name"]" of a named section into out (size bytes). */
+/* The section of a named object, kind "name" (team "support"), into
+ * out (size bytes). */
 void	settings_section(const struct settings_sect *s, const char *name,
 	    char *out, size_t size);
 
