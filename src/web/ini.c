@@ -7,7 +7,7 @@
  * "team \"support\""), a key by its name before '=' (indented or not); a
  * value ending with ',' goes on over the next lines, as the loader reads
  * it (metric/config.c).  A new key goes right after its section's
- * header.  Pure and bounded by its input; fuzzed with the cookie reader
+ * header; ini_drop removes a whole section.  Pure and bounded by its input; fuzzed with the cookie reader
  * (tests/fuzz/fuzz_cookie.c).
  */
 #include <string.h>
@@ -200,5 +200,23 @@ ini_set(const char *text, size_t len, const char *section, const char *key,
 		buf_addf(out, "%s = %s\n", key, value);
 		buf_add(out, tail.data != NULL ? tail.data : "", tail.len);
 		buf_free(&tail);
+	}
+}
+
+void
+ini_drop(const char *text, size_t len, const char *section, struct buf *out)
+{
+	struct line	l;
+	size_t		off = 0;
+	int		in = 0, hit;
+
+	buf_reset(out);
+	while (off < len) {
+		line_at(text, len, off, &l);
+		if (is_header(&l, section, &hit))
+			in = hit;
+		if (!in)
+			buf_add(out, l.p, l.next - off);
+		off = l.next;
 	}
 }

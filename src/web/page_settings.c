@@ -1,175 +1,94 @@
 /*
- * page_settings.c: the organization's settings, one form per section,
- * for owners and admins (web.h).
+ * page_settings.c: the organization's settings page, one form per
+ * section, for owners and admins (web.h, settings.h).
  *
  * The settings are the tenant's stored INI configuration
- * (docs/configuration.md).  A form edits the keys of its section in that
- * text (ini.c), the whole text is checked by the configuration loader,
- * and errors are shown beside the field whose line they name; a valid
- * text is stored (archive_settings_put), the settings generation is
- * bumped so caches of reports drop out, and the change is audited.  A
- * setting applies to all history at once: reports are recomputed.
+ * (docs/configuration.md).  The page shows a form for each fixed section
+ * ([organization], [rules], the default [hours]), one per team, named
+ * schedule and agent with a form to add one, and the whole text in a
+ * textarea.  The edits are in settings_edit.c; when one is refused the
+ * page shows the sent values again with each error beside the field whose
+ * line it names.  A setting applies to all history at once: reports are
+ * recomputed.
  */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "web.h"
+#include "settings.h"
 
-#define KEYS_MAX	8
-
-struct sect {
-	const char	*id;
-	const char	*title;
-	const char	*section;	/* NULL: per team or agent */
-	const char	*keys[KEYS_MAX];
-	const char	*help;
-};
-
-static const struct sect sects[] = {
-	{ "organization", "Organization", "organization",
+const struct settings_sect settings_sects[] = {
+	{ "organization", "Organization", SETTINGS_FIXED, "organization", NULL,
 	  { "name", "internal_domains" },
 	  "Internal domains: comma-separated; their addresses are never "
 	  "customers." },
-	{ "rules", "Rules", "rules",
+	{ "rules", "Rules", SETTINGS_FIXED, "rules", NULL,
 	  { "time_source", "clock_start", "exclude_internal", "exclude_lists",
 	    "visibility", "count_cc", "outlier_cap" },
 	  "time_source: date or received; clock_start: parent or "
 	  "oldest-unanswered; yes/no switches; outlier_cap: a duration "
 	  "(30d, 0 for none)." },
-	{ "sla", "SLA targets", "rules", { "sla_targets" },
+	{ "sla", "SLA targets", SETTINGS_FIXED, "rules", NULL,
+	  { "sla_targets" },
 	  "Durations, comma-separated, e.g. 1h, 4h, 24h." },
-	{ "hours", "Business hours", "hours",
+	{ "hours", "Business hours", SETTINGS_FIXED, "hours", NULL,
 	  { "timezone", "mon", "tue", "wed", "thu", "fri", "sat", "sun" },
-	  "An IANA time zone (Europe/London) and open windows per day, "
-	  "HH:MM-HH:MM, comma-separated; empty: closed." },
-	{ "holidays", "Holidays", "hours", { "holidays", "partial" },
+	  "The default schedule: an IANA time zone (Europe/London) and open "
+	  "windows per day, HH:MM-HH:MM, comma-separated; empty: closed." },
+	{ "holidays", "Holidays", SETTINGS_FIXED, "hours", NULL,
+	  { "holidays", "partial" },
 	  "Closed dates YYYY-MM-DD; partial days YYYY-MM-DD HH:MM-HH:MM." },
-	{ "team", "Teams and agents", NULL, { "members", "hours" },
+	{ "schedule", "Named schedules", SETTINGS_NAMED, "hours", "schedule",
+	  { "timezone", "mon", "tue", "wed", "thu", "fri", "sat", "sun",
+	    "holidays", "partial" },
+	  "Business-hours schedules a team or an agent chooses with its "
+	  "hours key; the same keys as the default schedule.  A schedule "
+	  "in use can not be removed." },
+	{ "team", "Teams", SETTINGS_NAMED, "team", "team",
+	  { "members", "hours" },
 	  "A team's members are its agents' addresses, comma-separated; "
-	  "hours names an [hours \"name\"] schedule." },
-	{ "leave", "Leave", NULL, { "leave" },
-	  "Days off per agent: YYYY-MM-DD or YYYY-MM-DD..YYYY-MM-DD, "
-	  "comma-separated." },
+	  "hours names a schedule (empty: the default).  Removing a team "
+	  "removes the settings of agents in no other team." },
+	{ "agent", "Agents", SETTINGS_NAMED, "agent", "agent",
+	  { "aliases", "leave", "hours" },
+	  "An agent is a team member.  Aliases: its other addresses; leave: "
+	  "days off, YYYY-MM-DD or YYYY-MM-DD..YYYY-MM-DD, comma-separated; "
+	  "hours: its own schedule (empty: its first team's)." },
+	{ "advanced", "Advanced: the whole configuration", SETTINGS_WHOLE,
+	  NULL, NULL, { NULL },
+	  "Every setting, as the INI text of docs/configuration.md.  It is "
+	  "stored only when the whole text is valid." },
 };
+const size_t settings_nsects = nitems(settings_sects);
 
-/* What the page shows beside the fields of the form just sent. */
-struct state {
-	const char		*sent_id;	/* the form sent, or NULL */
-	const char		*sent_section;
-	const struct web_form	*sent;
-	struct buf		 diag;		/* "key\tmessage\n" lines */
-};
-
-static int
-safe_value(const char *s)
+void
+settings_state_init(struct settings_state *st, const struct web_form *sent,
+    const char *sent_id)
 {
-	for (; *s != '\0'; s++)
-		if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			return 0;
-	return 1;
+	memset(st, 0, sizeof(*st));
+	st->sent = sent;
+	st->sent_id = sent_id;
+	buf_init(&st->diag, 0);
+	buf_init(&st->lines, 0);
 }
 
-/* A team or agent name for a section header: no quotes or controls. */
-static int
-safe_name(const char *s)
+void
+settings_state_free(struct settings_state *st)
 {
-	size_t	n = strlen(s);
-
-	if (n == 0 || n > 200 || !safe_value(s))
-		return 0;
-	return strchr(s, '"') == NULL && strchr(s, ']') == NULL &&
-	    strchr(s, '\\') == NULL;
+	buf_free(&st->diag);
+	buf_free(&st->lines);
 }
 
-static void
-field(struct buf *b, struct state *st, const char *form_id,
-    const char *section, const char *key, const struct buf *ini)
+void
+settings_section(const struct settings_sect *s, const char *name, char *out,
+    size_t size)
 {
-	struct buf	 v;
-	const char	*val = NULL, *errmsg = NULL;
-	char		 id[160];
-	int		 sent = st->sent_id != NULL &&
-			    strcmp(st->sent_id, form_id) == 0 &&
-			    strcmp(st->sent_section, section) == 0;
-
-	buf_init(&v, 0);
-	if (sent)
-		val = form_get(st->sent, key);
-	if (val == NULL) {
-		if (ini_get(ini->data != NULL ? ini->data : "", ini->len,
-		    section, key, &v) == 0)
-			val = v.data;
-		else
-			val = "";
-	}
-	if (sent && st->diag.len > 0) {
-		/* The first diagnostic of this key. */
-		size_t kl = strlen(key);
-		const char *p = st->diag.data;
-
-		while (p != NULL && *p != '\0') {
-			if (strncmp(p, key, kl) == 0 && p[kl] == '\t') {
-				errmsg = p + kl + 1;
-				break;
-			}
-			p = strchr(p, '\n');
-			if (p != NULL)
-				p++;
-		}
-	}
-	snprintf(id, sizeof(id), "%s-%s", form_id, key);
-	buf_puts(b, "<p><label for=\"");
-	html_esc(b, id);
-	buf_puts(b, "\">");
-	html_esc(b, key);
-	buf_puts(b, "</label><br><input type=\"text\" id=\"");
-	html_esc(b, id);
-	buf_puts(b, "\" name=\"");
-	html_esc(b, key);
-	buf_puts(b, "\" value=\"");
-	html_esc(b, val);
-	buf_puts(b, "\"");
-	if (errmsg != NULL) {
-		buf_puts(b, " aria-invalid=\"true\" aria-describedby=\"");
-		html_esc(b, id);
-		buf_puts(b, "-error\"></p>\n<p class=\"error\" id=\"");
-		html_esc(b, id);
-		buf_puts(b, "-error\">");
-		html_esc_n(b, errmsg, strcspn(errmsg, "\n"));
-		buf_puts(b, "</p>\n");
-	} else
-		buf_puts(b, "></p>\n");
-	buf_free(&v);
+	snprintf(out, size, "%s \"%s\"", s->section, name);
 }
 
-static void
-form(struct web_req *q, struct buf *b, struct state *st, const struct sect *s,
-    const char *section, const char *name, const struct buf *ini,
-    const char *legend)
-{
-	buf_puts(b, "<form method=\"post\" action=\"/settings\"><fieldset>"
-	    "<legend>");
-	html_esc(b, legend);
-	buf_puts(b, "</legend>\n");
-	html_csrf(q, b);
-	buf_addf(b, "<input type=\"hidden\" name=\"sect\" value=\"%s\">", s->id);
-	if (name != NULL) {
-		buf_puts(b, "<input type=\"hidden\" name=\"name\" value=\"");
-		html_esc(b, name);
-		buf_puts(b, "\">");
-	}
-	for (size_t k = 0; k < KEYS_MAX && s->keys[k] != NULL; k++)
-		field(b, st, name != NULL ? name : s->id, section, s->keys[k],
-		    ini);
-	buf_puts(b, "<p><button type=\"submit\">Save</button></p>"
-	    "</fieldset></form>\n");
-}
-
-/* The stored INI text (empty if none) into ini. */
-static int
-load_ini(struct web_req *q, struct buf *ini, struct err *err)
+int
+settings_load(struct web_req *q, struct buf *ini, struct err *err)
 {
 	void	*sealed = NULL;
 	size_t	 n = 0;
@@ -188,69 +107,325 @@ load_ini(struct web_req *q, struct buf *ini, struct err *err)
 }
 
 static int
-settings_page(struct web_req *q, struct web_resp *r, struct state *st,
-    const char *msg, int error)
+is_sent(const struct settings_state *st, const char *form_id)
+{
+	return st->sent_id != NULL && strcmp(st->sent_id, form_id) == 0;
+}
+
+/* The first diagnostic of key in the form just sent, or NULL; it ends at
+ * a newline. */
+static const char *
+diag_for(const struct settings_state *st, const char *form_id,
+    const char *key)
+{
+	size_t		 kl = strlen(key);
+	const char	*p = st->diag.data;
+
+	if (!is_sent(st, form_id))
+		return NULL;
+	while (p != NULL && *p != '\0') {
+		if (strncmp(p, key, kl) == 0 && p[kl] == '\t')
+			return p + kl + 1;
+		p = strchr(p, '\n');
+		if (p != NULL)
+			p++;
+	}
+	return NULL;
+}
+
+/* The attributes tying control id to its error, if any. */
+static void
+described(struct buf *b, const char *id, const char *errmsg)
+{
+	if (errmsg == NULL)
+		return;
+	buf_puts(b, " aria-invalid=\"true\" aria-describedby=\"");
+	html_esc(b, id);
+	buf_puts(b, "-error\"");
+}
+
+static void
+error_after(struct buf *b, const char *id, const char *errmsg)
+{
+	if (errmsg == NULL)
+		return;
+	buf_puts(b, "<p class=\"error\" id=\"");
+	html_esc(b, id);
+	buf_puts(b, "-error\">");
+	html_esc_n(b, errmsg, strcspn(errmsg, "\n"));
+	buf_puts(b, "</p>\n");
+}
+
+/* A labelled text field; its value is the one sent, else the stored one
+ * of section (NULL: none). */
+static void
+field(struct buf *b, const struct settings_state *st, const char *form_id,
+    const char *section, const char *key, const char *label,
+    const struct buf *ini)
+{
+	struct buf	 v;
+	const char	*val = NULL, *errmsg;
+	char		 id[160];
+
+	buf_init(&v, 0);
+	if (is_sent(st, form_id))
+		val = form_get(st->sent, key);
+	if (val == NULL && section != NULL && ini_get(ini->data != NULL ?
+	    ini->data : "", ini->len, section, key, &v) == 0)
+		val = v.data;
+	if (val == NULL)
+		val = "";
+	errmsg = diag_for(st, form_id, key);
+	snprintf(id, sizeof(id), "%s-%s", form_id, key);
+	buf_puts(b, "<p><label for=\"");
+	html_esc(b, id);
+	buf_puts(b, "\">");
+	html_esc(b, label);
+	buf_puts(b, "</label><br><input type=\"text\" id=\"");
+	html_esc(b, id);
+	buf_puts(b, "\" name=\"");
+	html_esc(b, key);
+	buf_puts(b, "\" value=\"");
+	html_esc(b, val);
+	buf_puts(b, "\"");
+	described(b, id, errmsg);
+	buf_puts(b, "></p>\n");
+	error_after(b, id, errmsg);
+	buf_free(&v);
+}
+
+/* 1 if the form holds the field name=value. */
+static int
+form_has(const struct web_form *f, const char *name, const char *value)
+{
+	for (size_t i = 0; i < f->n; i++)
+		if (strcmp(f->v[i].name, name) == 0 &&
+		    strcmp(f->v[i].value, value) == 0)
+			return 1;
+	return 0;
+}
+
+/* 1 if addr is a member of team t. */
+static int
+is_member(const struct config_team *t, const char *addr)
+{
+	for (size_t m = 0; m < t->members.n; m++)
+		if (strcmp(t->members.v[m], addr) == 0)
+			return 1;
+	return 0;
+}
+
+/* An agent's teams, one checkbox each: the ones sent, else its own. */
+static void
+team_boxes(struct buf *b, const struct settings_state *st,
+    const char *form_id, const struct config *cfg, const char *addr)
+{
+	const char	*errmsg = diag_for(st, form_id, "team");
+	char		 id[160];
+
+	snprintf(id, sizeof(id), "%s-team", form_id);
+	buf_puts(b, "<fieldset><legend>Member of</legend>\n");
+	for (size_t t = 0; t < cfg->nteams; t++) {
+		const char *name = cfg->teams[t].name;
+		int on = is_sent(st, form_id) ? form_has(st->sent, "team",
+		    name) : addr != NULL && is_member(&cfg->teams[t], addr);
+
+		buf_addf(b, "<p><input type=\"checkbox\" name=\"team\" "
+		    "id=\"%s-%zu\" value=\"", id, t);
+		html_esc(b, name);
+		buf_puts(b, "\"");
+		if (on)
+			buf_puts(b, " checked");
+		described(b, id, errmsg);
+		buf_addf(b, "> <label for=\"%s-%zu\">", id, t);
+		html_esc(b, name);
+		buf_puts(b, "</label></p>\n");
+	}
+	error_after(b, id, errmsg);
+	buf_puts(b, "</fieldset>\n");
+}
+
+/* The removal of a named object: a confirmation box and its button. */
+static void
+remove_part(struct buf *b, const struct settings_state *st,
+    const struct settings_sect *s, const char *form_id)
+{
+	const char	*errmsg = diag_for(st, form_id, "confirm");
+	char		 id[160];
+
+	snprintf(id, sizeof(id), "%s-confirm", form_id);
+	buf_puts(b, "<p><input type=\"checkbox\" name=\"confirm\" "
+	    "value=\"yes\" id=\"");
+	html_esc(b, id);
+	buf_puts(b, "\"");
+	described(b, id, errmsg);
+	buf_puts(b, "> <label for=\"");
+	html_esc(b, id);
+	buf_addf(b, "\">Yes, remove this %s</label></p>\n", s->noun);
+	error_after(b, id, errmsg);
+	buf_addf(b, "<p><button type=\"submit\" name=\"op\" value=\"remove\">"
+	    "Remove %s</button></p>\n", s->noun);
+}
+
+/*
+ * One form of s: a fixed section's, a named object's (name not NULL) or
+ * the one adding a new object (name NULL).  section is the INI section
+ * the values are read from, NULL for a new object.
+ */
+static void
+form(struct web_req *q, struct buf *b, const struct settings_state *st,
+    const struct settings_sect *s, const char *form_id, const char *section,
+    const char *name, const char *legend, const struct buf *ini,
+    const struct config *cfg)
+{
+	buf_puts(b, "<form method=\"post\" action=\"/settings\"><fieldset>"
+	    "<legend>");
+	html_esc(b, legend);
+	buf_puts(b, "</legend>\n");
+	html_csrf(q, b);
+	buf_addf(b, "<input type=\"hidden\" name=\"sect\" value=\"%s\">"
+	    "<input type=\"hidden\" name=\"form\" value=\"%s\">", s->id,
+	    form_id);
+	if (name != NULL) {
+		buf_puts(b, "<input type=\"hidden\" name=\"name\" value=\"");
+		html_esc(b, name);
+		buf_puts(b, "\">");
+	} else if (s->kind == SETTINGS_NAMED)
+		field(b, st, form_id, NULL, "name", strcmp(s->id, "agent") ==
+		    0 ? "Address" : "Name", ini);
+	for (size_t k = 0; k < SETTINGS_KEYS_MAX && s->keys[k] != NULL; k++)
+		field(b, st, form_id, section, s->keys[k], s->keys[k], ini);
+	if (strcmp(s->id, "agent") == 0)
+		team_boxes(b, st, form_id, cfg, name);
+	if (s->kind == SETTINGS_NAMED && name == NULL)
+		buf_addf(b, "<p><button type=\"submit\" name=\"op\" "
+		    "value=\"save\">Add %s</button></p>\n", s->noun);
+	else
+		buf_puts(b, "<p><button type=\"submit\" name=\"op\" "
+		    "value=\"save\">Save</button></p>\n");
+	if (s->kind == SETTINGS_NAMED && name != NULL)
+		remove_part(b, st, s, form_id);
+	buf_puts(b, "</fieldset></form>\n");
+}
+
+/* The whole text in a textarea, with the loader's errors under it. */
+static void
+whole_form(struct web_req *q, struct buf *b, const struct settings_state *st,
+    const struct settings_sect *s, const struct buf *ini)
+{
+	const char	*val = NULL;
+	int		 bad = is_sent(st, s->id) && st->lines.len > 0;
+
+	if (is_sent(st, s->id))
+		val = form_get(st->sent, "config");
+	if (val == NULL)
+		val = ini->data != NULL ? ini->data : "";
+	buf_puts(b, "<form method=\"post\" action=\"/settings\"><fieldset>"
+	    "<legend>The whole configuration</legend>\n");
+	html_csrf(q, b);
+	buf_addf(b, "<input type=\"hidden\" name=\"sect\" value=\"%s\">"
+	    "<input type=\"hidden\" name=\"form\" value=\"%s\">", s->id,
+	    s->id);
+	buf_puts(b, "<p><label for=\"advanced-config\">INI text</label><br>"
+	    "<textarea id=\"advanced-config\" name=\"config\" rows=\"30\" "
+	    "cols=\"80\" spellcheck=\"false\"");
+	described(b, "advanced-config", bad ? "" : NULL);
+	buf_puts(b, ">\n");
+	html_esc(b, val);
+	buf_puts(b, "</textarea></p>\n");
+	if (bad) {
+		const char *p = st->lines.data;
+
+		buf_puts(b, "<ul class=\"error\" id=\"advanced-config-error\">");
+		while (*p != '\0') {
+			size_t n = strcspn(p, "\n");
+
+			buf_puts(b, "<li>");
+			html_esc_n(b, p, n);
+			buf_puts(b, "</li>");
+			p += n + (p[n] == '\n');
+		}
+		buf_puts(b, "</ul>\n");
+	}
+	buf_puts(b, "<p><button type=\"submit\">Check and save</button></p>"
+	    "</fieldset></form>\n");
+}
+
+/* The forms of a named kind: one per object and one to add another. */
+static void
+named_forms(struct web_req *q, struct buf *b, const struct settings_state *st,
+    const struct settings_sect *s, const struct buf *ini,
+    const struct config *cfg)
+{
+	char		 section[300], id[64], legend[300];
+	const char	*name;
+	size_t		 n;
+
+	n = strcmp(s->id, "team") == 0 ? cfg->nteams :
+	    strcmp(s->id, "schedule") == 0 ? cfg->nschedules : cfg->nagents;
+	for (size_t i = 0; i < n; i++) {
+		name = strcmp(s->id, "team") == 0 ? cfg->teams[i].name :
+		    strcmp(s->id, "schedule") == 0 ? cfg->schedules[i].name :
+		    cfg->agents[i].addr;
+		settings_section(s, name, section, sizeof(section));
+		snprintf(id, sizeof(id), "%s%zu", s->id, i);
+		snprintf(legend, sizeof(legend), "%c%s \"%s\"",
+		    s->noun[0] - 'a' + 'A', s->noun + 1, name);
+		form(q, b, st, s, id, section, name, legend, ini, cfg);
+	}
+	if (strcmp(s->id, "agent") == 0 && cfg->nteams == 0) {
+		buf_puts(b, "<p class=\"help\">Add a team first: an agent is "
+		    "a team member.</p>\n");
+		return;
+	}
+	snprintf(id, sizeof(id), "%s-new", s->id);
+	snprintf(legend, sizeof(legend), "New %s", s->noun);
+	form(q, b, st, s, id, NULL, NULL, legend, ini, cfg);
+}
+
+int
+settings_render(struct web_req *q, struct web_resp *r,
+    struct settings_state *st, const char *msg, int error)
 {
 	struct buf	 b, ini;
 	struct err	 err;
-	char		 section[300];
+	struct config	*own = NULL;
 	const struct config *cfg;
 
 	buf_init(&b, 0);
 	buf_init(&ini, 0);
-	if (load_ini(q, &ini, &err) == -1 || web_tenant_config(q->t,
+	if (settings_load(q, &ini, &err) == -1 || web_tenant_config(q->t,
 	    &err) == -1) {
 		fprintf(stderr, "replytime: serve: %s\n", err.msg);
 		buf_free(&b);
 		buf_free(&ini);
 		return web_error(q, r, 500, "The settings could not be read.");
 	}
-	cfg = q->t->cfg;
+	if ((cfg = q->t->cfg) == NULL)
+		cfg = own = config_default();
 	if (msg != NULL)
 		html_note(&b, msg, error);
 	html_note(&b, "A changed setting applies to all history at once: "
 	    "every report is recomputed with it.", 0);
-	for (size_t i = 0; i < nitems(sects); i++) {
-		const struct sect *s = &sects[i];
+	for (size_t i = 0; i < settings_nsects; i++) {
+		const struct settings_sect *s = &settings_sects[i];
 
 		buf_puts(&b, "<section><h2>");
 		html_esc(&b, s->title);
 		buf_puts(&b, "</h2>\n<p class=\"help\">");
 		html_esc(&b, s->help);
 		buf_puts(&b, "</p>\n");
-		if (s->section != NULL)
-			form(q, &b, st, s, s->section, NULL, &ini, s->title);
-		else if (strcmp(s->id, "team") == 0) {
-			for (size_t t = 0; cfg != NULL && t < cfg->nteams;
-			    t++) {
-				snprintf(section, sizeof(section),
-				    "team \"%s\"", cfg->teams[t].name);
-				form(q, &b, st, s, section, cfg->teams[t].name,
-				    &ini, cfg->teams[t].name);
-			}
-			buf_puts(&b, "<form method=\"post\" action=\"/settings\">"
-			    "<fieldset><legend>New team</legend>");
-			html_csrf(q, &b);
-			buf_puts(&b, "<input type=\"hidden\" name=\"sect\" "
-			    "value=\"team\"><p><label for=\"new-team\">Name"
-			    "</label><br><input id=\"new-team\" name=\"name\" "
-			    "required></p><p><label for=\"new-members\">members"
-			    "</label><br><input id=\"new-members\" "
-			    "name=\"members\" required></p><p><button "
-			    "type=\"submit\">Add team</button></p></fieldset>"
-			    "</form>\n");
-		} else {
-			for (size_t a = 0; cfg != NULL && a < cfg->nagents;
-			    a++) {
-				snprintf(section, sizeof(section),
-				    "agent \"%s\"", cfg->agents[a].addr);
-				form(q, &b, st, s, section, cfg->agents[a].addr,
-				    &ini, cfg->agents[a].addr);
-			}
-		}
+		if (s->kind == SETTINGS_FIXED)
+			form(q, &b, st, s, s->id, s->section, NULL, s->title,
+			    &ini, cfg);
+		else if (s->kind == SETTINGS_NAMED)
+			named_forms(q, &b, st, s, &ini, cfg);
+		else
+			whole_form(q, &b, st, s, &ini);
 		buf_puts(&b, "</section>\n");
 	}
 	html_page(q, r, "Settings", &b);
+	config_free(own);
 	buf_free(&b);
 	buf_free(&ini);
 	return 0;
@@ -259,144 +434,11 @@ settings_page(struct web_req *q, struct web_resp *r, struct state *st,
 int
 page_settings(struct web_req *q, struct web_resp *r)
 {
-	struct state	st;
-	int		rc;
+	struct settings_state	st;
+	int			rc;
 
-	memset(&st, 0, sizeof(st));
-	buf_init(&st.diag, 0);
-	rc = settings_page(q, r, &st, NULL, 0);
-	buf_free(&st.diag);
-	return rc;
-}
-
-/* Turns "(settings):N: message" lines into "key\tmessage" lines, key
- * being the key on line N of text. */
-static void
-map_diag(const char *text, size_t len, const char *diag, struct buf *out)
-{
-	const char	*p = diag;
-
-	while (p != NULL && *p != '\0') {
-		const char	*nl = strchr(p, '\n');
-		size_t		 n = nl != NULL ? (size_t)(nl - p) : strlen(p);
-		char		*end;
-		long		 line = 0;
-
-		if (strncmp(p, "(settings):", 11) == 0)
-			line = strtol(p + 11, &end, 10);
-		if (line > 0 && *end == ':') {
-			/* Find line number line of text. */
-			size_t off = 0;
-
-			for (long k = 1; k < line && off < len; k++) {
-				const char *e = memchr(text + off, '\n',
-				    len - off);
-				off = e != NULL ? (size_t)(e - text) + 1 : len;
-			}
-			if (off < len) {
-				struct str l = str_make(text + off, strcspn(
-				    text + off, "=\n"));
-
-				l = str_trim(l);
-				buf_addstr(out, l);
-				buf_addc(out, '\t');
-				end++;
-				while (*end == ' ')
-					end++;
-				buf_add(out, end, n - (size_t)(end - p));
-				buf_addc(out, '\n');
-			}
-		}
-		p = nl != NULL ? nl + 1 : NULL;
-	}
-}
-
-int
-page_settings_post(struct web_req *q, struct web_resp *r)
-{
-	const char	*id = form_get(&q->form, "sect");
-	const char	*name = form_get(&q->form, "name");
-	const struct sect *s = NULL;
-	struct state	 st;
-	struct buf	 ini, next, diag;
-	struct config	*cfg;
-	struct err	 err;
-	char		 section[300], obj[64];
-	int64_t		 gen;
-	int		 rc;
-
-	for (size_t i = 0; id != NULL && i < nitems(sects); i++)
-		if (strcmp(sects[i].id, id) == 0)
-			s = &sects[i];
-	if (s == NULL)
-		return web_error(q, r, 400, "Unknown settings section.");
-	memset(&st, 0, sizeof(st));
-	buf_init(&st.diag, 0);
-	st.sent_id = s->section != NULL ? s->id : name != NULL ? name : "";
-	st.sent = &q->form;
-	if (s->section != NULL)
-		snprintf(section, sizeof(section), "%s", s->section);
-	else if (name == NULL || !safe_name(name)) {
-		st.sent_id = NULL;
-		rc = settings_page(q, r, &st, "Give a name without quotes or "
-		    "brackets.", 1);
-		buf_free(&st.diag);
-		return rc;
-	} else
-		snprintf(section, sizeof(section), "%s \"%s\"",
-		    strcmp(s->id, "team") == 0 ? "team" : "agent", name);
-	st.sent_section = section;
-	buf_init(&ini, 0);
-	buf_init(&next, 0);
-	buf_init(&diag, 0);
-	if ((rc = load_ini(q, &ini, &err)) == -1)
-		goto fail;
-	for (size_t k = 0; k < KEYS_MAX && s->keys[k] != NULL; k++) {
-		const char *v = form_get(&q->form, s->keys[k]);
-
-		if (v == NULL)
-			continue;
-		if (!safe_value(v) || strlen(v) > CONFIG_MAX_LINE - 100) {
-			rc = settings_page(q, r, &st, "A value holds a line "
-			    "break or control character, or is too long.", 1);
-			goto out;
-		}
-		ini_set(ini.data != NULL ? ini.data : "", ini.len, section,
-		    s->keys[k], v, &next);
-		buf_reset(&ini);
-		buf_add(&ini, next.data != NULL ? next.data : "", next.len);
-	}
-	if (buf_check(&ini, &err) == -1 || ini.len > CONFIG_MAX_BYTES) {
-		rc = settings_page(q, r, &st, "The settings are too large.",
-		    1);
-		goto out;
-	}
-	if (config_parse_diag(ini.data != NULL ? ini.data : "", ini.len,
-	    "(settings)", &cfg, &diag, &err) == -1) {
-		map_diag(ini.data != NULL ? ini.data : "", ini.len,
-		    diag.data != NULL ? diag.data : "", &st.diag);
-		rc = settings_page(q, r, &st, err.msg, 1);
-		goto out;
-	}
-	config_free(cfg);
-	if ((rc = archive_settings_put(&q->t->ar, ini.data != NULL ?
-	    ini.data : "", ini.len, "(settings)", &err)) == -1 ||
-	    (rc = store_settings_bump(q->t->ar.st, q->t->tid, &gen,
-	    &err)) == -1)
-		goto fail;
-	snprintf(obj, sizeof(obj), "settings %s", s->id);
-	web_audit(q, "settings-change", obj);
-	st.sent_id = NULL;
-	rc = settings_page(q, r, &st, "Saved.  The change applies to all "
-	    "history; reports are recomputed.", 0);
-	goto out;
-fail:
-	fprintf(stderr, "replytime: serve: %s\n", err.msg);
-	rc = web_error(q, r, 500, "The settings could not be saved.");
-out:
-	buf_free(&ini);
-	buf_free(&next);
-	buf_free(&diag);
-	buf_free(&st.diag);
+	settings_state_init(&st, NULL, NULL);
+	rc = settings_render(q, r, &st, NULL, 0);
+	settings_state_free(&st);
 	return rc;
 }

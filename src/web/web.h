@@ -126,6 +126,10 @@ int	 ini_get(const char *text, size_t len, const char *section,
 	    const char *key, struct buf *out);
 void	 ini_set(const char *text, size_t len, const char *section,
 	    const char *key, const char *value, struct buf *out);
+/* Writes text without section (its header and every line up to the next
+ * header; every such section) into out. */
+void	 ini_drop(const char *text, size_t len, const char *section,
+	    struct buf *out);
 
 /* ---- Per-thread context (ctx.c) ---- */
 

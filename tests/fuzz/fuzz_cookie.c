@@ -31,6 +31,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (ini_get(out.data, out.len, "rules", "count_cc", &v) != 0 ||
 	    strcmp(v.data, "no") != 0)
 		__builtin_trap();
+	/* After a drop, the section's keys are gone. */
+	ini_drop((const char *)data, size, "rules", &out);
+	if (ini_get(out.data != NULL ? out.data : "", out.len, "rules",
+	    "count_cc", &v) != 1)
+		__builtin_trap();
 	buf_free(&out);
 	buf_free(&v);
 	free(s);

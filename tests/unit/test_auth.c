@@ -328,6 +328,12 @@ test_parsers(void)
 	    "new section");
 	ini_set(ini, strlen(ini), "rules", "count_cc", "", &out);
 	t_ok(strstr(out.data, "count_cc") == NULL, "removed");
+	ini_drop(ini, strlen(ini), "rules", &out);
+	t_eq_str(buf_str(&out), "[organization]\nname = Acme ; c\n\n",
+	    "section dropped to the next header");
+	ini_drop(ini, strlen(ini), "organization", &out);
+	t_ok(strncmp(out.data, "[rules]\n", 8) == 0 &&
+	    strstr(out.data, "outlier_cap") != NULL, "the rest kept");
 	buf_free(&out);
 	buf_free(&v);
 
