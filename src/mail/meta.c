@@ -24,6 +24,7 @@
 struct meta_parser {
 	struct arena	*arena;		/* owned: reset per message */
 	struct words	*words;		/* owned: iconv cache */
+	int		 slow;		/* meta_parse_slow: always unfold */
 	/* fields[] entries of each name length: [by_len[n], by_len[n+1]) */
 	unsigned char	 by_len[NAME_MAX_LEN + 2];
 };
@@ -236,6 +237,28 @@ parse_ids(struct meta_parser *mp, struct str v, struct mail_ids *out,
 		m->bad_flags |= BAD_LIMIT;
 }
 
+/*
+ * The value of an id field (Message-ID, In-Reply-To, References) left
+ * folded: the id parser drops every white-space byte inside an id and
+ * everything outside ids, so the folded and the unfolded value give the
+ * same ids and hdr_unfold's copy can be saved.  The arena still gives up
+ * the bytes that copy would take, and when it cannot hdr_unfold itself
+ * runs, so the arena, and every later field, is as meta_parse_slow
+ * leaves it.  Unfolding drops only CR and LF: the NUL check is the same.
+ */
+static struct str
+value_folded(struct arena *a, struct str raw, struct msg_meta *m)
+{
+	struct str	v = str_trim(raw);
+
+	if (memchr(v.p, '\n', v.len) != NULL &&
+	    arena_alloc(a, v.len + 1) == NULL)
+		v = hdr_unfold(a, raw);
+	if (memchr(v.p, '\0', v.len) != NULL)
+		m->bad_flags |= BAD_NUL;
+	return v;
+}
+
 static void
 meta_field(struct meta_parser *mp, enum field_id id, struct str raw,
     struct msg_meta *m)
@@ -275,6 +298,9 @@ meta_field(struct meta_parser *mp, enum field_id id, struct str raw,
 	 * pass tells most values apart: no line break and no NUL. */
 	if (scan_nl_nul(raw.p, raw.len) == raw.len)
 		v = str_trim(raw);
+	else if (!mp->slow && (id == F_MESSAGE_ID || id == F_IN_REPLY_TO ||
+	    id == F_REFERENCES))
+		v = value_folded(a, raw, m);
 	else {
 		v = hdr_unfold(a, raw);
 		if (memchr(v.p, '\0', v.len) != NULL)
@@ -396,6 +422,14 @@ meta_parse(struct meta_parser *mp, struct str hdr, struct msg_meta *m)
 			if (str_eq_ci(local, robots[i]))
 				m->auto_flags |= AUTO_ROBOT_SENDER;
 	}
+}
+
+void
+meta_parse_slow(struct meta_parser *mp, struct str hdr, struct msg_meta *m)
+{
+	mp->slow = 1;
+	meta_parse(mp, hdr, m);
+	mp->slow = 0;
 }
 
 const char *

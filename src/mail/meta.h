@@ -85,6 +85,12 @@ void			 meta_parser_free(struct meta_parser *mp);
  * succeeds: malformed input sets bits in out->bad_flags.
  */
 void	meta_parse(struct meta_parser *mp, struct str hdr, struct msg_meta *out);
+/*
+ * The same with every value unfolded before its parser reads it: the
+ * reference that tests and fuzz_meta compare meta_parse with.
+ */
+void	meta_parse_slow(struct meta_parser *mp, struct str hdr,
+	    struct msg_meta *out);
 
 /*
  * The names of the header fields meta_parse() reads (lower case), i
