@@ -432,6 +432,58 @@ meta_parse_slow(struct meta_parser *mp, struct str hdr, struct msg_meta *m)
 	mp->slow = 0;
 }
 
+/* Both absent, or both present with the same bytes. */
+static int
+same_str(struct str a, struct str b)
+{
+	return (a.p == NULL) == (b.p == NULL) && str_eq(a, b);
+}
+
+static int
+same_addrs(const struct mail_addrs *a, const struct mail_addrs *b)
+{
+	if (a->n != b->n || a->bad != b->bad)
+		return 0;
+	for (size_t i = 0; i < a->n; i++)
+		if (!str_eq(a->v[i].addr, b->v[i].addr) ||
+		    !str_eq(a->v[i].name, b->v[i].name))
+			return 0;
+	return 1;
+}
+
+static int
+same_ids(const struct mail_ids *a, const struct mail_ids *b)
+{
+	if (a->n != b->n || a->dropped != b->dropped)
+		return 0;
+	for (size_t i = 0; i < a->n; i++)
+		if (!str_eq(a->v[i], b->v[i]))
+			return 0;
+	return 1;
+}
+
+int
+meta_equal(const struct msg_meta *a, const struct msg_meta *b)
+{
+	return same_addrs(&a->from, &b->from) &&
+	    same_addrs(&a->sender, &b->sender) && same_addrs(&a->to, &b->to) &&
+	    same_addrs(&a->cc, &b->cc) && same_str(a->subject, b->subject) &&
+	    a->has_date == b->has_date && (!a->has_date || a->date == b->date) &&
+	    a->has_received == b->has_received &&
+	    (!a->has_received || a->received == b->received) &&
+	    same_str(a->message_id, b->message_id) &&
+	    same_ids(&a->in_reply_to, &b->in_reply_to) &&
+	    same_ids(&a->references, &b->references) &&
+	    same_str(a->thread_index, b->thread_index) &&
+	    same_str(a->auto_submitted, b->auto_submitted) &&
+	    same_str(a->list_id, b->list_id) &&
+	    a->auto_flags == b->auto_flags && a->bad_flags == b->bad_flags &&
+	    a->received_seen == b->received_seen &&
+	    a->has_date_field == b->has_date_field &&
+	    a->has_from_field == b->has_from_field &&
+	    a->has_msgid_field == b->has_msgid_field;
+}
+
 const char *
 meta_field_name(size_t i)
 {

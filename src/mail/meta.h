@@ -91,6 +91,8 @@ void	meta_parse(struct meta_parser *mp, struct str hdr, struct msg_meta *out);
  */
 void	meta_parse_slow(struct meta_parser *mp, struct str hdr,
 	    struct msg_meta *out);
+/* 1 if a and b hold the same metadata (strings compared by content). */
+int	meta_equal(const struct msg_meta *a, const struct msg_meta *b);
 
 /*
  * The names of the header fields meta_parse() reads (lower case), i
