@@ -206,15 +206,11 @@ is_null_path(struct str v)
 static int
 received_time(struct str v, int64_t *t_out)
 {
-	const char	*semi = NULL;
+	const char	*semi = memrchr(v.p, ';', v.len);
 
-	for (size_t i = v.len; i > 0; i--)
-		if (v.p[i - 1] == ';') {
-			semi = v.p + i;
-			break;
-		}
 	if (semi == NULL)
 		return -1;
+	semi++;
 	return mail_date_parse(str_make(semi,
 	    (size_t)(v.p + v.len - semi)), t_out);
 }
@@ -259,6 +255,47 @@ value_folded(struct arena *a, struct str raw, struct msg_meta *m)
 	return v;
 }
 
+/*
+ * The date of a folded Received field: only the part after the last ';'
+ * is unfolded, into the block hdr_unfold would take for the whole value
+ * (and when the arena cannot give it, hdr_unfold itself runs), so the
+ * date and the arena are what meta_parse_slow gives.  Returns 1 when a
+ * date was read.
+ */
+static int
+received_folded(struct arena *a, struct str raw, int64_t *t_out,
+    struct msg_meta *m)
+{
+	struct str	 v = str_trim(raw);
+	const char	*semi, *p, *nl, *end;
+	char		*out;
+	size_t		 n = 0, k;
+
+	if (memchr(v.p, '\n', v.len) != NULL) {
+		if ((out = arena_alloc(a, v.len + 1)) == NULL)
+			v = hdr_unfold(a, raw);
+	} else
+		out = NULL;
+	if (memchr(v.p, '\0', v.len) != NULL)
+		m->bad_flags |= BAD_NUL;
+	if (out == NULL)
+		return received_time(v, t_out) == 0;
+	if ((semi = memrchr(v.p, ';', v.len)) == NULL)
+		return 0;
+	/* hdr_unfold's copy, from the byte after the ';'. */
+	for (p = semi + 1, end = v.p + v.len; p < end; ) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		k = (size_t)((nl != NULL ? nl : end) - p);
+		if (k > 0 && p[k - 1] == '\r')
+			k--;
+		memcpy(out + n, p, k);
+		n += k;
+		p = nl != NULL ? nl + 1 : end;
+	}
+	out[n] = '\0';
+	return mail_date_parse(str_make(out, n), t_out) == 0;
+}
+
 static void
 meta_field(struct meta_parser *mp, enum field_id id, struct str raw,
     struct msg_meta *m)
@@ -301,6 +338,11 @@ meta_field(struct meta_parser *mp, enum field_id id, struct str raw,
 	else if (!mp->slow && (id == F_MESSAGE_ID || id == F_IN_REPLY_TO ||
 	    id == F_REFERENCES))
 		v = value_folded(a, raw, m);
+	else if (!mp->slow && id == F_RECEIVED) {
+		m->has_received = received_folded(a, raw, &m->received, m);
+		m->received_seen = 1;
+		return;
+	}
 	else {
 		v = hdr_unfold(a, raw);
 		if (memchr(v.p, '\0', v.len) != NULL)
