@@ -24,7 +24,8 @@
 struct meta_parser {
 	struct arena	*arena;		/* owned: reset per message */
 	struct words	*words;		/* owned: iconv cache */
-	int		 slow;		/* meta_parse_slow: always unfold */
+	int		 slow;		/* meta_parse_slow: always unfold,
+					 * words without vector tests */
 	/* fields[] entries of each name length: [by_len[n], by_len[n+1]) */
 	unsigned char	 by_len[NAME_MAX_LEN + 2];
 };
@@ -296,6 +297,14 @@ received_folded(struct arena *a, struct str raw, int64_t *t_out,
 	return mail_date_parse(str_make(out, n), t_out) == 0;
 }
 
+static int
+sanitize(struct meta_parser *mp, struct str v, struct str *out)
+{
+	if (mp->slow)
+		return words_sanitize_slow(mp->arena, v, out);
+	return words_sanitize(mp->arena, v, out);
+}
+
 static void
 meta_field(struct meta_parser *mp, enum field_id id, struct str raw,
     struct msg_meta *m)
@@ -365,7 +374,8 @@ meta_field(struct meta_parser *mp, enum field_id id, struct str raw,
 		parse_addrs(mp, v, &m->cc, m);
 		break;
 	case F_SUBJECT:
-		if (words_decode(mp->words, a, v, &m->subject) == -1) {
+		if ((mp->slow ? words_decode_slow : words_decode)(mp->words,
+		    a, v, &m->subject) == -1) {
 			m->subject = STR("");
 			m->bad_flags |= BAD_LIMIT;
 		}
@@ -424,12 +434,12 @@ meta_field(struct meta_parser *mp, enum field_id id, struct str raw,
 	case F_LIST_ID:
 		m->auto_flags |= AUTO_LIST_ID;
 		if (m->list_id.p == NULL &&
-		    words_sanitize(a, v, &m->list_id) == -1)
+		    sanitize(mp, v, &m->list_id) == -1)
 			m->list_id = STR_NULL;
 		break;
 	case F_THREAD_INDEX:
 		if (m->thread_index.p == NULL &&
-		    words_sanitize(a, v, &m->thread_index) == -1)
+		    sanitize(mp, v, &m->thread_index) == -1)
 			m->thread_index = STR_NULL;
 		break;
 	default:

@@ -86,8 +86,9 @@ void			 meta_parser_free(struct meta_parser *mp);
  */
 void	meta_parse(struct meta_parser *mp, struct str hdr, struct msg_meta *out);
 /*
- * The same with every value unfolded before its parser reads it: the
- * reference that tests and fuzz_meta compare meta_parse with.
+ * The same with every value unfolded before its parser reads it and the
+ * slow versions of words_decode and words_sanitize: the reference that
+ * tests and fuzz_meta compare meta_parse with.
  */
 void	meta_parse_slow(struct meta_parser *mp, struct str hdr,
 	    struct msg_meta *out);
