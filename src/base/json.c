@@ -71,7 +71,8 @@ json_copy_plain(char *d, const unsigned char *p, size_t n)
 
 #ifdef __SSE2__
 	if (n >= 16) {
-		const __m128i	sp = _mm_set1_epi8(0x20), q = _mm_set1_epi8('"');
+		const __m128i	sp = _mm_set1_epi8(0x20);
+		const __m128i	q = _mm_set1_epi8('"');
 		const __m128i	bs = _mm_set1_epi8('\\');
 
 		for (;;) {
@@ -88,7 +89,8 @@ json_copy_plain(char *d, const unsigned char *p, size_t n)
 			    _mm_cmplt_epi8(a, sp), _mm_or_si128(
 			    _mm_cmpeq_epi8(a, q), _mm_cmpeq_epi8(a, bs))));
 			if (mask != 0)
-				return i + (size_t)__builtin_ctz((unsigned)mask);
+				return i + (size_t)__builtin_ctz(
+				    (unsigned)mask);
 			if ((i += 16) >= n)
 				return n;
 		}
@@ -102,7 +104,8 @@ json_copy_plain(char *d, const unsigned char *p, size_t n)
 		memcpy(&w[0], p, 8);
 		memcpy(&w[1], p + n - 8, 8);
 		for (int k = 0; k < 2; k++) {
-			uint64_t	x = w[k], xq = x ^ 0x2222222222222222ull;
+			uint64_t	x = w[k];
+			uint64_t	xq = x ^ 0x2222222222222222ull;
 			uint64_t	xb = x ^ 0x5c5c5c5c5c5c5c5cull;
 
 			/* Per byte, exact (no carry leaves a byte): the

@@ -24,10 +24,10 @@ struct scan {
 	enum fmt		 fmt;
 	struct meta_parser	*mp;
 	struct buf		 out;
-	char			*path;		/* owned: the last path seen */
-	struct buf		 path_json;	/* path as a JSON string */
+	char			*path;		/* owned: last path seen */
+	struct buf		 path_json;	/* it as a JSON string */
 	int64_t			 day;		/* json_time's last day */
-	char			 day_iso[24];	/* its "YYYY-MM-DDT..." */
+	char			 day_iso[24];	/* "YYYY-MM-DDT..." */
 	int			 day_ok;
 	uint64_t		 n;
 	uint64_t		 malformed, undated, noid, automated;

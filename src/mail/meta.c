@@ -24,8 +24,8 @@
 struct meta_parser {
 	struct arena	*arena;		/* owned: reset per message */
 	struct words	*words;		/* owned: iconv cache */
-	int		 slow;		/* meta_parse_slow: always unfold,
-					 * words without vector tests */
+	int		 slow;		/* meta_parse_slow: unfold all,
+					 * slow words functions */
 	/* fields[] entries of each name length: [by_len[n], by_len[n+1]) */
 	unsigned char	 by_len[NAME_MAX_LEN + 2];
 };
@@ -520,7 +520,8 @@ meta_equal(const struct msg_meta *a, const struct msg_meta *b)
 	return same_addrs(&a->from, &b->from) &&
 	    same_addrs(&a->sender, &b->sender) && same_addrs(&a->to, &b->to) &&
 	    same_addrs(&a->cc, &b->cc) && same_str(a->subject, b->subject) &&
-	    a->has_date == b->has_date && (!a->has_date || a->date == b->date) &&
+	    a->has_date == b->has_date &&
+	    (!a->has_date || a->date == b->date) &&
 	    a->has_received == b->has_received &&
 	    (!a->has_received || a->received == b->received) &&
 	    same_str(a->message_id, b->message_id) &&

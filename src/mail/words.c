@@ -837,8 +837,9 @@ static int
 plain_text(const unsigned char *p, size_t n)
 {
 #ifdef __SSE2__
-	const __m128i	lo = _mm_set1_epi8(0x20), del = _mm_set1_epi8(0x7f);
-	const __m128i	sp = _mm_set1_epi8(' '), q = _mm_set1_epi8('?');
+	const __m128i	lo = _mm_set1_epi8(0x20);
+	const __m128i	del = _mm_set1_epi8(0x7f), sp = _mm_set1_epi8(' ');
+	const __m128i	q = _mm_set1_epi8('?');
 	const __m128i	eq = _mm_set1_epi8('=');
 	size_t		i = 0;
 
@@ -855,8 +856,9 @@ plain_text(const unsigned char *p, size_t n)
 		/* Signed compare: bytes >= 0x80 are below 0x20 too. */
 		m = _mm_or_si128(_mm_or_si128(_mm_cmplt_epi8(a, lo),
 		    _mm_cmpeq_epi8(a, del)), _mm_or_si128(
-		    _mm_and_si128(_mm_cmpeq_epi8(a, sp), _mm_cmpeq_epi8(b, sp)),
-		    _mm_and_si128(_mm_cmpeq_epi8(a, q), _mm_cmpeq_epi8(b, eq))));
+		    _mm_and_si128(_mm_cmpeq_epi8(a, sp),
+		    _mm_cmpeq_epi8(b, sp)), _mm_and_si128(_mm_cmpeq_epi8(a, q),
+		    _mm_cmpeq_epi8(b, eq))));
 		if (_mm_movemask_epi8(m) != 0)
 			return 0;
 		if ((i += 16) >= n)
@@ -1038,7 +1040,8 @@ printable(const unsigned char *p, size_t n)
 {
 	size_t	i = 0;
 #ifdef __SSE2__
-	const __m128i	lo = _mm_set1_epi8(0x20), del = _mm_set1_epi8(0x7f);
+	const __m128i	lo = _mm_set1_epi8(0x20);
+	const __m128i	del = _mm_set1_epi8(0x7f);
 
 	for (; n - i >= 16; i += 16) {
 		__m128i	a = _mm_loadu_si128((const __m128i *)(const void *)

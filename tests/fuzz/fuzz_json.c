@@ -39,8 +39,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	json_add_str_slow(&r, s);
 	if (f.failed != r.failed)
 		abort();
-	if (!f.failed && (f.len != r.len || memcmp(f.data, r.data, f.len) != 0 ||
-	    f.data[f.len] != '\0'))
+	if (!f.failed && (f.len != r.len ||
+	    memcmp(f.data, r.data, f.len) != 0 || f.data[f.len] != '\0'))
 		abort();
 	buf_free(&f);
 	buf_free(&r);

@@ -92,8 +92,8 @@ static void
 test_positions(void)
 {
 	static const char *const odd[] = {
-		"\"", "\\", "\x01", "\x1f", "\x80", "\xc3\xa9", "\xf0\x9f\x98\x80",
-		"\xe2\x82", "\xff", "\x7f", " ", "~",
+		"\"", "\\", "\x01", "\x1f", "\x80", "\xc3\xa9",
+		"\xf0\x9f\x98\x80", "\xe2\x82", "\xff", "\x7f", " ", "~",
 	};
 	char	s[80];
 	size_t	bad = 0, tried = 0;

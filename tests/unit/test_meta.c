@@ -175,7 +175,8 @@ test_fast_slow(void)
 		B("Received: from a by b; Mon, 2 Jan 2006\n 10:00:00 +0100\n"),
 	};
 #undef B
-	struct meta_parser	*mp = meta_parser_new(), *ms = meta_parser_new();
+	struct meta_parser	*mp = meta_parser_new();
+	struct meta_parser	*ms = meta_parser_new();
 	struct msg_meta		 m, s;
 
 	for (size_t i = 0; i < nitems(blocks); i++) {

@@ -264,7 +264,8 @@ test_fast_slow(void)
 	struct arena		*a = arena_new(1u << 24);
 	struct buf		 b;
 	char			 s[64];
-	size_t			 tried = 0, bad = 0, total, nal = sizeof(alpha) - 1;
+	size_t			 tried = 0, bad = 0, total;
+	size_t			 nal = sizeof(alpha) - 1;
 	uint64_t		 x = 0x2545f4914f6cdd1du;
 
 	for (size_t len = 0; len <= 6; len++) {
