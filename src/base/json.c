@@ -116,7 +116,9 @@ json_copy_plain(char *d, const unsigned char *p, size_t n)
 			any |= ~(((xb & lo7) + lo7) | xb) & hi;
 		}
 		if (any == 0) {
-			memcpy(d, p, n);
+			/* Two overlapping stores of the words just read. */
+			memcpy(d, &w[0], 8);
+			memcpy(d + n - 8, &w[1], 8);
 			return n;
 		}
 	}
