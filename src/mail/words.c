@@ -825,13 +825,48 @@ out_finish(struct arena *a, const char *p, size_t n, struct str *out)
 	return 0;
 }
 
+/* Per byte of x, the high bit set where the byte equals c (exact). */
+static inline uint64_t
+bytes_eq(uint64_t x, unsigned char c)
+{
+	const uint64_t	lo7 = 0x7f7f7f7f7f7f7f7full;
+
+	x ^= 0x0101010101010101ull * c;
+	return ~(((x & lo7) + lo7) | x) & ~lo7;
+}
+
+/*
+ * plain_text for 8 to 15 bytes: two overlapping eight-byte words, which
+ * between them hold every pair of neighbouring bytes (the second starts
+ * at n - 8 <= 7).
+ */
+static int
+plain_text8(const unsigned char *p, size_t n)
+{
+	const uint64_t	lo7 = 0x7f7f7f7f7f7f7f7full, hi = ~lo7;
+	uint64_t	w[2], x, bad = 0;
+
+	memcpy(&w[0], p, 8);
+	memcpy(&w[1], p + n - 8, 8);
+	for (int k = 0; k < 2; k++) {
+		x = w[k];
+		bad |= x & hi;					/* >= 0x80 */
+		bad |= ~((x & lo7) + 0x6060606060606060ull) & hi; /* < SP */
+		bad |= bytes_eq(x, 0x7f);
+		/* Little-endian: << 8 moves a byte's flag onto the next. */
+		bad |= bytes_eq(x, ' ') & (bytes_eq(x, ' ') << 8);
+		bad |= bytes_eq(x, '?') & (bytes_eq(x, '=') << 8);
+	}
+	return bad == 0;
+}
+
 /*
  * Whether the trimmed value p[0..n) is one decode_fast copies as it is:
  * printable ASCII with no "=?" and no two spaces in a row, tested 16
  * bytes at a time, each byte beside the one before it (the last step
- * overlaps the one before).  0 when n is below 16 or a byte needs a
- * look: decode_fast's loop then decides, as it always does in
- * words_decode_slow.
+ * overlaps the one before), or as two words of eight.  0 when n is below
+ * 8 or a byte needs a look: decode_fast's loop then decides, as it
+ * always does in words_decode_slow.
  */
 static int
 plain_text(const unsigned char *p, size_t n)
@@ -844,7 +879,7 @@ plain_text(const unsigned char *p, size_t n)
 	size_t		i = 0;
 
 	if (n < 16)
-		return 0;
+		return n >= 8 && plain_text8(p, n);
 	for (;;) {
 		__m128i	a, b, m;
 
@@ -865,9 +900,7 @@ plain_text(const unsigned char *p, size_t n)
 			return 1;
 	}
 #else
-	(void)p;
-	(void)n;
-	return 0;
+	return n >= 8 && n < 16 && plain_text8(p, n);
 #endif
 }
 
