@@ -13,8 +13,14 @@
 #include "buf.h"
 #include "str.h"
 
-/* Appends s as a quoted JSON string. */
+/*
+ * Appends s as a quoted JSON string.  Plain strings (printable ASCII
+ * without '"' and '\\') are copied straight into the buffer, checked as
+ * they are copied; json_add_str_slow() is the same output through the
+ * byte-by-byte escaper, kept as the reference for tests and fuzzing.
+ */
 void	json_add_str(struct buf *b, struct str s);
+void	json_add_str_slow(struct buf *b, struct str s);
 /* Appends "null" when s.p is NULL, else s as a JSON string. */
 void	json_add_str_or_null(struct buf *b, struct str s);
 

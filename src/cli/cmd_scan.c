@@ -11,6 +11,7 @@
 #include "../base/buf.h"
 #include "../base/civil.h"
 #include "../base/json.h"
+#include "../base/xmalloc.h"
 #include "../ingest/source.h"
 #include "../mail/meta.h"
 #include "cmd.h"
@@ -23,6 +24,11 @@ struct scan {
 	enum fmt		 fmt;
 	struct meta_parser	*mp;
 	struct buf		 out;
+	char			*path;		/* owned: last path seen */
+	struct buf		 path_json;	/* it as a JSON string */
+	int64_t			 day;		/* json_time's last day */
+	char			 day_iso[24];	/* "YYYY-MM-DDT..." */
+	int			 day_ok;
 	uint64_t		 n;
 	uint64_t		 malformed, undated, noid, automated;
 	int			 quiet;
@@ -75,37 +81,80 @@ json_ids(struct buf *b, const char *key, size_t klen,
 	buf_addc(b, ']');
 }
 
+/*
+ * A time as "YYYY-MM-DDTHH:MM:SSZ" with its quotes: the date part is
+ * kept from the last call on the same day (most dates of a file fall on
+ * few days), the time of day is two digits at a time.  Exactly
+ * civil_fmt_iso's text, which writes the day's part and every time
+ * outside years 0-9999.
+ */
 static void
-json_time(struct buf *b, const char *key, size_t klen, int has, int64_t t)
+json_time(struct scan *sc, const char *key, size_t klen, int has,
+    int64_t t)
 {
-	char	iso[40];
+	static const char	d2[] =
+	    "00010203040506070809101112131415161718192021222324252627282930"
+	    "31323334353637383940414243444546474849505152535455565758596061"
+	    "62636465666768697071727374757677787980818283848586878889909192"
+	    "939495969798";
+	struct buf	*b = &sc->out;
+	int64_t		 day, sec;
+	char		 q[44];
+	size_t		 n;
 
 	buf_add(b, key, klen);
 	if (!has) {
 		buf_lit(b, "null");
 		return;
 	}
-	civil_fmt_iso(t, iso, sizeof(iso));
-	buf_addc(b, '"');
-	buf_puts(b, iso);
-	buf_addc(b, '"');
+	day = t / 86400;
+	sec = t % 86400;
+	if (sec < 0) {
+		day--;
+		sec += 86400;
+	}
+	if (!sc->day_ok || day != sc->day) {
+		civil_fmt_iso(day * 86400, sc->day_iso, sizeof(sc->day_iso));
+		sc->day = day;
+		/* Years outside 0-9999 take the full formatter each time. */
+		sc->day_ok = sc->day_iso[20] == '\0' &&
+		    sc->day_iso[10] == 'T';
+	}
+	q[0] = '"';
+	if (sc->day_ok) {
+		memcpy(q + 1, sc->day_iso, 11);
+		memcpy(q + 12, d2 + 2 * (sec / 3600), 2);
+		q[14] = ':';
+		memcpy(q + 15, d2 + 2 * (sec / 60 % 60), 2);
+		q[17] = ':';
+		memcpy(q + 18, d2 + 2 * (sec % 60), 2);
+		q[20] = 'Z';
+		n = 21;
+	} else {
+		civil_fmt_iso(t, q + 1, sizeof(q) - 2);
+		n = 1 + strlen(q + 1);
+	}
+	q[n++] = '"';
+	buf_add(b, q, n);
 }
 
 static void
 json_flags(struct buf *b, const char *key, size_t klen, unsigned flags,
     int is_auto)
 {
-	int	first = 1;
+	const char	*name;
 
 	buf_add(b, key, klen);
-	for (unsigned i = 0; i < 16; i++) {
+	for (unsigned i = 0; i < 16 && (flags >> i) != 0; i++) {
 		if (!(flags & (1u << i)))
 			continue;
-		buf_puts(b, first ? "\"" : ",\"");
-		buf_puts(b, is_auto ? (i < nitems(auto_names) ?
-		    auto_names[i] : "?") : meta_bad_name(1u << i));
+		name = is_auto ? (i < nitems(auto_names) ? auto_names[i] :
+		    "?") : meta_bad_name(1u << i);
+		if ((flags & ((1u << i) - 1)) != 0)
+			buf_addc(b, ',');
 		buf_addc(b, '"');
-		first = 0;
+		buf_puts(b, name);
+		buf_addc(b, '"');
 	}
 	buf_addc(b, ']');
 }
@@ -119,9 +168,16 @@ emit_jsonl(struct scan *sc, const struct source_msg *sm,
 	buf_lit(b, "{\"n\":");
 	buf_add_u64(b, sc->n);
 	buf_lit(b, ",\"source\":");
-	/* Not cached by pointer: the next file's path may be allocated
-	 * where the last one was freed, with another length. */
-	json_add_str(b, str_cstr(sm->path));
+	/* Escaped once per file.  Compared by content, not by pointer:
+	 * the next file's path may be allocated where the last one was
+	 * freed. */
+	if (sc->path == NULL || strcmp(sc->path, sm->path) != 0) {
+		free(sc->path);
+		sc->path = xstrdup(sm->path);
+		buf_reset(&sc->path_json);
+		json_add_str(&sc->path_json, str_cstr(sm->path));
+	}
+	buf_add(b, sc->path_json.data, sc->path_json.len);
 	buf_lit(b, ",\"pos\":");
 	buf_add_u64(b, sm->pos);
 	json_addrs(b, KEY("from", "["), &m->from);
@@ -130,8 +186,8 @@ emit_jsonl(struct scan *sc, const struct source_msg *sm,
 	json_addrs(b, KEY("cc", "["), &m->cc);
 	buf_lit(b, ",\"subject\":");
 	json_add_str_or_null(b, m->subject);
-	json_time(b, KEY("date", ""), m->has_date, m->date);
-	json_time(b, KEY("received", ""), m->has_received, m->received);
+	json_time(sc, KEY("date", ""), m->has_date, m->date);
+	json_time(sc, KEY("received", ""), m->has_received, m->received);
 	buf_lit(b, ",\"message_id\":");
 	json_add_str_or_null(b, m->message_id);
 	json_ids(b, KEY("in_reply_to", "["), &m->in_reply_to);
@@ -346,6 +402,7 @@ cmd_scan(int argc, char **argv)
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	sc.mp = meta_parser_new();
 	buf_init(&sc.out, 0);
+	buf_init(&sc.path_json, 0);
 	if (sc.fmt == FMT_CSV)
 		buf_puts(&sc.out, csv_columns);
 	for (int i = optind; i < argc; i++) {
@@ -374,6 +431,8 @@ cmd_scan(int argc, char **argv)
 	    (unsigned long long)st.files, (unsigned long long)st.skipped,
 	    (double)st.bytes / 1e6, secs);
 	buf_free(&sc.out);
+	buf_free(&sc.path_json);
+	free(sc.path);
 	meta_parser_free(sc.mp);
 	return failed;
 }

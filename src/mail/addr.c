@@ -41,6 +41,9 @@
  * is allocated for a mailbox that yields no address.
  */
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "addr.h"
 
@@ -754,6 +757,49 @@ addr_element(struct ap *ap)
 }
 
 /*
+ * Skips letters, digits, . - _ + and blanks at p, 16 bytes at a time
+ * while 16 are left: the bytes of most names and addresses, each of
+ * which addr_fast's phrase loop would step over one by one.
+ */
+static inline const unsigned char *
+addr_skip_plain(const unsigned char *p, const unsigned char *end)
+{
+#ifdef __SSE2__
+	while (end - p >= 16) {
+		const __m128i	a = _mm_loadu_si128((const __m128i *)
+				    (const void *)p);
+		/* Signed compares: bytes >= 0x80 are in no range. */
+		const __m128i	al = _mm_or_si128(a, _mm_set1_epi8(0x20));
+		const __m128i	letter = _mm_and_si128(
+				    _mm_cmpgt_epi8(al, _mm_set1_epi8('a' - 1)),
+				    _mm_cmplt_epi8(al, _mm_set1_epi8('z' + 1)));
+		const __m128i	digit = _mm_and_si128(
+				    _mm_cmpgt_epi8(a, _mm_set1_epi8('0' - 1)),
+				    _mm_cmplt_epi8(a, _mm_set1_epi8('9' + 1)));
+		const __m128i	punct = _mm_or_si128(_mm_or_si128(
+				    _mm_cmpeq_epi8(a, _mm_set1_epi8('.')),
+				    _mm_cmpeq_epi8(a, _mm_set1_epi8('-'))),
+				    _mm_or_si128(
+				    _mm_cmpeq_epi8(a, _mm_set1_epi8('_')),
+				    _mm_cmpeq_epi8(a, _mm_set1_epi8('+'))));
+		const __m128i	blank = _mm_or_si128(
+				    _mm_cmpeq_epi8(a, _mm_set1_epi8(' ')),
+				    _mm_cmpeq_epi8(a, _mm_set1_epi8('\t')));
+		unsigned	ok = (unsigned)_mm_movemask_epi8(_mm_or_si128(
+				    _mm_or_si128(letter, digit),
+				    _mm_or_si128(punct, blank)));
+
+		if (ok != 0xffff)
+			return p + __builtin_ctz(~ok);
+		p += 16;
+	}
+#else
+	(void)end;
+#endif
+	return p;
+}
+
+/*
  * The fast path for the common shapes of an element: "local@domain",
  * "<local@domain>" and "Name <local@domain>" (the name made of words,
  * quoted strings, dots and blanks), each followed by blanks and then a
@@ -772,6 +818,7 @@ addr_fast(struct ap *ap)
 	size_t			 lpos;
 
 	/* The phrase, if any, up to '<'; or the local part of a bare one. */
+	p = addr_skip_plain(p, end);
 	while (p < end) {
 		if (IS_DOTATOM(*p) || *p == ' ' || *p == '\t')
 			p++;

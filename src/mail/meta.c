@@ -24,6 +24,8 @@
 struct meta_parser {
 	struct arena	*arena;		/* owned: reset per message */
 	struct words	*words;		/* owned: iconv cache */
+	int		 slow;		/* meta_parse_slow: unfold all,
+					 * slow words functions */
 	/* fields[] entries of each name length: [by_len[n], by_len[n+1]) */
 	unsigned char	 by_len[NAME_MAX_LEN + 2];
 };
@@ -205,15 +207,11 @@ is_null_path(struct str v)
 static int
 received_time(struct str v, int64_t *t_out)
 {
-	const char	*semi = NULL;
+	const char	*semi = memrchr(v.p, ';', v.len);
 
-	for (size_t i = v.len; i > 0; i--)
-		if (v.p[i - 1] == ';') {
-			semi = v.p + i;
-			break;
-		}
 	if (semi == NULL)
 		return -1;
+	semi++;
 	return mail_date_parse(str_make(semi,
 	    (size_t)(v.p + v.len - semi)), t_out);
 }
@@ -234,6 +232,77 @@ parse_ids(struct meta_parser *mp, struct str v, struct mail_ids *out,
 		m->bad_flags |= BAD_LIMIT;
 	if (out->dropped > 0)
 		m->bad_flags |= BAD_LIMIT;
+}
+
+/*
+ * The value of an id field (Message-ID, In-Reply-To, References) left
+ * folded: the id parser drops every white-space byte inside an id and
+ * everything outside ids, so the folded and the unfolded value give the
+ * same ids and hdr_unfold's copy can be saved.  The arena still gives up
+ * the bytes that copy would take, and when it cannot hdr_unfold itself
+ * runs, so the arena, and every later field, is as meta_parse_slow
+ * leaves it.  Unfolding drops only CR and LF: the NUL check is the same.
+ */
+static struct str
+value_folded(struct arena *a, struct str raw, struct msg_meta *m)
+{
+	struct str	v = str_trim(raw);
+
+	if (memchr(v.p, '\n', v.len) != NULL &&
+	    arena_alloc(a, v.len + 1) == NULL)
+		v = hdr_unfold(a, raw);
+	if (memchr(v.p, '\0', v.len) != NULL)
+		m->bad_flags |= BAD_NUL;
+	return v;
+}
+
+/*
+ * The date of a folded Received field: only the part after the last ';'
+ * is unfolded, into the block hdr_unfold would take for the whole value
+ * (and when the arena cannot give it, hdr_unfold itself runs), so the
+ * date and the arena are what meta_parse_slow gives.  Returns 1 when a
+ * date was read.
+ */
+static int
+received_folded(struct arena *a, struct str raw, int64_t *t_out,
+    struct msg_meta *m)
+{
+	struct str	 v = str_trim(raw);
+	const char	*semi, *p, *nl, *end;
+	char		*out;
+	size_t		 n = 0, k;
+
+	if (memchr(v.p, '\n', v.len) != NULL) {
+		if ((out = arena_alloc(a, v.len + 1)) == NULL)
+			v = hdr_unfold(a, raw);
+	} else
+		out = NULL;
+	if (memchr(v.p, '\0', v.len) != NULL)
+		m->bad_flags |= BAD_NUL;
+	if (out == NULL)
+		return received_time(v, t_out) == 0;
+	if ((semi = memrchr(v.p, ';', v.len)) == NULL)
+		return 0;
+	/* hdr_unfold's copy, from the byte after the ';'. */
+	for (p = semi + 1, end = v.p + v.len; p < end; ) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		k = (size_t)((nl != NULL ? nl : end) - p);
+		if (k > 0 && p[k - 1] == '\r')
+			k--;
+		memcpy(out + n, p, k);
+		n += k;
+		p = nl != NULL ? nl + 1 : end;
+	}
+	out[n] = '\0';
+	return mail_date_parse(str_make(out, n), t_out) == 0;
+}
+
+static int
+sanitize(struct meta_parser *mp, struct str v, struct str *out)
+{
+	if (mp->slow)
+		return words_sanitize_slow(mp->arena, v, out);
+	return words_sanitize(mp->arena, v, out);
 }
 
 static void
@@ -275,6 +344,14 @@ meta_field(struct meta_parser *mp, enum field_id id, struct str raw,
 	 * pass tells most values apart: no line break and no NUL. */
 	if (scan_nl_nul(raw.p, raw.len) == raw.len)
 		v = str_trim(raw);
+	else if (!mp->slow && (id == F_MESSAGE_ID || id == F_IN_REPLY_TO ||
+	    id == F_REFERENCES))
+		v = value_folded(a, raw, m);
+	else if (!mp->slow && id == F_RECEIVED) {
+		m->has_received = received_folded(a, raw, &m->received, m);
+		m->received_seen = 1;
+		return;
+	}
 	else {
 		v = hdr_unfold(a, raw);
 		if (memchr(v.p, '\0', v.len) != NULL)
@@ -297,7 +374,8 @@ meta_field(struct meta_parser *mp, enum field_id id, struct str raw,
 		parse_addrs(mp, v, &m->cc, m);
 		break;
 	case F_SUBJECT:
-		if (words_decode(mp->words, a, v, &m->subject) == -1) {
+		if ((mp->slow ? words_decode_slow : words_decode)(mp->words,
+		    a, v, &m->subject) == -1) {
 			m->subject = STR("");
 			m->bad_flags |= BAD_LIMIT;
 		}
@@ -356,12 +434,12 @@ meta_field(struct meta_parser *mp, enum field_id id, struct str raw,
 	case F_LIST_ID:
 		m->auto_flags |= AUTO_LIST_ID;
 		if (m->list_id.p == NULL &&
-		    words_sanitize(a, v, &m->list_id) == -1)
+		    sanitize(mp, v, &m->list_id) == -1)
 			m->list_id = STR_NULL;
 		break;
 	case F_THREAD_INDEX:
 		if (m->thread_index.p == NULL &&
-		    words_sanitize(a, v, &m->thread_index) == -1)
+		    sanitize(mp, v, &m->thread_index) == -1)
 			m->thread_index = STR_NULL;
 		break;
 	default:
@@ -396,6 +474,67 @@ meta_parse(struct meta_parser *mp, struct str hdr, struct msg_meta *m)
 			if (str_eq_ci(local, robots[i]))
 				m->auto_flags |= AUTO_ROBOT_SENDER;
 	}
+}
+
+void
+meta_parse_slow(struct meta_parser *mp, struct str hdr, struct msg_meta *m)
+{
+	mp->slow = 1;
+	meta_parse(mp, hdr, m);
+	mp->slow = 0;
+}
+
+/* Both absent, or both present with the same bytes. */
+static int
+same_str(struct str a, struct str b)
+{
+	return (a.p == NULL) == (b.p == NULL) && str_eq(a, b);
+}
+
+static int
+same_addrs(const struct mail_addrs *a, const struct mail_addrs *b)
+{
+	if (a->n != b->n || a->bad != b->bad)
+		return 0;
+	for (size_t i = 0; i < a->n; i++)
+		if (!str_eq(a->v[i].addr, b->v[i].addr) ||
+		    !str_eq(a->v[i].name, b->v[i].name))
+			return 0;
+	return 1;
+}
+
+static int
+same_ids(const struct mail_ids *a, const struct mail_ids *b)
+{
+	if (a->n != b->n || a->dropped != b->dropped)
+		return 0;
+	for (size_t i = 0; i < a->n; i++)
+		if (!str_eq(a->v[i], b->v[i]))
+			return 0;
+	return 1;
+}
+
+int
+meta_equal(const struct msg_meta *a, const struct msg_meta *b)
+{
+	return same_addrs(&a->from, &b->from) &&
+	    same_addrs(&a->sender, &b->sender) && same_addrs(&a->to, &b->to) &&
+	    same_addrs(&a->cc, &b->cc) && same_str(a->subject, b->subject) &&
+	    a->has_date == b->has_date &&
+	    (!a->has_date || a->date == b->date) &&
+	    a->has_received == b->has_received &&
+	    (!a->has_received || a->received == b->received) &&
+	    same_str(a->message_id, b->message_id) &&
+	    same_ids(&a->in_reply_to, &b->in_reply_to) &&
+	    same_ids(&a->references, &b->references) &&
+	    same_str(a->thread_index, b->thread_index) &&
+	    same_str(a->auto_submitted, b->auto_submitted) &&
+	    same_str(a->list_id, b->list_id) &&
+	    a->auto_flags == b->auto_flags && a->bad_flags == b->bad_flags &&
+	    a->received_seen == b->received_seen &&
+	    a->has_date_field == b->has_date_field &&
+	    a->has_from_field == b->has_from_field &&
+	    a->has_msgid_field == b->has_msgid_field;
 }
 
 const char *

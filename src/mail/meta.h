@@ -85,6 +85,15 @@ void			 meta_parser_free(struct meta_parser *mp);
  * succeeds: malformed input sets bits in out->bad_flags.
  */
 void	meta_parse(struct meta_parser *mp, struct str hdr, struct msg_meta *out);
+/*
+ * The same with every value unfolded before its parser reads it and the
+ * slow versions of words_decode and words_sanitize: the reference that
+ * tests and fuzz_meta compare meta_parse with.
+ */
+void	meta_parse_slow(struct meta_parser *mp, struct str hdr,
+	    struct msg_meta *out);
+/* 1 if a and b hold the same metadata (strings compared by content). */
+int	meta_equal(const struct msg_meta *a, const struct msg_meta *b);
 
 /*
  * The names of the header fields meta_parse() reads (lower case), i

@@ -14,6 +14,7 @@
  * copy them into one arena block, so a call makes at most two arena
  * allocations (the id array and the bytes) whatever the value holds.
  */
+#include <stdint.h>
 #include <string.h>
 
 #include "../base/scan.h"
@@ -51,9 +52,10 @@ ws_count(const unsigned char *s, size_t n)
  * Finds the next token at or after *pos.  Returns 1 and fills sp, with
  * *pos moved past the '>', or 0 when there is none.  The token closes at
  * the first '>' after a '<'; the last '<' before that '>' opens it.
+ * The reference: three searches for '<' and '>' and one for white space.
  */
 static int
-token_next(struct str v, size_t *pos, struct span *sp)
+token_next_slow(struct str v, size_t *pos, struct span *sp)
 {
 	const unsigned char	*p = (const unsigned char *)v.p;
 	const unsigned char	*lt, *gt, *q;
@@ -74,6 +76,72 @@ token_next(struct str v, size_t *pos, struct span *sp)
 	return 1;
 }
 
+/*
+ * The index of the first byte in s[0..n) that token_next stops at: '<',
+ * '>' or a byte <= SP (white space is one of them), or n.
+ */
+static inline size_t
+angle_or_space(const unsigned char *s, size_t n)
+{
+	size_t	i = 0;
+#ifdef __SSE2__
+	const __m128i	sp = _mm_set1_epi8(0x20), lt = _mm_set1_epi8('<');
+	const __m128i	gt = _mm_set1_epi8('>');
+
+	for (; n - i >= 16; i += 16) {
+		__m128i	a = _mm_loadu_si128((const __m128i *)(const void *)
+			    (s + i));
+		/* a <= SP, unsigned: min(a, SP) == a. */
+		int	mask = _mm_movemask_epi8(_mm_or_si128(
+			    _mm_cmpeq_epi8(_mm_min_epu8(a, sp), a),
+			    _mm_or_si128(_mm_cmpeq_epi8(a, lt),
+			    _mm_cmpeq_epi8(a, gt))));
+
+		if (mask != 0)
+			return i + (size_t)__builtin_ctz((unsigned)mask);
+	}
+#endif
+	for (; i < n; i++)
+		if (s[i] <= 0x20 || s[i] == '<' || s[i] == '>')
+			return i;
+	return n;
+}
+
+/*
+ * token_next_slow in one pass: every '<' reopens the token (and restarts
+ * its white-space count) until a '>' closes one; a '>' before any '<'
+ * closes nothing.
+ */
+static int
+token_next(struct str v, size_t *pos, struct span *sp)
+{
+	const unsigned char	*p = (const unsigned char *)v.p;
+	size_t			 i = *pos, n = v.len, ws = 0;
+	int			 open = 0;
+
+	while (i < n) {
+		i += angle_or_space(p + i, n - i);
+		if (i == n)
+			break;
+		if (p[i] == '<') {
+			open = 1;
+			sp->start = i + 1;
+			ws = 0;
+		} else if (p[i] == '>') {
+			if (open) {
+				sp->end = i;
+				sp->len = i - sp->start - ws;
+				*pos = i + 1;
+				return 1;
+			}
+		} else if (open && msgid_is_ws(p[i]))
+			ws++;
+		i++;
+	}
+	*pos = n;
+	return 0;
+}
+
 /* Copies the token without white space to d; returns the length. */
 static size_t
 token_copy(struct str v, const struct span *sp, char *d)
@@ -92,15 +160,18 @@ token_copy(struct str v, const struct span *sp, char *d)
 	return n;
 }
 
-int
-msgid_parse(struct arena *a, struct str value, struct str *id_out)
+typedef int (*token_fn)(struct str, size_t *, struct span *);
+
+static int
+parse_one(struct arena *a, struct str value, struct str *id_out,
+    token_fn next)
 {
 	struct span	 sp;
 	size_t		 pos = 0;
 	char		*d;
 
 	*id_out = STR_NULL;
-	if (value.p == NULL || !token_next(value, &pos, &sp))
+	if (value.p == NULL || !next(value, &pos, &sp))
 		return 0;
 	if (sp.len == 0 || sp.len > MSGID_MAX_LEN)
 		return 0;
@@ -111,9 +182,26 @@ msgid_parse(struct arena *a, struct str value, struct str *id_out)
 }
 
 int
-msgid_parse_list(struct arena *a, struct str value, struct mail_ids *out)
+msgid_parse(struct arena *a, struct str value, struct str *id_out)
 {
-	struct span	 sp;
+	return parse_one(a, value, id_out, token_next);
+}
+
+int
+msgid_parse_slow(struct arena *a, struct str value, struct str *id_out)
+{
+	return parse_one(a, value, id_out, token_next_slow);
+}
+
+/*
+ * keep: how many of the tokens pass 1 finds it keeps for pass 2, which
+ * then copies them without scanning again (0: pass 2 scans again).
+ */
+static int
+parse_list(struct arena *a, struct str value, struct mail_ids *out,
+    token_fn next, size_t keep)
+{
+	struct span	 sp, kept[32];
 	struct str	*v;
 	size_t		 pos, n = 0, bytes = 0, room, k;
 	char		*d;
@@ -121,15 +209,19 @@ msgid_parse_list(struct arena *a, struct str value, struct mail_ids *out)
 	if (value.p == NULL)
 		return 0;
 	room = out->n < MSGID_LIST_MAX ? MSGID_LIST_MAX - out->n : 0;
+	if (keep > nitems(kept))
+		keep = nitems(kept);
 
 	/* Pass 1: how many ids fit, and their bytes. */
-	for (pos = 0; token_next(value, &pos, &sp); ) {
+	for (pos = 0; next(value, &pos, &sp); ) {
 		if (sp.len == 0)
 			continue;
 		if (sp.len > MSGID_MAX_LEN || n == room) {
 			out->dropped++;
 			continue;
 		}
+		if (n < keep)
+			kept[n] = sp;
 		n++;
 		bytes += sp.len + 1;
 	}
@@ -143,7 +235,13 @@ msgid_parse_list(struct arena *a, struct str value, struct mail_ids *out)
 		memcpy(v, out->v, out->n * sizeof(*v));
 
 	/* Pass 2: the same tokens in the same order. */
-	for (pos = 0, k = 0; k < n && token_next(value, &pos, &sp); ) {
+	if (n <= keep) {
+		for (k = 0; k < n; k++) {
+			v[out->n + k] = str_make(d, token_copy(value,
+			    &kept[k], d));
+			d += kept[k].len + 1;
+		}
+	} else for (pos = 0, k = 0; k < n && next(value, &pos, &sp); ) {
 		if (sp.len == 0 || sp.len > MSGID_MAX_LEN)
 			continue;
 		v[out->n + k] = str_make(d, token_copy(value, &sp, d));
@@ -153,4 +251,17 @@ msgid_parse_list(struct arena *a, struct str value, struct mail_ids *out)
 	out->v = v;
 	out->n += n;
 	return 0;
+}
+
+int
+msgid_parse_list(struct arena *a, struct str value, struct mail_ids *out)
+{
+	return parse_list(a, value, out, token_next, SIZE_MAX);
+}
+
+int
+msgid_parse_list_slow(struct arena *a, struct str value,
+    struct mail_ids *out)
+{
+	return parse_list(a, value, out, token_next_slow, 0);
 }

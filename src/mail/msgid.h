@@ -44,4 +44,14 @@ int	msgid_parse(struct arena *a, struct str value, struct str *id_out);
 int	msgid_parse_list(struct arena *a, struct str value,
 	    struct mail_ids *out);
 
+/*
+ * The same results through the reference token search (separate
+ * searches for '<', '>' and white space, and a second scan of a list to
+ * copy it), for tests and fuzz_msgid to compare with.
+ */
+int	msgid_parse_slow(struct arena *a, struct str value,
+	    struct str *id_out);
+int	msgid_parse_list_slow(struct arena *a, struct str value,
+	    struct mail_ids *out);
+
 #endif

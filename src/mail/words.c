@@ -45,6 +45,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "../base/xmalloc.h"
 #include "words.h"
@@ -822,13 +825,93 @@ out_finish(struct arena *a, const char *p, size_t n, struct str *out)
 	return 0;
 }
 
+/* Per byte of x, the high bit set where the byte equals c (exact). */
+static inline uint64_t
+bytes_eq(uint64_t x, unsigned char c)
+{
+	const uint64_t	lo7 = 0x7f7f7f7f7f7f7f7full;
+
+	x ^= 0x0101010101010101ull * c;
+	return ~(((x & lo7) + lo7) | x) & ~lo7;
+}
+
+/*
+ * plain_text for 8 to 15 bytes: two overlapping eight-byte words, which
+ * between them hold every pair of neighbouring bytes (the second starts
+ * at n - 8 <= 7).
+ */
+static int
+plain_text8(const unsigned char *p, size_t n)
+{
+	const uint64_t	lo7 = 0x7f7f7f7f7f7f7f7full, hi = ~lo7;
+	uint64_t	w[2], x, bad = 0;
+
+	memcpy(&w[0], p, 8);
+	memcpy(&w[1], p + n - 8, 8);
+	for (int k = 0; k < 2; k++) {
+		x = w[k];
+		bad |= x & hi;					/* >= 0x80 */
+		bad |= ~((x & lo7) + 0x6060606060606060ull) & hi; /* < SP */
+		bad |= bytes_eq(x, 0x7f);
+		/* Little-endian: << 8 moves a byte's flag onto the next. */
+		bad |= bytes_eq(x, ' ') & (bytes_eq(x, ' ') << 8);
+		bad |= bytes_eq(x, '?') & (bytes_eq(x, '=') << 8);
+	}
+	return bad == 0;
+}
+
+/*
+ * Whether the trimmed value p[0..n) is one decode_fast copies as it is:
+ * printable ASCII with no "=?" and no two spaces in a row, tested 16
+ * bytes at a time, each byte beside the one before it (the last step
+ * overlaps the one before), or as two words of eight.  0 when n is below
+ * 8 or a byte needs a look: decode_fast's loop then decides, as it
+ * always does in words_decode_slow.
+ */
+static int
+plain_text(const unsigned char *p, size_t n)
+{
+#ifdef __SSE2__
+	const __m128i	lo = _mm_set1_epi8(0x20);
+	const __m128i	del = _mm_set1_epi8(0x7f), sp = _mm_set1_epi8(' ');
+	const __m128i	q = _mm_set1_epi8('?');
+	const __m128i	eq = _mm_set1_epi8('=');
+	size_t		i = 0;
+
+	if (n < 16)
+		return n >= 8 && plain_text8(p, n);
+	for (;;) {
+		__m128i	a, b, m;
+
+		if (i + 16 > n)
+			i = n - 16;
+		a = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+		b = i > 0 ? _mm_loadu_si128((const __m128i *)(const void *)
+		    (p + i - 1)) : _mm_slli_si128(a, 1);
+		/* Signed compare: bytes >= 0x80 are below 0x20 too. */
+		m = _mm_or_si128(_mm_or_si128(_mm_cmplt_epi8(a, lo),
+		    _mm_cmpeq_epi8(a, del)), _mm_or_si128(
+		    _mm_and_si128(_mm_cmpeq_epi8(a, sp),
+		    _mm_cmpeq_epi8(b, sp)), _mm_and_si128(_mm_cmpeq_epi8(a, q),
+		    _mm_cmpeq_epi8(b, eq))));
+		if (_mm_movemask_epi8(m) != 0)
+			return 0;
+		if ((i += 16) >= n)
+			return 1;
+	}
+#else
+	return n >= 8 && n < 16 && plain_text8(p, n);
+#endif
+}
+
 /*
  * Printable ASCII and folding white space with no "=?": copy, collapsing
  * white space (a plain memcpy when there is none to collapse).  Returns
  * 1 if done, 0 if the slow path is needed.
  */
 static int
-decode_fast(struct arena *a, struct str in, struct str *out, int *rc)
+decode_fast(struct arena *a, struct str in, struct str *out, int *rc,
+    int vec)
 {
 	const unsigned char	*p;
 	size_t			 i, n, o = 0;
@@ -838,6 +921,10 @@ decode_fast(struct arena *a, struct str in, struct str *out, int *rc)
 	in = str_trim(in);
 	p = (const unsigned char *)in.p;
 	n = in.len;
+	if (vec && plain_text(p, n)) {
+		*rc = out_finish(a, in.p, n, out);
+		return 1;
+	}
 	for (i = 0; i < n; i++) {
 		if (p[i] > 0x20 && p[i] < 0x7f) {
 			if (p[i] == '?' && i > 0 && p[i - 1] == '=')
@@ -898,9 +985,26 @@ words_free(struct words *w)
 	free(w);
 }
 
+static int	decode(struct words *, struct arena *, struct str,
+		    struct str *, int);
+
 int
 words_decode(struct words *w, struct arena *a, struct str in,
     struct str *out)
+{
+	return decode(w, a, in, out, 1);
+}
+
+int
+words_decode_slow(struct words *w, struct arena *a, struct str in,
+    struct str *out)
+{
+	return decode(w, a, in, out, 0);
+}
+
+static int
+decode(struct words *w, struct arena *a, struct str in, struct str *out,
+    int vec)
 {
 	struct eword	 ew;
 	const char	*s = in.p, *q;
@@ -914,7 +1018,7 @@ words_decode(struct words *w, struct arena *a, struct str in,
 		*out = str_make("", 0);
 		return 0;
 	}
-	if (decode_fast(a, in, out, &rc))
+	if (decode_fast(a, in, out, &rc, vec))
 		return rc;
 
 	w->out.len = 0;
@@ -963,8 +1067,42 @@ words_decode(struct words *w, struct arena *a, struct str in,
 	return rc;
 }
 
+/* Whether p[0..n) is all printable ASCII (0x20 to 0x7e). */
+static int
+printable(const unsigned char *p, size_t n)
+{
+	size_t	i = 0;
+#ifdef __SSE2__
+	const __m128i	lo = _mm_set1_epi8(0x20);
+	const __m128i	del = _mm_set1_epi8(0x7f);
+
+	for (; n - i >= 16; i += 16) {
+		__m128i	a = _mm_loadu_si128((const __m128i *)(const void *)
+			    (p + i));
+
+		/* Signed compare: bytes >= 0x80 are below 0x20 too. */
+		if (_mm_movemask_epi8(_mm_or_si128(_mm_cmplt_epi8(a, lo),
+		    _mm_cmpeq_epi8(a, del))) != 0)
+			return 0;
+	}
+#endif
+	for (; i < n; i++)
+		if (p[i] < 0x20 || p[i] >= 0x7f)
+			return 0;
+	return 1;
+}
+
 int
 words_sanitize(struct arena *a, struct str in, struct str *out)
+{
+	/* Printable ASCII comes out as it is: one check, one copy. */
+	if (printable((const unsigned char *)in.p, in.len))
+		return out_finish(a, in.p, in.len, out);
+	return words_sanitize_slow(a, in, out);
+}
+
+int
+words_sanitize_slow(struct arena *a, struct str in, struct str *out)
 {
 	const unsigned char	*p = (const unsigned char *)in.p;
 	size_t			 i, k, bad, len = 0;

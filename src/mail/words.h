@@ -44,4 +44,12 @@ int	words_decode(struct words *w, struct arena *a, struct str in,
  */
 int	words_sanitize(struct arena *a, struct str in, struct str *out);
 
+/*
+ * The same without the vector tests for plain text (the references
+ * test_words and fuzz_words compare with).
+ */
+int	words_decode_slow(struct words *w, struct arena *a, struct str in,
+	    struct str *out);
+int	words_sanitize_slow(struct arena *a, struct str in, struct str *out);
+
 #endif

@@ -4,7 +4,8 @@
  *
  * Invariants checked: every address is non-empty and has no ASCII upper
  * case, every id is non-empty, the subject is valid UTF-8, and a parsed
- * date lies inside the years the spec allows.
+ * date lies inside the years the spec allows; meta_parse_slow (every
+ * value unfolded first) gives the same metadata.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -13,7 +14,7 @@
 #include "mail/date.h"
 #include "mail/meta.h"
 
-static struct meta_parser	*mp;
+static struct meta_parser	*mp, *mp_slow;
 
 static void
 check_utf8(struct str s)
@@ -54,11 +55,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct msg_meta	m;
+	struct msg_meta	m, ms;
 
-	if (mp == NULL)
+	if (mp == NULL) {
 		mp = meta_parser_new();
+		mp_slow = meta_parser_new();
+	}
 	meta_parse(mp, str_make((const char *)data, size), &m);
+	meta_parse_slow(mp_slow, str_make((const char *)data, size), &ms);
+	if (!meta_equal(&m, &ms))
+		abort();
 	check_addrs(&m.from);
 	check_addrs(&m.sender);
 	check_addrs(&m.to);

@@ -5,7 +5,8 @@
  * non-empty, at most MSGID_MAX_LEN bytes, with no white space and no '<'
  * or '>'; a list never holds more than MSGID_LIST_MAX ids, even when the
  * input is appended twice; when msgid_parse finds an id, the list of the
- * same value starts with it.
+ * same value starts with it; the one-pass token search and the list's
+ * kept spans give what msgid_parse_slow and msgid_parse_list_slow give.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -69,6 +70,22 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check_id(ids.v[i]);
 	if (rc == 1 && (ids.n == 0 || !str_eq(ids.v[0], id)))
 		abort();
+
+	{
+		struct str	 id2;
+		struct mail_ids	 ids2;
+
+		memset(&ids2, 0, sizeof(ids2));
+		if (msgid_parse_slow(a, in, &id2) != rc ||
+		    (rc == 1 && !str_eq(id, id2)))
+			abort();
+		if (msgid_parse_list_slow(a, in, &ids2) != 0 ||
+		    ids2.n != ids.n || ids2.dropped != ids.dropped)
+			abort();
+		for (i = 0; i < ids.n; i++)
+			if (!str_eq(ids.v[i], ids2.v[i]))
+				abort();
+	}
 
 	n1 = ids.n;
 	if (msgid_parse_list(a, in, &ids) != 0)

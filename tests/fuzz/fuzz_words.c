@@ -6,7 +6,9 @@
  *   no leading, trailing or doubled space;
  * - words_sanitize output is valid UTF-8 with no C0 control and no DEL,
  *   and sanitising it again changes nothing;
- * - decoded output passes through words_sanitize unchanged.
+ * - decoded output passes through words_sanitize unchanged;
+ * - words_decode_slow and words_sanitize_slow (no vector tests for plain
+ *   text) give the same strings.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -83,6 +85,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	arena_reset(a);
 
 	if (words_decode(w, a, in, &out) != 0)
+		abort();
+	/* The vector tests for plain text change nothing. */
+	if (words_decode_slow(w, a, in, &s1) != 0 || !str_eq(s1, out))
+		abort();
+	if (words_sanitize(a, in, &s1) != 0 ||
+	    words_sanitize_slow(a, in, &s2) != 0 || !str_eq(s1, s2))
 		abort();
 	p = (const unsigned char *)out.p;
 	if (out.len > 0 && p == NULL)

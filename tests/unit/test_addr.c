@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "base/arena.h"
+#include "base/buf.h"
 #include "mail/addr.h"
 #include "mail/words.h"
 #include "t.h"
@@ -298,25 +299,37 @@ test_fast_slow(void)
 	struct words		*w = words_new();
 	struct mail_addrs	 f, s;
 	size_t			 i, k;
+	struct buf		 b;
 
-	for (i = 0; i < nitems(ins); i++) {
-		struct str	in = str_cstr(ins[i]);
+	buf_init(&b, 0);
+	/* Each shape alone, then inside longer values, so that the 16-byte
+	 * steps over names and addresses reach it. */
+	for (i = 0; i < 3 * nitems(ins); i++) {
+		struct str	in;
 
+		buf_reset(&b);
+		if (i / nitems(ins) == 2)
+			buf_puts(&b, "A Rather Long Display-Name_1+2 ");
+		buf_puts(&b, ins[i % nitems(ins)]);
+		if (i / nitems(ins) == 1)
+			buf_puts(&b, ", another.long-address+x@example.org");
+		in = buf_str(&b);
 		arena_reset(a);
 		memset(&f, 0, sizeof(f));
 		memset(&s, 0, sizeof(s));
 		t_eq_i64(addr_parse_list(a, w, in, &f), 0, "fast rc %zu", i);
 		t_eq_i64(addr_parse_list_slow(a, w, in, &s), 0, "slow rc %zu",
 		    i);
-		t_eq_i64(f.n, s.n, "n: %s", ins[i]);
-		t_eq_i64(f.bad, s.bad, "bad: %s", ins[i]);
+		t_eq_i64(f.n, s.n, "n: %s", b.data);
+		t_eq_i64(f.bad, s.bad, "bad: %s", b.data);
 		for (k = 0; k < f.n && k < s.n; k++) {
 			t_ok(str_eq(f.v[k].addr, s.v[k].addr), "addr %zu: %s",
-			    k, ins[i]);
+			    k, b.data);
 			t_ok(str_eq(f.v[k].name, s.v[k].name), "name %zu: %s",
-			    k, ins[i]);
+			    k, b.data);
 		}
 	}
+	buf_free(&b);
 	words_free(w);
 	arena_free(a);
 }

@@ -4,6 +4,7 @@
  * repeated field wins, the top-most Received, and problem flags.
  */
 #include "base/buf.h"
+#include "ingest/source.h"
 #include "mail/hdr.h"
 #include "mail/meta.h"
 #include "t.h"
@@ -156,10 +157,99 @@ test_limits(void)
 	meta_parser_free(mp);
 }
 
+/* Folded id fields, NULs and CRs in them, through both. */
+static void
+test_fast_slow(void)
+{
+#define B(s)	{ s, sizeof(s) - 1 }
+	static const struct {
+		const char	*p;
+		size_t		 n;
+	} blocks[] = {
+		B("Message-ID:\r\n <a@b>\r\nReferences: <x@y>\r\n\t<p\r\n q@r>"
+		    "\r\nIn-Reply-To: junk <c\n@d> (comment)\n"),
+		B("Message-ID: <a\0b@c\n d>\nReferences: <1@2>\n <3\0@4>\n"),
+		B("References: <1@2>\n <3@4>\nReferences: <5@6>\n\n <7@8>\n"),
+		B("In-Reply-To: \n\n"),
+		B("Message-ID: <\n>\nIn-Reply-To: <a@b\r\n>\r\n"),
+		B("Received: from a by b; Mon, 2 Jan 2006\n 10:00:00 +0100\n"),
+	};
+#undef B
+	struct meta_parser	*mp = meta_parser_new();
+	struct meta_parser	*ms = meta_parser_new();
+	struct msg_meta		 m, s;
+
+	for (size_t i = 0; i < nitems(blocks); i++) {
+		meta_parse(mp, str_make(blocks[i].p, blocks[i].n), &m);
+		meta_parse_slow(ms, str_make(blocks[i].p, blocks[i].n), &s);
+		t_ok(meta_equal(&m, &s), "block %zu", i);
+	}
+	t_ok(m.has_received, "the folded Received date is read");
+	meta_parser_free(mp);
+	meta_parser_free(ms);
+}
+
+/* What the corpus walk compares with. */
+struct corpus_meta {
+	struct meta_parser	*mp, *ms;
+	size_t			 n, bad;
+};
+
+static int
+corpus_msg(void *arg, const struct source_msg *sm, struct err *err)
+{
+	struct corpus_meta	*cm = arg;
+	struct msg_meta		 m, s;
+
+	(void)err;
+	meta_parse(cm->mp, sm->hdr, &m);
+	meta_parse_slow(cm->ms, sm->hdr, &s);
+	cm->n++;
+	cm->bad += !meta_equal(&m, &s);
+	return 0;
+}
+
+/* Every header block of the real corpora through both. */
+static void
+test_fast_slow_corpora(void)
+{
+	static const char *const parts[] = {
+		"linux-raid.mbox.zst", "torture", "spamassassin",
+	};
+	const char		*corpora = getenv("RT_CORPORA");
+	struct corpus_meta	 cm = { 0 };
+	struct source_stats	 st = { 0 };
+	struct err		 err;
+	char			 path[4096];
+	FILE			*f;
+
+	snprintf(path, sizeof(path), "%s/%s", corpora ? corpora : "",
+	    parts[0]);
+	if (corpora == NULL || (f = fopen(path, "r")) == NULL) {
+		t_ok(1, "corpora absent: comparison skipped");
+		return;
+	}
+	fclose(f);
+	cm.mp = meta_parser_new();
+	cm.ms = meta_parser_new();
+	for (size_t i = 0; i < nitems(parts); i++) {
+		snprintf(path, sizeof(path), "%s/%s", corpora, parts[i]);
+		t_eq_i64(source_scan(path, corpus_msg, &cm, &st, &err), 0,
+		    "%s read", parts[i]);
+	}
+	meta_parser_free(cm.mp);
+	meta_parser_free(cm.ms);
+	t_ok(cm.n > 20000, "%zu header blocks compared", cm.n);
+	t_eq_i64((int64_t)cm.bad, 0, "meta_parse and meta_parse_slow agree "
+	    "on the corpora");
+}
+
 static const struct t_case cases[] = {
 	{ "hdr_iter", test_hdr_iter },
 	{ "auto", test_auto },
 	{ "fields", test_fields },
 	{ "limits", test_limits },
+	{ "fast_slow", test_fast_slow },
+	{ "fast_slow_corpora", test_fast_slow_corpora },
 };
 T_MAIN(cases)

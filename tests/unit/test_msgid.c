@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "base/arena.h"
+#include "base/buf.h"
 #include "mail/msgid.h"
 #include "t.h"
 
@@ -223,11 +224,95 @@ test_arena_limit(void)
 	arena_free(a);
 }
 
+/* fast and slow agree on v, as an id and as a list appended twice. */
+static int
+agree(struct arena *a, struct str v)
+{
+	struct mail_ids	 f, r;
+	struct str	 idf, idr;
+	int		 rf, rr;
+
+	arena_reset(a);
+	rf = msgid_parse(a, v, &idf);
+	rr = msgid_parse_slow(a, v, &idr);
+	if (rf != rr || (rf == 1 && !str_eq(idf, idr)))
+		return 0;
+	memset(&f, 0, sizeof(f));
+	memset(&r, 0, sizeof(r));
+	for (int k = 0; k < 2; k++)
+		if (msgid_parse_list(a, v, &f) != msgid_parse_list_slow(a, v,
+		    &r))
+			return 0;
+	if (f.n != r.n || f.dropped != r.dropped)
+		return 0;
+	for (size_t i = 0; i < f.n; i++)
+		if (!str_eq(f.v[i], r.v[i]))
+			return 0;
+	return 1;
+}
+
+/*
+ * The one-pass token search and the kept spans against the reference:
+ * every string of up to six bytes over an alphabet of the bytes that
+ * matter, long ids and lists longer than the spans kept, and random
+ * strings from a fixed seed.
+ */
+static void
+test_fast_slow(void)
+{
+	static const char	alpha[] = "<>a \n\r\t@\0";
+	struct arena		*a = arena_new(1u << 24);
+	struct buf		 b;
+	char			 s[64];
+	size_t			 tried = 0, bad = 0, total;
+	size_t			 nal = sizeof(alpha) - 1;
+	uint64_t		 x = 0x2545f4914f6cdd1du;
+
+	for (size_t len = 0; len <= 6; len++) {
+		total = 1;
+		for (size_t i = 0; i < len; i++)
+			total *= nal;
+		for (size_t code = 0; code < total; code++) {
+			size_t	c = code;
+
+			for (size_t i = 0; i < len; i++, c /= nal)
+				s[i] = alpha[c % nal];
+			tried++;
+			bad += !agree(a, str_make(s, len));
+		}
+	}
+	buf_init(&b, 0);
+	for (int n = 0; n < 80; n++) {
+		buf_addf(&b, "%s<id%d.%s@example.org>", n % 3 ? " " : "\r\n ",
+		    n, n % 7 ? "abc" : "a b\tc");
+		tried++;
+		bad += !agree(a, buf_str(&b));
+	}
+	for (int n = 0; n < 20000; n++) {
+		size_t	len;
+
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		len = (size_t)(x % sizeof(s));
+		for (size_t i = 0; i < len; i++) {
+			x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+			s[i] = (x >> 40) % 4 == 0 ? (char)(x >> 16) :
+			    alpha[(x >> 24) % nal];
+		}
+		tried++;
+		bad += !agree(a, str_make(s, len));
+	}
+	buf_free(&b);
+	arena_free(a);
+	t_ok(tried > 100000, "%zu values", tried);
+	t_eq_i64((int64_t)bad, 0, "fast and slow agree");
+}
+
 static const struct t_case tcases[] = {
 	{ "msgid_parse", test_parse },
 	{ "msgid_list", test_list },
 	{ "msgid_limits", test_limits },
 	{ "msgid_arena_limit", test_arena_limit },
+	{ "msgid_fast_slow", test_fast_slow },
 };
 
 T_MAIN(tcases)
