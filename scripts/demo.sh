@@ -79,36 +79,31 @@ done
 
 "$rt" report --config "$dir/replytime.ini" "$dir/demo.mbox"
 
-# serve in the background so its address (port 0: the one it took) can
-# be read from its log; Ctrl-C and TERM stop it, and the script waits.
-"$rt" serve --db "$db" --listen "$listen" 2> >(tee "$dir/serve.log" >&2) &
-spid=$!
-stopped=0
-trap 'stopped=1; kill -TERM $spid 2>/dev/null' INT TERM
-url=
-for _ in $(seq 200); do
-	url=$(grep -o 'https\?://[^ ]*[0-9]' "$dir/serve.log" 2>/dev/null | head -1) || true
-	[ -n "$url" ] && break
-	kill -0 $spid 2>/dev/null || break
-	sleep 0.05
-done
-if [ -z "$url" ]; then
-	kill -TERM $spid 2>/dev/null || true
-	wait $spid 2>/dev/null || true
-	echo "demo: the dashboard did not start on $listen (is the port in use?" \
-	    "choose another: DEMO_LISTEN=127.0.0.1:8081 make demo)" >&2
-	exit 1
-fi
+# serve takes the script's place in the foreground, so Ctrl-C (or TERM
+# to the script's pid) reaches it and it stops cleanly.  Its log goes
+# through a filter that copies it to standard error and serve.log and, once
+# serve says where it listens (port 0: the port it took), prints where to
+# go and the login.  (A shell loop: read takes a line as it comes.)
+filter() {
+	local line url
+	trap "" INT	# Ctrl-C is for serve: the filter reads to its end
+	while IFS= read -r line; do
+		printf '%s\n' "$line" >&2
+		printf '%s\n' "$line" >> "$dir/serve.log"
+		case "$line" in
+		"replytime: listening on "*)
+			url=${line#replytime: listening on }
+			url=${url%/}
+			echo "The demo mail ends on 2025-06-30; after logging in (organization: $tenant) see"
+			echo "  $url/overview?$period"
+			echo "Dashboard: $url/  login: $email / $pw  (Ctrl-C stops)"
+			;;
+		*"cannot listen"*)
+			echo "demo: the dashboard cannot listen on $listen (is the port in use?" \
+			    "choose another: DEMO_LISTEN=127.0.0.1:8081 make demo)" >&2
+			;;
+		esac
+	done
+}
 echo
-echo "The demo mail ends on 2025-06-30; after logging in (organization: $tenant) see"
-echo "  $url/overview?$period"
-echo "Dashboard: $url/  login: $email / $pw  (Ctrl-C stops)"
-rc=0
-wait $spid || rc=$?
-# A signal interrupts wait: wait again for serve to finish stopping.
-if [ $stopped = 1 ]; then
-	rc=0
-	wait $spid 2>/dev/null || rc=$?
-	[ $rc = 127 ] && rc=0	# it had already ended, cleanly
-fi
-exit $rc
+exec "$rt" serve --db "$db" --listen "$listen" 2> >(filter)
