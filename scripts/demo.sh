@@ -69,13 +69,13 @@ pw=
 for _ in 1 2 3 4 5; do
 	try=$(head -c 1024 /dev/urandom | LC_ALL=C tr -dc 'A-Za-z0-9' | cut -c1-24 |
 	    sed 's/\(......\)/\1-/g; s/-$//')
-	if printf '%s\n' "$try" | "$rt" user create-owner --db "$db" --tenant $tenant \
-	    --email $email --password-file - 2>/dev/null; then
+	if why=$(printf '%s\n' "$try" | "$rt" user create-owner --db "$db" \
+	    --tenant $tenant --email $email --password-file - 2>&1); then
 		pw=$try
 		break
 	fi
 done
-[ -n "$pw" ] || { echo "demo: could not create the owner" >&2; exit 1; }
+[ -n "$pw" ] || { printf 'demo: could not create the owner:\n%s\n' "$why" >&2; exit 1; }
 
 "$rt" report --config "$dir/replytime.ini" "$dir/demo.mbox"
 

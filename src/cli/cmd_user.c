@@ -149,8 +149,10 @@ cmd_user(int argc, char **argv)
 		if ((rc = acct_user_find(&a, email, &u, &err)) == 1)
 			rc = err_set(&err, ERR_IO, "the new owner is not "
 			    "found");
-		if (rc == 0)
+		if (rc == 0) {
 			rc = acct_set_password(&a, &u, pw, 0, 0, &err);
+			store_user_clear(&u);
+		}
 	} else if (rc == 0)
 		rc = acct_once_new(a.st, a.tid, uid, STORE_ONCE_SETUP, now, tok,
 		    &err);
