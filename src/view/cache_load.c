@@ -394,12 +394,21 @@ build_events(struct view_snap *s, struct vec *v, struct vevents *ev,
 	s->bytes += (size_t)n * 12;
 }
 
+static int
+cmp_i64(const void *a, const void *b)
+{
+	int64_t	x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
 static void
 build_spans(struct view_snap *s, struct vec *v, struct vgroup *g)
 {
 	struct vspan	*sp = v->v;
 	uint32_t	 n = (uint32_t)v->n, *perm, *cv;
 	int64_t		*since = xreallocarray(NULL, n ? n : 1, sizeof(*since));
+	int64_t		*mx, *mn;
 
 	cv = xreallocarray(NULL, n ? n : 1, sizeof(*cv));
 	for (uint32_t i = 0; i < n; i++) {
@@ -417,6 +426,31 @@ build_spans(struct view_snap *s, struct vec *v, struct vgroup *g)
 	free(v->v);
 	v->v = NULL;
 	s->bytes += (size_t)n * sizeof(struct vspan);
+	/* The trees over to and from (vspan_next). */
+	for (g->span_leaves = 1; g->span_leaves < n; g->span_leaves *= 2)
+		;
+	mx = g->span_maxto = xreallocarray(NULL, 2 * (size_t)g->span_leaves,
+	    sizeof(*g->span_maxto));
+	mn = g->span_minfrom = xreallocarray(NULL, 2 * (size_t)g->span_leaves,
+	    sizeof(*g->span_minfrom));
+	for (uint32_t i = 0; i < g->span_leaves; i++) {
+		mx[g->span_leaves + i] = i < n ? g->spans[i].to : INT64_MIN;
+		mn[g->span_leaves + i] = i < n ? g->spans[i].from : INT64_MAX;
+	}
+	for (uint32_t k = g->span_leaves - 1; k >= 1; k--) {
+		mx[k] = mx[2 * k] > mx[2 * k + 1] ? mx[2 * k] : mx[2 * k + 1];
+		mn[k] = mn[2 * k] < mn[2 * k + 1] ? mn[2 * k] : mn[2 * k + 1];
+	}
+	s->bytes += 4 * (size_t)g->span_leaves * sizeof(*mx);
+	g->span_froms = xreallocarray(NULL, n ? n : 1, sizeof(int64_t));
+	g->span_tos = xreallocarray(NULL, n ? n : 1, sizeof(int64_t));
+	for (uint32_t i = 0; i < n; i++) {
+		g->span_froms[i] = g->spans[i].from;
+		g->span_tos[i] = g->spans[i].to;
+	}
+	qsort(g->span_froms, n, sizeof(int64_t), cmp_i64);
+	qsort(g->span_tos, n, sizeof(int64_t), cmp_i64);
+	s->bytes += 2 * (size_t)n * sizeof(int64_t);
 }
 
 /* Each conversation's kept messages: dated ones by (time, index), then

@@ -46,22 +46,62 @@ kind_figures(const struct view_snap *s, const struct vsamples *v,
 	rstat_stats(&v->rbiz, l, r, s->cfg, &k->biz);
 }
 
+/* The first leaf at index i or later under node v (covering [lo, hi))
+ * open at t (from <= t < to); UINT32_MAX if none. */
+static uint32_t
+first_open(const struct vgroup *vg, uint32_t v, uint32_t lo, uint32_t hi,
+    uint32_t i, int64_t t)
+{
+	uint32_t	mid, r;
+
+	if (hi <= i || vg->span_maxto[v] <= t || vg->span_minfrom[v] > t)
+		return UINT32_MAX;
+	if (hi - lo == 1)
+		return lo;
+	mid = lo + (hi - lo) / 2;
+	if ((r = first_open(vg, 2 * v, lo, mid, i, t)) != UINT32_MAX)
+		return r;
+	return first_open(vg, 2 * v + 1, mid, hi, i, t);
+}
+
+uint32_t
+vspan_next(const struct vgroup *vg, int64_t t, uint32_t i)
+{
+	uint32_t	j;
+
+	if (i >= vg->nspans)
+		return vg->nspans;
+	j = first_open(vg, 1, 0, vg->span_leaves, i, t);
+	/* Spans are by since: one past t is not open at t, nor any after
+	 * it. */
+	if (j >= vg->nspans || vg->spans[j].since > t)
+		return vg->nspans;
+	return j;
+}
+
 void
 vfig_awaiting(const struct view_snap *s, size_t g, int64_t now, uint32_t d,
     int64_t *count, int64_t *oldest)
 {
 	const struct vgroup	*vg = &s->g[g];
 	int64_t			 n = 0, old = 0;
+	uint32_t		 i;
 
 	/* Spans are by waiting-since: the first one open at now is the
-	 * oldest wait. */
-	for (uint32_t i = 0; i < vg->nspans; i++) {
+	 * oldest wait.  Every span has from <= to, so those open at now
+	 * are those begun by now less those ended by then. */
+	if (d == VNONE) {
+		i = vspan_next(vg, now, 0);
+		*count = i == vg->nspans ? 0 :
+		    (int64_t)vfig_lower(vg->span_froms, vg->nspans, now + 1) -
+		    (int64_t)vfig_lower(vg->span_tos, vg->nspans, now + 1);
+		*oldest = i == vg->nspans ? 0 : now - vg->spans[i].since;
+		return;
+	}
+	for (i = vspan_next(vg, now, 0); i < vg->nspans;
+	    i = vspan_next(vg, now, i + 1)) {
 		const struct vspan *sp = &vg->spans[i];
 
-		if (sp->since > now)
-			break;
-		if (sp->from > now || sp->to <= now)
-			continue;
 		if (d != VNONE && vsnap_domain_of(s, sp->since_msg) != d)
 			continue;
 		if (n++ == 0)

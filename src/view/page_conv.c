@@ -178,11 +178,11 @@ list_awaiting(const struct vctx *x, struct list *l)
 
 	vq_group_schedule(s, x->g, &sched, &leave);
 	memset(&r, 0, sizeof(r));
-	for (uint32_t i = 0; i < vg->nspans && vg->spans[i].since <= at; i++) {
+	for (uint32_t i = vspan_next(vg, at, 0); i < vg->nspans;
+	    i = vspan_next(vg, at, i + 1)) {
 		const struct vspan *sp = &vg->spans[i];
 
-		if (sp->from > at || sp->to <= at ||
-		    !keep_msg(x, sp->since_msg, sp->since_msg, d))
+		if (!keep_msg(x, sp->since_msg, sp->since_msg, d))
 			continue;
 		r.conv = sp->conv;
 		r.msg = sp->since_msg;
@@ -573,9 +573,9 @@ open_wait(const struct vctx *x, uint32_t c)
 {
 	const struct vgroup	*vg = &x->s->g[x->g];
 
-	for (uint32_t i = 0; i < vg->nspans; i++)
-		if (vg->spans[i].conv == c && vg->spans[i].from <= x->p.at &&
-		    vg->spans[i].to > x->p.at)
+	for (uint32_t i = vspan_next(vg, x->p.at, 0); i < vg->nspans;
+	    i = vspan_next(vg, x->p.at, i + 1))
+		if (vg->spans[i].conv == c)
 			return &vg->spans[i];
 	return NULL;
 }

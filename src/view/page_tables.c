@@ -364,13 +364,11 @@ domains_compute(const struct view_snap *s, const struct view_scope *sc,
 	vg = &s->g[x->g];
 	/* Awaiting at the end of the period, per domain: one pass. */
 	aw = xcalloc((size_t)nd + 1, sizeof(*aw));
-	for (uint32_t i = 0; i < vg->nspans && vg->spans[i].since <= x->p.at;
-	    i++) {
-		const struct vspan *sp = &vg->spans[i];
-		uint32_t d;
+	for (uint32_t i = vspan_next(vg, x->p.at, 0); i < vg->nspans;
+	    i = vspan_next(vg, x->p.at, i + 1)) {
+		uint32_t d = vsnap_domain_of(s, vg->spans[i].since_msg);
 
-		if (sp->from <= x->p.at && sp->to > x->p.at &&
-		    (d = vsnap_domain_of(s, sp->since_msg)) != VNONE)
+		if (d != VNONE)
 			aw[d]++;
 	}
 	t->rows = xcalloc(nd ? nd : 1, sizeof(*t->rows));

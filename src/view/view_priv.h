@@ -59,6 +59,16 @@ struct vgroup {
 	struct vevents	 recv, sent;
 	uint32_t	 nspans;
 	struct vspan	*spans;		/* by (since, conv) */
+	/* Trees over the spans (leaves: span_leaves, a power of two;
+	 * node 1 the root): the latest to and the earliest from under
+	 * each node, to find the spans open at an instant without walking
+	 * the others (vspan_next). */
+	uint32_t	 span_leaves;
+	int64_t		*span_maxto;	/* 2 * span_leaves */
+	int64_t		*span_minfrom;	/* 2 * span_leaves */
+	/* Every span's from, and every to, ascending (nspans each): the
+	 * spans open at t number #(from <= t) - #(to <= t). */
+	int64_t		*span_froms, *span_tos;
 	uint32_t	 nvis;
 	uint32_t	*vis;		/* visible conversations, ascending */
 };
@@ -128,6 +138,10 @@ void	vfig_group(const struct view_snap *s, size_t g, int64_t from,
 void	vfig_group_free(struct report_group *rg);
 /* The first index of a time array with t[i] >= x. */
 uint32_t vfig_lower(const int64_t *t, uint32_t n, int64_t x);
+/* The first span of group vg at index i or later that is open at t
+ * (since <= t, from <= t < to), in the spans' order; vg->nspans if
+ * none.  O(log n) per span found. */
+uint32_t vspan_next(const struct vgroup *vg, int64_t t, uint32_t i);
 /* Awaiting at now: the count and the oldest wait (spans of group g,
  * optionally only those whose waiting message is from domain d). */
 void	vfig_awaiting(const struct view_snap *s, size_t g, int64_t now,
