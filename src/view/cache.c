@@ -201,6 +201,7 @@ vsnap_free(struct view_snap *s)
 		free(s->g[g].span_minfrom);
 		free(s->g[g].span_froms);
 		free(s->g[g].span_tos);
+		free(s->g[g].span_by_to);
 		free(s->g[g].vis);
 	}
 	free(s->g);

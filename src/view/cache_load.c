@@ -408,7 +408,8 @@ build_spans(struct view_snap *s, struct vec *v, struct vgroup *g)
 	struct vspan	*sp = v->v;
 	uint32_t	 n = (uint32_t)v->n, *perm, *cv;
 	int64_t		*since = xreallocarray(NULL, n ? n : 1, sizeof(*since));
-	int64_t		*mx, *mn;
+	int64_t		*mx, *mn, lo;
+	uint64_t	*key;
 
 	cv = xreallocarray(NULL, n ? n : 1, sizeof(*cv));
 	for (uint32_t i = 0; i < n; i++) {
@@ -418,8 +419,10 @@ build_spans(struct view_snap *s, struct vec *v, struct vgroup *g)
 	perm = order2(since, cv, n);
 	g->nspans = n;
 	g->spans = xreallocarray(NULL, n ? n : 1, sizeof(*g->spans));
-	for (uint32_t i = 0; i < n; i++)
+	for (uint32_t i = 0; i < n; i++) {
 		g->spans[i] = sp[perm[i]];
+		g->spans[i].domain = vsnap_domain_of(s, g->spans[i].since_msg);
+	}
 	free(perm);
 	free(cv);
 	free(since);
@@ -444,13 +447,22 @@ build_spans(struct view_snap *s, struct vec *v, struct vgroup *g)
 	s->bytes += 4 * (size_t)g->span_leaves * sizeof(*mx);
 	g->span_froms = xreallocarray(NULL, n ? n : 1, sizeof(int64_t));
 	g->span_tos = xreallocarray(NULL, n ? n : 1, sizeof(int64_t));
+	g->span_by_to = xreallocarray(NULL, n ? n : 1, sizeof(uint32_t));
+	key = xreallocarray(NULL, n ? n : 1, sizeof(*key));
+	lo = INT64_MAX;
 	for (uint32_t i = 0; i < n; i++) {
 		g->span_froms[i] = g->spans[i].from;
-		g->span_tos[i] = g->spans[i].to;
+		if (g->spans[i].to < lo)
+			lo = g->spans[i].to;
 	}
+	for (uint32_t i = 0; i < n; i++)
+		key[i] = (uint64_t)g->spans[i].to - (uint64_t)lo;
+	rstat_sort_idx(key, n, g->span_by_to);
+	for (uint32_t k = 0; k < n; k++)
+		g->span_tos[k] = g->spans[g->span_by_to[k]].to;
+	free(key);
 	qsort(g->span_froms, n, sizeof(int64_t), cmp_i64);
-	qsort(g->span_tos, n, sizeof(int64_t), cmp_i64);
-	s->bytes += 2 * (size_t)n * sizeof(int64_t);
+	s->bytes += (size_t)n * (2 * sizeof(int64_t) + sizeof(uint32_t));
 }
 
 /* Each conversation's kept messages: dated ones by (time, index), then

@@ -46,37 +46,68 @@ kind_figures(const struct view_snap *s, const struct vsamples *v,
 	rstat_stats(&v->rbiz, l, r, s->cfg, &k->biz);
 }
 
-/* The first leaf at index i or later under node v (covering [lo, hi))
- * open at t (from <= t < to); UINT32_MAX if none. */
-static uint32_t
-first_open(const struct vgroup *vg, uint32_t v, uint32_t lo, uint32_t hi,
-    uint32_t i, int64_t t)
-{
-	uint32_t	mid, r;
-
-	if (hi <= i || vg->span_maxto[v] <= t || vg->span_minfrom[v] > t)
-		return UINT32_MAX;
-	if (hi - lo == 1)
-		return lo;
-	mid = lo + (hi - lo) / 2;
-	if ((r = first_open(vg, 2 * v, lo, mid, i, t)) != UINT32_MAX)
-		return r;
-	return first_open(vg, 2 * v + 1, mid, hi, i, t);
-}
-
+/*
+ * An in-order walk of the trees from leaf i: a node whose spans all end
+ * by t, or all begin after it, is skipped whole; from a node that fails,
+ * the walk goes on at the next subtree to its right.  Finding the next
+ * open span costs O(log distance) nodes, not a descent from the root.
+ */
 uint32_t
 vspan_next(const struct vgroup *vg, int64_t t, uint32_t i)
 {
-	uint32_t	j;
+	const int64_t	*mx = vg->span_maxto, *mn = vg->span_minfrom;
+	uint32_t	 leaves = vg->span_leaves, v, j;
 
 	if (i >= vg->nspans)
 		return vg->nspans;
-	j = first_open(vg, 1, 0, vg->span_leaves, i, t);
-	/* Spans are by since: one past t is not open at t, nor any after
-	 * it. */
-	if (j >= vg->nspans || vg->spans[j].since > t)
-		return vg->nspans;
-	return j;
+	v = leaves + i;
+	for (;;) {
+		if (mx[v] > t && mn[v] <= t) {
+			if (v < leaves) {
+				v = 2 * v;	/* the left child first */
+				continue;
+			}
+			/* A leaf open at t.  Spans are by since: one past
+			 * t, and every one after it, waits later. */
+			j = v - leaves;
+			return vg->spans[j].since <= t ? j : vg->nspans;
+		}
+		while (v & 1)		/* up while a right child */
+			v >>= 1;
+		if (v == 0)		/* past the root: no more */
+			return vg->nspans;
+		v++;			/* the right sibling */
+	}
+}
+
+uint32_t
+vspan_open(const struct vgroup *vg, int64_t t, uint32_t **out)
+{
+	size_t		 nw = ((size_t)vg->nspans + 63) / 64;
+	uint64_t	*bits = xcalloc(nw ? nw : 1, sizeof(*bits));
+	uint32_t	 k = 0, *o;
+
+	/* Those ending after t, marked by index; the marks read in order
+	 * give the spans' order without a sort. */
+	for (uint32_t j = t == INT64_MAX ? vg->nspans :
+	    vfig_lower(vg->span_tos, vg->nspans, t + 1); j < vg->nspans; j++) {
+		uint32_t		 i = vg->span_by_to[j];
+		const struct vspan	*sp = &vg->spans[i];
+
+		if (sp->from <= t && sp->since <= t) {
+			bits[i / 64] |= UINT64_C(1) << (i % 64);
+			k++;
+		}
+	}
+	o = xreallocarray(NULL, k ? k : 1, sizeof(*o));
+	k = 0;
+	for (size_t w = 0; w < nw; w++)
+		for (uint64_t b = bits[w]; b != 0; b &= b - 1)
+			o[k++] = (uint32_t)(w * 64) +
+			    (uint32_t)__builtin_ctzll(b);
+	free(bits);
+	*out = o;
+	return k;
 }
 
 void
@@ -85,7 +116,7 @@ vfig_awaiting(const struct view_snap *s, size_t g, int64_t now, uint32_t d,
 {
 	const struct vgroup	*vg = &s->g[g];
 	int64_t			 n = 0, old = 0;
-	uint32_t		 i;
+	uint32_t		 i, nopen, *open;
 
 	/* Spans are by waiting-since: the first one open at now is the
 	 * oldest wait.  Every span has from <= to, so those open at now
@@ -98,15 +129,16 @@ vfig_awaiting(const struct view_snap *s, size_t g, int64_t now, uint32_t d,
 		*oldest = i == vg->nspans ? 0 : now - vg->spans[i].since;
 		return;
 	}
-	for (i = vspan_next(vg, now, 0); i < vg->nspans;
-	    i = vspan_next(vg, now, i + 1)) {
-		const struct vspan *sp = &vg->spans[i];
+	nopen = vspan_open(vg, now, &open);
+	for (uint32_t k = 0; k < nopen; k++) {
+		const struct vspan *sp = &vg->spans[open[k]];
 
-		if (d != VNONE && vsnap_domain_of(s, sp->since_msg) != d)
+		if (sp->domain != d)
 			continue;
 		if (n++ == 0)
 			old = now - sp->since;
 	}
+	free(open);
 	*count = n;
 	*oldest = old;
 }

@@ -175,12 +175,13 @@ list_awaiting(const struct vctx *x, struct list *l)
 	uint32_t		 d = domain_param(x);
 	int64_t			 at = x->p.at;
 	struct lrow		 r;
+	uint32_t		 nopen, *open;
 
 	vq_group_schedule(s, x->g, &sched, &leave);
 	memset(&r, 0, sizeof(r));
-	for (uint32_t i = vspan_next(vg, at, 0); i < vg->nspans;
-	    i = vspan_next(vg, at, i + 1)) {
-		const struct vspan *sp = &vg->spans[i];
+	nopen = vspan_open(vg, at, &open);
+	for (uint32_t k = 0; k < nopen; k++) {
+		const struct vspan *sp = &vg->spans[open[k]];
 
 		if (!keep_msg(x, sp->since_msg, sp->since_msg, d))
 			continue;
@@ -195,6 +196,7 @@ list_awaiting(const struct vctx *x, struct list *l)
 		    biz_secs(sched, leave, sp->since, at) : 0;
 		page_add(x, l, &r);
 	}
+	free(open);
 }
 
 static int
@@ -573,11 +575,15 @@ open_wait(const struct vctx *x, uint32_t c)
 {
 	const struct vgroup	*vg = &x->s->g[x->g];
 
-	for (uint32_t i = vspan_next(vg, x->p.at, 0); i < vg->nspans;
-	    i = vspan_next(vg, x->p.at, i + 1))
-		if (vg->spans[i].conv == c)
-			return &vg->spans[i];
-	return NULL;
+	const struct vspan	*found = NULL;
+	uint32_t		 nopen, *open;
+
+	nopen = vspan_open(vg, x->p.at, &open);
+	for (uint32_t k = 0; k < nopen && found == NULL; k++)
+		if (vg->spans[open[k]].conv == c)
+			found = &vg->spans[open[k]];
+	free(open);
+	return found;
 }
 
 int

@@ -351,7 +351,7 @@ domains_compute(const struct view_snap *s, const struct view_scope *sc,
     struct err *err)
 {
 	const struct vgroup	*vg;
-	uint32_t		 nd = intern_count(s->domains), l, r;
+	uint32_t		 nd = intern_count(s->domains), l, r, nopen, *open;
 	int64_t			*aw;
 	struct sorter		 so;
 	int			 rc, col, biz = q->clock == VIEW_CLOCK_BUSINESS;
@@ -364,13 +364,14 @@ domains_compute(const struct view_snap *s, const struct view_scope *sc,
 	vg = &s->g[x->g];
 	/* Awaiting at the end of the period, per domain: one pass. */
 	aw = xcalloc((size_t)nd + 1, sizeof(*aw));
-	for (uint32_t i = vspan_next(vg, x->p.at, 0); i < vg->nspans;
-	    i = vspan_next(vg, x->p.at, i + 1)) {
-		uint32_t d = vsnap_domain_of(s, vg->spans[i].since_msg);
+	nopen = vspan_open(vg, x->p.at, &open);
+	for (uint32_t k = 0; k < nopen; k++) {
+		uint32_t d = vg->spans[open[k]].domain;
 
 		if (d != VNONE)
 			aw[d]++;
 	}
+	free(open);
 	t->rows = xcalloc(nd ? nd : 1, sizeof(*t->rows));
 	for (uint32_t d = 0; d < nd; d++) {
 		struct trow	*row = &t->rows[t->n];

@@ -52,6 +52,7 @@ struct vevents {
 struct vspan {
 	int64_t		 since, from, to;
 	uint32_t	 conv, since_msg;
+	uint32_t	 domain;	/* of since_msg's sender, or VNONE */
 };
 
 struct vgroup {
@@ -67,8 +68,10 @@ struct vgroup {
 	int64_t		*span_maxto;	/* 2 * span_leaves */
 	int64_t		*span_minfrom;	/* 2 * span_leaves */
 	/* Every span's from, and every to, ascending (nspans each): the
-	 * spans open at t number #(from <= t) - #(to <= t). */
+	 * spans open at t number #(from <= t) - #(to <= t).  span_by_to
+	 * is the spans' order by to: span_tos[k] is span_by_to[k]'s. */
 	int64_t		*span_froms, *span_tos;
+	uint32_t	*span_by_to;
 	uint32_t	 nvis;
 	uint32_t	*vis;		/* visible conversations, ascending */
 };
@@ -142,6 +145,10 @@ uint32_t vfig_lower(const int64_t *t, uint32_t n, int64_t x);
  * (since <= t, from <= t < to), in the spans' order; vg->nspans if
  * none.  O(log n) per span found. */
 uint32_t vspan_next(const struct vgroup *vg, int64_t t, uint32_t i);
+/* The spans of vg open at t, in the spans' order: their indices into
+ * *out (allocated; the caller frees it); returns how many.  Walks the
+ * spans ending after t only. */
+uint32_t vspan_open(const struct vgroup *vg, int64_t t, uint32_t **out);
 /* Awaiting at now: the count and the oldest wait (spans of group g,
  * optionally only those whose waiting message is from domain d). */
 void	vfig_awaiting(const struct view_snap *s, size_t g, int64_t now,
