@@ -202,6 +202,7 @@ vsnap_free(struct view_snap *s)
 		free(s->g[g].span_froms);
 		free(s->g[g].span_tos);
 		free(s->g[g].span_by_to);
+		free(s->g[g].biz_cum);
 		free(s->g[g].vis);
 	}
 	free(s->g);

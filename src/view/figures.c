@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "../base/xmalloc.h"
+#include "../metric/biz.h"
 #include "vpage.h"
 
 uint32_t
@@ -108,6 +109,30 @@ vspan_open(const struct vgroup *vg, int64_t t, uint32_t **out)
 	free(bits);
 	*out = o;
 	return k;
+}
+
+int64_t
+vfig_biz(const struct view_snap *s, size_t g, int64_t a, int64_t b)
+{
+	const struct vgroup		*vg = &s->g[g];
+	const struct config_schedule	*sched;
+	const struct config_ranges	*leave;
+	int64_t				 t0 = vg->biz_t0, last, ka, kb;
+
+	vq_group_schedule(s, g, &sched, &leave);
+	if (vg->nbiz < 2 || a >= b)
+		return biz_secs(sched, leave, a, b);
+	last = t0 + (int64_t)(vg->nbiz - 1) * VBIZ_STEP;
+	if (b < t0 || a > last)
+		return biz_secs(sched, leave, a, b);
+	/* The first kept instant at or after a, the last at or before b. */
+	ka = a <= t0 ? 0 : (a - t0 + VBIZ_STEP - 1) / VBIZ_STEP;
+	kb = b >= last ? (int64_t)vg->nbiz - 1 : (b - t0) / VBIZ_STEP;
+	if (ka >= kb)
+		return biz_secs(sched, leave, a, b);
+	return biz_secs(sched, leave, a, t0 + ka * VBIZ_STEP) +
+	    (vg->biz_cum[kb] - vg->biz_cum[ka]) +
+	    biz_secs(sched, leave, t0 + kb * VBIZ_STEP, b);
 }
 
 void

@@ -170,14 +170,11 @@ list_awaiting(const struct vctx *x, struct list *l)
 {
 	const struct view_snap	*s = x->s;
 	const struct vgroup	*vg = &s->g[x->g];
-	const struct config_schedule *sched;
-	const struct config_ranges *leave;
 	uint32_t		 d = domain_param(x);
 	int64_t			 at = x->p.at;
 	struct lrow		 r;
 	uint32_t		 nopen, *open;
 
-	vq_group_schedule(s, x->g, &sched, &leave);
 	memset(&r, 0, sizeof(r));
 	nopen = vspan_open(vg, at, &open);
 	for (uint32_t k = 0; k < nopen; k++) {
@@ -193,7 +190,7 @@ list_awaiting(const struct vctx *x, struct list *l)
 		r.cal = at - sp->since;
 		/* Business time only for the rows shown. */
 		r.biz = l->total >= x->q->offset && l->n < (size_t)x->q->limit ?
-		    biz_secs(sched, leave, sp->since, at) : 0;
+		    vfig_biz(s, x->g, sp->since, at) : 0;
 		page_add(x, l, &r);
 	}
 	free(open);

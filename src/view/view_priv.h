@@ -20,6 +20,7 @@
 #include "view.h"
 
 #define VNONE		UINT32_MAX
+#define VBIZ_STEP	(7 * 86400)	/* seconds between kept sums */
 
 /* One group's samples of one kind with status OK. */
 struct vsamples {
@@ -72,6 +73,12 @@ struct vgroup {
 	 * is the spans' order by to: span_tos[k] is span_by_to[k]'s. */
 	int64_t		*span_froms, *span_tos;
 	uint32_t	*span_by_to;
+	/* Business seconds from biz_t0 to biz_t0 + k * VBIZ_STEP, for
+	 * k < nbiz (0: none kept), so that a long wait's business time
+	 * costs two short calls of biz_secs (vfig_biz). */
+	int64_t		 biz_t0;
+	uint32_t	 nbiz;
+	int64_t		*biz_cum;
 	uint32_t	 nvis;
 	uint32_t	*vis;		/* visible conversations, ascending */
 };
@@ -149,6 +156,9 @@ uint32_t vspan_next(const struct vgroup *vg, int64_t t, uint32_t i);
  * *out (allocated; the caller frees it); returns how many.  Walks the
  * spans ending after t only. */
 uint32_t vspan_open(const struct vgroup *vg, int64_t t, uint32_t **out);
+/* biz_secs(a, b) under group g's schedule and leave, through the kept
+ * sums (biz_secs is additive: the same result). */
+int64_t	vfig_biz(const struct view_snap *s, size_t g, int64_t a, int64_t b);
 /* Awaiting at now: the count and the oldest wait (spans of group g,
  * optionally only those whose waiting message is from domain d). */
 void	vfig_awaiting(const struct view_snap *s, size_t g, int64_t now,
