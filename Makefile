@@ -57,6 +57,7 @@ bench: build
 	bench/report.sh
 	bench/store.sh
 	bench/views.sh
+	bench/api.sh
 
 install: build
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
