@@ -2,7 +2,8 @@
 # file only names the steps.
 #
 #   make            build (installs missing Debian packages first)
-#   make demo       build, generate demo mail for a fictional company, report
+#   make demo       build, demo mail for a fictional company, its report, and
+#                   the dashboard on it (scripts/demo.sh; DEMO_LISTEN)
 #   make check      every test: unit, sanitizers, fuzz, lint (what CI runs)
 #   make sanitize   build and test with ASan+UBSan only
 #   make fuzz       build the libFuzzer targets; FUZZ_SECONDS per target
@@ -23,10 +24,10 @@ build: deps
 	ninja -C build
 
 DEMO_MESSAGES ?= 5000
+DEMO_LISTEN ?= 127.0.0.1:8080
 
 demo: build
-	./build/replytime demo-data --messages $(DEMO_MESSAGES) --seed 1 --out build/demo
-	./build/replytime report --config build/demo/replytime.ini build/demo/demo.mbox
+	DEMO_MESSAGES=$(DEMO_MESSAGES) DEMO_LISTEN=$(DEMO_LISTEN) scripts/demo.sh
 
 check:
 	scripts/check.sh
@@ -56,6 +57,7 @@ bench: build
 	bench/report.sh
 	bench/store.sh
 	bench/views.sh
+	bench/api.sh
 
 install: build
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1

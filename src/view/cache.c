@@ -197,6 +197,12 @@ vsnap_free(struct view_snap *s)
 		events_free(&s->g[g].recv);
 		events_free(&s->g[g].sent);
 		free(s->g[g].spans);
+		free(s->g[g].span_maxto);
+		free(s->g[g].span_minfrom);
+		free(s->g[g].span_froms);
+		free(s->g[g].span_tos);
+		free(s->g[g].span_by_to);
+		free(s->g[g].biz_cum);
 		free(s->g[g].vis);
 	}
 	free(s->g);

@@ -9,9 +9,11 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "../base/xmalloc.h"
 #include "../mail/addr.h"
+#include "../metric/biz.h"
 #include "../metric/engine_facts.h"
 #include "../store/archive.h"
 #include "vpage.h"
@@ -394,12 +396,22 @@ build_events(struct view_snap *s, struct vec *v, struct vevents *ev,
 	s->bytes += (size_t)n * 12;
 }
 
+static int
+cmp_i64(const void *a, const void *b)
+{
+	int64_t	x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
 static void
 build_spans(struct view_snap *s, struct vec *v, struct vgroup *g)
 {
 	struct vspan	*sp = v->v;
 	uint32_t	 n = (uint32_t)v->n, *perm, *cv;
 	int64_t		*since = xreallocarray(NULL, n ? n : 1, sizeof(*since));
+	int64_t		*mx, *mn, lo;
+	uint64_t	*key;
 
 	cv = xreallocarray(NULL, n ? n : 1, sizeof(*cv));
 	for (uint32_t i = 0; i < n; i++) {
@@ -409,14 +421,50 @@ build_spans(struct view_snap *s, struct vec *v, struct vgroup *g)
 	perm = order2(since, cv, n);
 	g->nspans = n;
 	g->spans = xreallocarray(NULL, n ? n : 1, sizeof(*g->spans));
-	for (uint32_t i = 0; i < n; i++)
+	for (uint32_t i = 0; i < n; i++) {
 		g->spans[i] = sp[perm[i]];
+		g->spans[i].domain = vsnap_domain_of(s, g->spans[i].since_msg);
+	}
 	free(perm);
 	free(cv);
 	free(since);
 	free(v->v);
 	v->v = NULL;
 	s->bytes += (size_t)n * sizeof(struct vspan);
+	/* The trees over to and from (vspan_next). */
+	for (g->span_leaves = 1; g->span_leaves < n; g->span_leaves *= 2)
+		;
+	mx = g->span_maxto = xreallocarray(NULL, 2 * (size_t)g->span_leaves,
+	    sizeof(*g->span_maxto));
+	mn = g->span_minfrom = xreallocarray(NULL, 2 * (size_t)g->span_leaves,
+	    sizeof(*g->span_minfrom));
+	for (uint32_t i = 0; i < g->span_leaves; i++) {
+		mx[g->span_leaves + i] = i < n ? g->spans[i].to : INT64_MIN;
+		mn[g->span_leaves + i] = i < n ? g->spans[i].from : INT64_MAX;
+	}
+	for (uint32_t k = g->span_leaves - 1; k >= 1; k--) {
+		mx[k] = mx[2 * k] > mx[2 * k + 1] ? mx[2 * k] : mx[2 * k + 1];
+		mn[k] = mn[2 * k] < mn[2 * k + 1] ? mn[2 * k] : mn[2 * k + 1];
+	}
+	s->bytes += 4 * (size_t)g->span_leaves * sizeof(*mx);
+	g->span_froms = xreallocarray(NULL, n ? n : 1, sizeof(int64_t));
+	g->span_tos = xreallocarray(NULL, n ? n : 1, sizeof(int64_t));
+	g->span_by_to = xreallocarray(NULL, n ? n : 1, sizeof(uint32_t));
+	key = xreallocarray(NULL, n ? n : 1, sizeof(*key));
+	lo = INT64_MAX;
+	for (uint32_t i = 0; i < n; i++) {
+		g->span_froms[i] = g->spans[i].from;
+		if (g->spans[i].to < lo)
+			lo = g->spans[i].to;
+	}
+	for (uint32_t i = 0; i < n; i++)
+		key[i] = (uint64_t)g->spans[i].to - (uint64_t)lo;
+	rstat_sort_idx(key, n, g->span_by_to);
+	for (uint32_t k = 0; k < n; k++)
+		g->span_tos[k] = g->spans[g->span_by_to[k]].to;
+	free(key);
+	qsort(g->span_froms, n, sizeof(int64_t), cmp_i64);
+	s->bytes += (size_t)n * (2 * sizeof(int64_t) + sizeof(uint32_t));
 }
 
 /* Each conversation's kept messages: dated ones by (time, index), then
@@ -613,6 +661,39 @@ run_engine(struct load *l, struct err *err)
 	return 0;
 }
 
+/*
+ * Group g's business seconds summed every VBIZ_STEP from the week of the
+ * first message to a year past the last one or the clock, whichever is
+ * later (vfig_biz).  Nothing kept without a schedule (calendar time).
+ */
+static void
+build_biz(struct view_snap *s, size_t g, struct vgroup *vg)
+{
+	const struct config_schedule	*sched;
+	const struct config_ranges	*leave;
+	int64_t				 end, now = (int64_t)time(NULL), t;
+
+	vq_group_schedule(s, g, &sched, &leave);
+	if (sched == NULL || s->first_t > s->last_t)
+		return;
+	vg->biz_t0 = s->first_t - (s->first_t % VBIZ_STEP + VBIZ_STEP) %
+	    VBIZ_STEP;
+	end = (s->last_t > now ? s->last_t : now) + 366 * 86400;
+	if (end > BIZ_TIME_MAX)
+		end = BIZ_TIME_MAX;
+	if (end <= vg->biz_t0)
+		return;
+	vg->nbiz = (uint32_t)((end - vg->biz_t0) / VBIZ_STEP + 1);
+	vg->biz_cum = xreallocarray(NULL, vg->nbiz, sizeof(*vg->biz_cum));
+	vg->biz_cum[0] = 0;
+	for (uint32_t k = 1; k < vg->nbiz; k++) {
+		t = vg->biz_t0 + (int64_t)(k - 1) * VBIZ_STEP;
+		vg->biz_cum[k] = vg->biz_cum[k - 1] +
+		    biz_secs(sched, leave, t, t + VBIZ_STEP);
+	}
+	s->bytes += (size_t)vg->nbiz * sizeof(*vg->biz_cum);
+}
+
 static void
 build_groups(struct load *l)
 {
@@ -632,6 +713,7 @@ build_groups(struct load *l)
 		build_events(s, &c->recv, &vg->recv, 1);
 		build_events(s, &c->sent, &vg->sent, 0);
 		build_spans(s, &c->spans, vg);
+		build_biz(s, g, vg);
 		vg->nvis = (uint32_t)c->vis.n;
 		vg->vis = c->vis.v;
 		c->vis.v = NULL;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "../base/xmalloc.h"
+#include "../metric/biz.h"
 #include "vpage.h"
 
 uint32_t
@@ -46,27 +47,123 @@ kind_figures(const struct view_snap *s, const struct vsamples *v,
 	rstat_stats(&v->rbiz, l, r, s->cfg, &k->biz);
 }
 
+/*
+ * An in-order walk of the trees from leaf i: a node whose spans all end
+ * by t, or all begin after it, is skipped whole; from a node that fails,
+ * the walk goes on at the next subtree to its right.  Finding the next
+ * open span costs O(log distance) nodes, not a descent from the root.
+ */
+uint32_t
+vspan_next(const struct vgroup *vg, int64_t t, uint32_t i)
+{
+	const int64_t	*mx = vg->span_maxto, *mn = vg->span_minfrom;
+	uint32_t	 leaves = vg->span_leaves, v, j;
+
+	if (i >= vg->nspans)
+		return vg->nspans;
+	v = leaves + i;
+	for (;;) {
+		if (mx[v] > t && mn[v] <= t) {
+			if (v < leaves) {
+				v = 2 * v;	/* the left child first */
+				continue;
+			}
+			/* A leaf open at t.  Spans are by since: one past
+			 * t, and every one after it, waits later. */
+			j = v - leaves;
+			return vg->spans[j].since <= t ? j : vg->nspans;
+		}
+		while (v & 1)		/* up while a right child */
+			v >>= 1;
+		if (v == 0)		/* past the root: no more */
+			return vg->nspans;
+		v++;			/* the right sibling */
+	}
+}
+
+uint32_t
+vspan_open(const struct vgroup *vg, int64_t t, uint32_t **out)
+{
+	size_t		 nw = ((size_t)vg->nspans + 63) / 64;
+	uint64_t	*bits = xcalloc(nw ? nw : 1, sizeof(*bits));
+	uint32_t	 k = 0, *o;
+
+	/* Those ending after t, marked by index; the marks read in order
+	 * give the spans' order without a sort. */
+	for (uint32_t j = t == INT64_MAX ? vg->nspans :
+	    vfig_lower(vg->span_tos, vg->nspans, t + 1); j < vg->nspans; j++) {
+		uint32_t		 i = vg->span_by_to[j];
+		const struct vspan	*sp = &vg->spans[i];
+
+		if (sp->from <= t && sp->since <= t) {
+			bits[i / 64] |= UINT64_C(1) << (i % 64);
+			k++;
+		}
+	}
+	o = xreallocarray(NULL, k ? k : 1, sizeof(*o));
+	k = 0;
+	for (size_t w = 0; w < nw; w++)
+		for (uint64_t b = bits[w]; b != 0; b &= b - 1)
+			o[k++] = (uint32_t)(w * 64) +
+			    (uint32_t)__builtin_ctzll(b);
+	free(bits);
+	*out = o;
+	return k;
+}
+
+int64_t
+vfig_biz(const struct view_snap *s, size_t g, int64_t a, int64_t b)
+{
+	const struct vgroup		*vg = &s->g[g];
+	const struct config_schedule	*sched;
+	const struct config_ranges	*leave;
+	int64_t				 t0 = vg->biz_t0, last, ka, kb;
+
+	vq_group_schedule(s, g, &sched, &leave);
+	if (vg->nbiz < 2 || a >= b)
+		return biz_secs(sched, leave, a, b);
+	last = t0 + (int64_t)(vg->nbiz - 1) * VBIZ_STEP;
+	if (b < t0 || a > last)
+		return biz_secs(sched, leave, a, b);
+	/* The first kept instant at or after a, the last at or before b. */
+	ka = a <= t0 ? 0 : (a - t0 + VBIZ_STEP - 1) / VBIZ_STEP;
+	kb = b >= last ? (int64_t)vg->nbiz - 1 : (b - t0) / VBIZ_STEP;
+	if (ka >= kb)
+		return biz_secs(sched, leave, a, b);
+	return biz_secs(sched, leave, a, t0 + ka * VBIZ_STEP) +
+	    (vg->biz_cum[kb] - vg->biz_cum[ka]) +
+	    biz_secs(sched, leave, t0 + kb * VBIZ_STEP, b);
+}
+
 void
 vfig_awaiting(const struct view_snap *s, size_t g, int64_t now, uint32_t d,
     int64_t *count, int64_t *oldest)
 {
 	const struct vgroup	*vg = &s->g[g];
 	int64_t			 n = 0, old = 0;
+	uint32_t		 i, nopen, *open;
 
 	/* Spans are by waiting-since: the first one open at now is the
-	 * oldest wait. */
-	for (uint32_t i = 0; i < vg->nspans; i++) {
-		const struct vspan *sp = &vg->spans[i];
+	 * oldest wait.  Every span has from <= to, so those open at now
+	 * are those begun by now less those ended by then. */
+	if (d == VNONE) {
+		i = vspan_next(vg, now, 0);
+		*count = i == vg->nspans ? 0 :
+		    (int64_t)vfig_lower(vg->span_froms, vg->nspans, now + 1) -
+		    (int64_t)vfig_lower(vg->span_tos, vg->nspans, now + 1);
+		*oldest = i == vg->nspans ? 0 : now - vg->spans[i].since;
+		return;
+	}
+	nopen = vspan_open(vg, now, &open);
+	for (uint32_t k = 0; k < nopen; k++) {
+		const struct vspan *sp = &vg->spans[open[k]];
 
-		if (sp->since > now)
-			break;
-		if (sp->from > now || sp->to <= now)
-			continue;
-		if (d != VNONE && vsnap_domain_of(s, sp->since_msg) != d)
+		if (sp->domain != d)
 			continue;
 		if (n++ == 0)
 			old = now - sp->since;
 	}
+	free(open);
 	*count = n;
 	*oldest = old;
 }

@@ -170,19 +170,17 @@ list_awaiting(const struct vctx *x, struct list *l)
 {
 	const struct view_snap	*s = x->s;
 	const struct vgroup	*vg = &s->g[x->g];
-	const struct config_schedule *sched;
-	const struct config_ranges *leave;
 	uint32_t		 d = domain_param(x);
 	int64_t			 at = x->p.at;
 	struct lrow		 r;
+	uint32_t		 nopen, *open;
 
-	vq_group_schedule(s, x->g, &sched, &leave);
 	memset(&r, 0, sizeof(r));
-	for (uint32_t i = 0; i < vg->nspans && vg->spans[i].since <= at; i++) {
-		const struct vspan *sp = &vg->spans[i];
+	nopen = vspan_open(vg, at, &open);
+	for (uint32_t k = 0; k < nopen; k++) {
+		const struct vspan *sp = &vg->spans[open[k]];
 
-		if (sp->from > at || sp->to <= at ||
-		    !keep_msg(x, sp->since_msg, sp->since_msg, d))
+		if (!keep_msg(x, sp->since_msg, sp->since_msg, d))
 			continue;
 		r.conv = sp->conv;
 		r.msg = sp->since_msg;
@@ -192,9 +190,10 @@ list_awaiting(const struct vctx *x, struct list *l)
 		r.cal = at - sp->since;
 		/* Business time only for the rows shown. */
 		r.biz = l->total >= x->q->offset && l->n < (size_t)x->q->limit ?
-		    biz_secs(sched, leave, sp->since, at) : 0;
+		    vfig_biz(s, x->g, sp->since, at) : 0;
 		page_add(x, l, &r);
 	}
+	free(open);
 }
 
 static int
@@ -571,11 +570,15 @@ open_wait(const struct vctx *x, uint32_t c)
 {
 	const struct vgroup	*vg = &x->s->g[x->g];
 
-	for (uint32_t i = 0; i < vg->nspans; i++)
-		if (vg->spans[i].conv == c && vg->spans[i].from <= x->p.at &&
-		    vg->spans[i].to > x->p.at)
-			return &vg->spans[i];
-	return NULL;
+	const struct vspan	*found = NULL;
+	uint32_t		 nopen, *open;
+
+	nopen = vspan_open(vg, x->p.at, &open);
+	for (uint32_t k = 0; k < nopen && found == NULL; k++)
+		if (vg->spans[open[k]].conv == c)
+			found = &vg->spans[open[k]];
+	free(open);
+	return found;
 }
 
 int

@@ -32,6 +32,7 @@ struct trow {
 	uint32_t	 d;		/* domains: the domain */
 	size_t		 order;		/* the default order */
 	struct cell	 c[12];
+	uint32_t	 rl, rr, fl, fr;	/* domains: sample ranges */
 };
 
 struct sorter {
@@ -346,16 +347,37 @@ drange(const uint32_t *off, const int64_t *dt, uint32_t d, int64_t from,
 	*r = a + vfig_lower(dt + a, n, to);
 }
 
+/* A domain row's median and 90th percentile reply time and median first
+ * reply time, from its sample ranges. */
+static void
+domain_stats(struct trow *row, const struct rstat *rs,
+    const struct rstat *fs)
+{
+	uint32_t	l = row->rl, r = row->rr;
+
+	if (r > l) {
+		row->c[2] = (struct cell){ 1, rstat_kth(rs, l, r,
+		    (r - l + 1) / 2 - 1), 1 };
+		row->c[3] = (struct cell){ 1, rstat_kth(rs, l, r,
+		    (uint32_t)((9 * (uint64_t)(r - l) + 9) / 10 - 1)), 1 };
+	}
+	l = row->fl;
+	r = row->fr;
+	if (r > l)
+		row->c[4] = (struct cell){ 1, rstat_kth(fs, l, r,
+		    (r - l + 1) / 2 - 1), 1 };
+}
+
 static int
 domains_compute(const struct view_snap *s, const struct view_scope *sc,
     const struct view_query *q, struct vctx *x, struct dtable *t,
     struct err *err)
 {
 	const struct vgroup	*vg;
-	uint32_t		 nd = intern_count(s->domains), l, r;
+	uint32_t		 nd = intern_count(s->domains), l, r, nopen, *open;
 	int64_t			*aw;
 	struct sorter		 so;
-	int			 rc, col, biz = q->clock == VIEW_CLOCK_BUSINESS;
+	int			 rc, col, eager, biz = q->clock == VIEW_CLOCK_BUSINESS;
 
 	memset(t, 0, sizeof(*t));
 	if ((rc = vq_prepare(s, sc, q, x, err)) != 0)
@@ -363,17 +385,18 @@ domains_compute(const struct view_snap *s, const struct view_scope *sc,
 	if ((col = sort_col(dcols, nitems(dcols), q, err)) == -1)
 		return -1;
 	vg = &s->g[x->g];
+	/* Sorted by a median: every row's; else only those shown. */
+	eager = col == 3 || col == 4 || col == 5;
 	/* Awaiting at the end of the period, per domain: one pass. */
 	aw = xcalloc((size_t)nd + 1, sizeof(*aw));
-	for (uint32_t i = 0; i < vg->nspans && vg->spans[i].since <= x->p.at;
-	    i++) {
-		const struct vspan *sp = &vg->spans[i];
-		uint32_t d;
+	nopen = vspan_open(vg, x->p.at, &open);
+	for (uint32_t k = 0; k < nopen; k++) {
+		uint32_t d = vg->spans[open[k]].domain;
 
-		if (sp->from <= x->p.at && sp->to > x->p.at &&
-		    (d = vsnap_domain_of(s, sp->since_msg)) != VNONE)
+		if (d != VNONE)
 			aw[d]++;
 	}
+	free(open);
 	t->rows = xcalloc(nd ? nd : 1, sizeof(*t->rows));
 	for (uint32_t d = 0; d < nd; d++) {
 		struct trow	*row = &t->rows[t->n];
@@ -394,18 +417,15 @@ domains_compute(const struct view_snap *s, const struct view_scope *sc,
 		drange(vg->rep.d_off, vg->rep.d_t, d, x->p.from, x->p.to, &l,
 		    &r);
 		row->c[1] = (struct cell){ 1, r - l, 1 };
-		if (r > l) {
-			row->c[2] = (struct cell){ 1, rstat_kth(rs, l, r,
-			    (r - l + 1) / 2 - 1), 1 };
-			row->c[3] = (struct cell){ 1, rstat_kth(rs, l, r,
-			    (uint32_t)((9 * (uint64_t)(r - l) + 9) / 10 - 1)),
-			    1 };
-		}
+		row->rl = l;
+		row->rr = r;
 		drange(vg->fr.d_off, vg->fr.d_t, d, x->p.from, x->p.to, &l,
 		    &r);
-		if (r > l)
-			row->c[4] = (struct cell){ 1, rstat_kth(fs, l, r,
-			    (r - l + 1) / 2 - 1), 1 };
+		row->fl = l;
+		row->fr = r;
+		row->c[4].has = r > l;
+		if (eager)
+			domain_stats(row, rs, fs);
 		row->c[5] = (struct cell){ 1, aw[d], 1 };
 		if (row->c[0].num == 0 && row->c[1].num == 0 && aw[d] == 0 &&
 		    !row->c[4].has)
@@ -420,6 +440,11 @@ domains_compute(const struct view_snap *s, const struct view_scope *sc,
 	so.col = col < (int)nitems(dcols) ? (size_t)col : 1;
 	so.desc = col < (int)nitems(dcols) ? q->desc : 1;
 	qsort_r(t->rows, t->n, sizeof(*t->rows), cmp_rows, &so);
+	/* The medians of the rows shown only, unless they set the order. */
+	for (size_t i = (size_t)q->offset; !eager && i < t->n &&
+	    i < (size_t)q->offset + (size_t)q->limit; i++)
+		domain_stats(&t->rows[i], biz ? &vg->rep.d_rbiz :
+		    &vg->rep.d_rcal, biz ? &vg->fr.d_rbiz : &vg->fr.d_rcal);
 	return 0;
 }
 

@@ -20,6 +20,7 @@
 #include "view.h"
 
 #define VNONE		UINT32_MAX
+#define VBIZ_STEP	(7 * 86400)	/* seconds between kept sums */
 
 /* One group's samples of one kind with status OK. */
 struct vsamples {
@@ -52,6 +53,7 @@ struct vevents {
 struct vspan {
 	int64_t		 since, from, to;
 	uint32_t	 conv, since_msg;
+	uint32_t	 domain;	/* of since_msg's sender, or VNONE */
 };
 
 struct vgroup {
@@ -59,6 +61,24 @@ struct vgroup {
 	struct vevents	 recv, sent;
 	uint32_t	 nspans;
 	struct vspan	*spans;		/* by (since, conv) */
+	/* Trees over the spans (leaves: span_leaves, a power of two;
+	 * node 1 the root): the latest to and the earliest from under
+	 * each node, to find the spans open at an instant without walking
+	 * the others (vspan_next). */
+	uint32_t	 span_leaves;
+	int64_t		*span_maxto;	/* 2 * span_leaves */
+	int64_t		*span_minfrom;	/* 2 * span_leaves */
+	/* Every span's from, and every to, ascending (nspans each): the
+	 * spans open at t number #(from <= t) - #(to <= t).  span_by_to
+	 * is the spans' order by to: span_tos[k] is span_by_to[k]'s. */
+	int64_t		*span_froms, *span_tos;
+	uint32_t	*span_by_to;
+	/* Business seconds from biz_t0 to biz_t0 + k * VBIZ_STEP, for
+	 * k < nbiz (0: none kept), so that a long wait's business time
+	 * costs two short calls of biz_secs (vfig_biz). */
+	int64_t		 biz_t0;
+	uint32_t	 nbiz;
+	int64_t		*biz_cum;
 	uint32_t	 nvis;
 	uint32_t	*vis;		/* visible conversations, ascending */
 };
@@ -128,6 +148,17 @@ void	vfig_group(const struct view_snap *s, size_t g, int64_t from,
 void	vfig_group_free(struct report_group *rg);
 /* The first index of a time array with t[i] >= x. */
 uint32_t vfig_lower(const int64_t *t, uint32_t n, int64_t x);
+/* The first span of group vg at index i or later that is open at t
+ * (since <= t, from <= t < to), in the spans' order; vg->nspans if
+ * none.  O(log n) per span found. */
+uint32_t vspan_next(const struct vgroup *vg, int64_t t, uint32_t i);
+/* The spans of vg open at t, in the spans' order: their indices into
+ * *out (allocated; the caller frees it); returns how many.  Walks the
+ * spans ending after t only. */
+uint32_t vspan_open(const struct vgroup *vg, int64_t t, uint32_t **out);
+/* biz_secs(a, b) under group g's schedule and leave, through the kept
+ * sums (biz_secs is additive: the same result). */
+int64_t	vfig_biz(const struct view_snap *s, size_t g, int64_t a, int64_t b);
 /* Awaiting at now: the count and the oldest wait (spans of group g,
  * optionally only those whose waiting message is from domain d). */
 void	vfig_awaiting(const struct view_snap *s, size_t g, int64_t now,

@@ -2,15 +2,18 @@
  * test_view_pages.c: the dashboard's pages (src/view) on a stored tenant:
  * every HTML page well formed (a small tag checker) with no script, style
  * or event attribute, header data escaped, the conversation view's
- * messages, agent scope, not found, and the cache's generations and
- * reference counts under threads.
+ * messages, agent scope, not found, the cache's generations and
+ * reference counts under threads, and the snapshot's indexes of waits
+ * and business time against walking every span and biz_secs.
  */
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "metric/biz.h"
 #include "t.h"
 #include "view/view.h"
+#include "view/vpage.h"
 #include "view_fixture.h"
 
 #define NOW	1751295600	/* 2025-06-30T15:00:00Z */
@@ -330,12 +333,75 @@ test_cache(void)
 	view_cache_free(c);
 }
 
+/* vspan_open, vspan_next, vfig_awaiting and vfig_biz against the plain
+ * walk over every span and biz_secs, at instants across the history. */
+static void
+test_span_index(void)
+{
+	struct view_cache		*c;
+	const struct view_snap		*s;
+	const struct config_schedule	*sched;
+	const struct config_ranges	*leave;
+	struct err			 err;
+	uint64_t			 rnd = 42;
+	int				 bad_open = 0, bad_aw = 0, bad_biz = 0;
+
+	c = view_cache_new(vfx_db(), vfx_key(), "acme");
+	t_eq_i64(view_acquire(c, 1, &s, &err), 0, "acquire");
+	for (size_t g = 0; g < s->ng; g++) {
+		const struct vgroup *vg = &s->g[g];
+		int64_t span = s->last_t - s->first_t + 20 * 86400;
+
+		vq_group_schedule(s, g, &sched, &leave);
+		for (int k = 0; k < 60; k++) {
+			int64_t		 t, a, b, n = 0, old = 0, cn, co;
+			uint32_t	*open, nopen, m = 0, first = vg->nspans;
+
+			rnd = rnd * 6364136223846793005ULL + 1442695040888963407ULL;
+			t = s->first_t - 10 * 86400 + (int64_t)((rnd >> 11) %
+			    (uint64_t)span);
+			nopen = vspan_open(vg, t, &open);
+			for (uint32_t i = 0; i < vg->nspans; i++) {
+				const struct vspan *sp = &vg->spans[i];
+
+				if (sp->since > t || sp->from > t || sp->to <= t)
+					continue;
+				if (n++ == 0) {
+					old = t - sp->since;
+					first = i;
+				}
+				if (m >= nopen || open[m++] != i)
+					bad_open++;
+			}
+			if (m != nopen || vspan_next(vg, t, 0) != first)
+				bad_open++;
+			free(open);
+			vfig_awaiting(s, g, t, VNONE, &cn, &co);
+			if (cn != n || co != old)
+				bad_aw++;
+			rnd = rnd * 6364136223846793005ULL + 1442695040888963407ULL;
+			a = t - (int64_t)((rnd >> 11) % (uint64_t)span);
+			b = t + (int64_t)((rnd >> 40) % (40 * 86400));
+			if (vfig_biz(s, g, a, b) != biz_secs(sched, leave, a, b) ||
+			    vfig_biz(s, g, t, t + 3600) !=
+			    biz_secs(sched, leave, t, t + 3600))
+				bad_biz++;
+		}
+	}
+	t_eq_i64(bad_open, 0, "open spans as the walk finds them");
+	t_eq_i64(bad_aw, 0, "awaiting count and oldest as the walk");
+	t_eq_i64(bad_biz, 0, "business time through the kept sums");
+	view_release(s);
+	view_cache_free(c);
+}
+
 static const struct t_case cases[] = {
 	{ "html_well_formed", test_html_well_formed },
 	{ "escaped_and_conversation", test_escaped_and_conversation },
 	{ "agent_scope", test_agent_scope },
 	{ "query_limits", test_query_limits },
 	{ "cache", test_cache },
+	{ "span_index", test_span_index },
 };
 
 T_MAIN(cases)

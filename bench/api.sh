@@ -1,0 +1,118 @@
+#!/bin/bash
+# Web and API benchmarks (issue 5): replytime serve on a tenant of
+# 1,000,000 demo messages (the store of bench/views.sh, made if missing),
+# an API token and a logged-in session, then wrk on each API page and the
+# HTML overview: requests/s and p50/p99 latency per route, medians of RUNS
+# runs (default 3), with the targets next to them: p99 under 50 ms on
+# every route, at least 5,000 requests/s on the API GETs, 64 connections.
+# Requests cycle over periods ending on different days (bench/api.lua),
+# 30 days mostly, 365 days one in four.  The snapshot is built by a
+# warm-up request per route before wrk starts.
+#
+# wrk runs on the same machine as the server: on 2 cores the two share
+# them, and other work on the machine shows in the figures.
+# Environment: RT, MESSAGES (1000000), RUNS (3), DURATION (10s),
+# CONNECTIONS (64), THREADS (server threads; serve's default if unset).
+set -eu
+cd "$(dirname "$0")/.."
+root=$(pwd)
+rt=${RT:-$root/build/replytime}
+msgs=${MESSAGES:-1000000}
+runs=${RUNS:-3}
+dur=${DURATION:-10s}
+conns=${CONNECTIONS:-64}
+out=$root/bench/out
+for tool in wrk curl; do
+	command -v $tool >/dev/null || { echo "api: $tool is not installed (scripts/deps.sh bench)" >&2; exit 1; }
+done
+mkdir -p "$out/keys"
+export REPLYTIME_KEY_FILE=$out/keys/bench.key
+[ -f "$REPLYTIME_KEY_FILE" ] || "$rt" key init 2>/dev/null
+d=$out/demo-$msgs
+[ -f "$d/demo.mbox" ] || "$rt" demo-data --messages "$msgs" --seed 1 --out "$d" >/dev/null 2>&1
+db=$out/db-views-$msgs/rt.db
+if [ ! -f "$db" ]; then
+	mkdir -p "$(dirname "$db")"
+	"$rt" tenant create --db "$db" --tenant v 2>/dev/null
+	"$rt" settings set --db "$db" --tenant v "$d/replytime.ini"
+	"$rt" import --db "$db" --tenant v "$d/demo.mbox" 2>/dev/null
+fi
+email=bench@acme.example pw=Copper-Lantern-84-Orchard
+"$rt" user list --db "$db" --tenant v | grep -q "	$email	" ||
+	echo "$pw" | "$rt" user create-owner --db "$db" --tenant v --email $email \
+	    --password-file - 2>/dev/null
+
+tmp=$(mktemp -d)
+spid=
+cleanup() { [ -z "$spid" ] || { kill "$spid" 2>/dev/null; wait "$spid" 2>/dev/null; }; rm -rf "$tmp"; }
+trap cleanup EXIT
+"$rt" serve --db "$db" --listen 127.0.0.1:0 ${THREADS:+--threads "$THREADS"} 2> "$tmp/serve.log" &
+spid=$!
+url=
+for _ in $(seq 200); do
+	url=$(grep -o 'http://[^ ]*[0-9]' "$tmp/serve.log" | head -1) || true
+	[ -n "$url" ] && break
+	sleep 0.05
+done
+[ -n "$url" ] || { cat "$tmp/serve.log" >&2; exit 1; }
+
+# A session (the login form with its CSRF token), then a read token made
+# on the tokens page.
+c() { curl -s -o "$tmp/body" -b "$tmp/jar" -c "$tmp/jar" -w '%{http_code}' "$@"; }
+csrf() { grep -o 'name="csrf" value="[^"]*"' "$tmp/body" | head -1 | sed 's/.*value="//;s/"$//'; }
+c "$url/login" > /dev/null
+[ "$(c "$url/login" --data-urlencode "csrf=$(csrf)" -d organization=v \
+    --data-urlencode "email=$email" --data-urlencode "password=$pw")" = 303 ] ||
+	{ echo "api: login failed" >&2; exit 1; }
+session=$(awk '$6 == "rt_session" { print $7 }' "$tmp/jar")
+c "$url/tokens" > /dev/null
+c "$url/tokens" --data-urlencode "csrf=$(csrf)" -d name=bench -d scope=read > /dev/null
+token=$(grep -o '<code>[A-Za-z0-9_-]\{43\}</code>' "$tmp/body" | sed 's/<[^>]*>//g')
+[ -n "$token" ] || { echo "api: no API token" >&2; exit 1; }
+
+# Warm-up: the first request builds the tenant's snapshot.
+t0=$(date +%s.%N)
+code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $token" \
+    "$url/api/v1/overview?from=2025-06-01&to=2025-06-30")
+[ "$code" = 200 ] || { echo "api: warm-up answered $code" >&2; exit 1; }
+printf 'first request (builds the snapshot of %d messages): %.2f s\n' "$msgs" \
+    "$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { print b - a }')"
+
+# ms VALUE: wrk's latency (us, ms or s) in milliseconds.
+ms() { awk -v v="$1" 'BEGIN { u = v; sub(/^[0-9.]+/, "", u); n = v + 0;
+	print u == "us" ? n / 1000 : u == "s" ? n * 1000 : u == "m" ? n * 60000 : n }'; }
+med() { sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+cpus=$(nproc)
+echo "wrk -t2 -c$conns -d$dur --latency -s bench/api.lua URL; $runs runs, medians;" \
+    "server and wrk share $cpus cores; load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+printf '%-22s %10s %9s %9s   %s\n' route "req/s" "p50 ms" "p99 ms" targets
+fail=0
+for route in /api/v1/overview /api/v1/groups /api/v1/domains /api/v1/queue \
+    /api/v1/conversations /overview; do
+	case $route in
+	/api/*) hname=Authorization hval="Bearer $token" target="p99 < 50 ms, >= 5000 req/s" ;;
+	*) hname=Cookie hval="rt_session=$session" target="p99 < 50 ms" ;;
+	esac
+	code=$(curl -s -o /dev/null -w '%{http_code}' -H "$hname: $hval" "$url$route?from=2025-06-01&to=2025-06-30")
+	[ "$code" = 200 ] || { echo "api: $route answered $code" >&2; exit 1; }
+	: > "$tmp/rps"; : > "$tmp/p50"; : > "$tmp/p99"
+	for _ in $(seq "$runs"); do
+		RT_PATH=$route RT_HNAME=$hname RT_HVAL=$hval \
+		    wrk -t2 -c"$conns" -d"$dur" --latency -s "$root/bench/api.lua" "$url" > "$tmp/wrk"
+		if grep -q 'Non-2xx\|Socket errors' "$tmp/wrk"; then
+			echo "api: $route: errors during the run:" >&2
+			grep 'Non-2xx\|Socket errors' "$tmp/wrk" >&2
+			fail=1
+		fi
+		awk '/^Requests\/sec:/ { print $2 }' "$tmp/wrk" >> "$tmp/rps"
+		ms "$(awk '$1 == "50%" { print $2 }' "$tmp/wrk")" >> "$tmp/p50"
+		ms "$(awk '$1 == "99%" { print $2 }' "$tmp/wrk")" >> "$tmp/p99"
+	done
+	rps=$(med < "$tmp/rps") p50=$(med < "$tmp/p50") p99=$(med < "$tmp/p99")
+	verdict=met
+	awk -v p="$p99" 'BEGIN { exit !(p >= 50) }' && verdict=MISSED
+	case $route in /api/*) awk -v r="$rps" 'BEGIN { exit !(r < 5000) }' && verdict=MISSED ;; esac
+	printf '%-22s %10.0f %9.2f %9.2f   %s: %s\n' "$route" "$rps" "$p50" "$p99" "$target" "$verdict"
+done
+echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
+exit $fail
