@@ -39,7 +39,6 @@ enum sq_stmt {
 	SQ_MSG_PUT,
 	SQ_MSG_SCAN,
 	SQ_MSG_COUNT,
-	SQ_DATA_VERSION,
 	SQ_ADDR_PUT,
 	SQ_ADDR_SCAN,
 	SQ_LOG_ADD,
@@ -87,13 +86,6 @@ struct store_drv {
 	char		*path;			/* owned; for open errors */
 	int		 version;		/* schema version */
 	sqlite3_stmt	*stmt[SQ_NSTMT];	/* owned; NULL until used */
-	/* The last message count (sq_msg_count) and the state it holds
-	 * for: nothing committed by another connection (data_version)
-	 * and nothing changed by this one (total_changes) since. */
-	int64_t		 count_tid;		/* 0: none kept */
-	int64_t		 count_n;
-	int64_t		 count_dv;
-	int64_t		 count_changes;
 };
 
 /* store_sqlite_util.c: helpers shared by the driver's files. */

@@ -250,44 +250,12 @@ sq_msg_scan(struct store_drv *d, int64_t tid, store_msg_cb cb, void *arg,
 	return r < 0 ? -1 : 0;
 }
 
-/* PRAGMA data_version: changes when another connection commits. */
-static int
-data_version(struct store_drv *d, int64_t *out, struct err *err)
-{
-	sqlite3_stmt	*s;
-
-	if ((s = sq_prep(d, SQ_DATA_VERSION, "PRAGMA data_version", err)) ==
-	    NULL)
-		return -1;
-	if (sqlite3_step(s) != SQLITE_ROW)
-		return sq_fail_reset(d, s, "data version", err);
-	*out = sqlite3_column_int64(s, 0);
-	sqlite3_reset(s);
-	return 0;
-}
-
-/*
- * The count walks the tenant's index (about 20 ms for a million
- * messages), and the web server asks it on every dashboard request: the
- * last answer is kept while nothing was committed by another connection
- * and nothing changed by this one.  Inside a transaction it is counted
- * afresh and not kept (a rollback would not show in total_changes).
- */
 int
 sq_msg_count(struct store_drv *d, int64_t tid, int64_t *n_out,
     struct err *err)
 {
 	sqlite3_stmt	*s;
-	int64_t		 dv = 0, changes = sqlite3_total_changes64(d->db);
-	int		 keep = sqlite3_get_autocommit(d->db);
 
-	if (keep && data_version(d, &dv, err) == -1)
-		return -1;
-	if (keep && d->count_tid == tid && d->count_dv == dv &&
-	    d->count_changes == changes) {
-		*n_out = d->count_n;
-		return 0;
-	}
 	if ((s = sq_prep(d, SQ_MSG_COUNT, "SELECT count(*) FROM messages"
 	    " WHERE tenant_id = ?1", err)) == NULL)
 		return -1;
@@ -296,10 +264,6 @@ sq_msg_count(struct store_drv *d, int64_t tid, int64_t *n_out,
 		return sq_fail_reset(d, s, "messages: count", err);
 	*n_out = sqlite3_column_int64(s, 0);
 	sqlite3_reset(s);
-	d->count_tid = keep ? tid : 0;
-	d->count_n = *n_out;
-	d->count_dv = dv;
-	d->count_changes = changes;
 	return 0;
 }
 
