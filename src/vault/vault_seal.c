@@ -2,10 +2,12 @@
  * vault_seal.c: sealing row fields and computing blind indexes.
  *
  * These run on the import path, about ten times per message, so they
- * allocate nothing and copy nothing: the AEAD reads the caller's
+ * allocate nothing and copy no data: the AEAD reads the caller's
  * associated data in place (detached tag, written after the ciphertext),
  * and the blind index passes its kind as BLAKE2b's personalisation rather
- * than as a prefix that would need a buffer.
+ * than as a prefix that would need a buffer, starting from the keyed state
+ * of its kind that vault_blind_prepare computed once per key (a short
+ * value then costs one BLAKE2b compression, not two).
  *
  * A sealed field is version || nonce || ciphertext || tag (vault.h).  The
  * nonce is 24 random bytes, which XChaCha20 makes safe to pick at random
