@@ -13,6 +13,8 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include <sodium.h>
+
 #include "vault.h"
 
 #define VAULT_KEY_BYTES		32	/* every key and subkey */
@@ -36,10 +38,25 @@ struct vault_master {
 	char		id_hex[VAULT_MASTER_ID_LEN + 1];/* public */
 };
 
+#define VAULT_BI_KINDS		4	/* enum vault_bi_kind */
+#define VAULT_BI_STATE_BYTES	sizeof(crypto_generichash_blake2b_state)
+
+/*
+ * bi_state[kind] is BLAKE2b keyed with bi and personalised for kind, before
+ * any input (vault_blind_prepare): an index copies it and hashes only its
+ * text, one compression instead of two for a short value.  Raw bytes, so
+ * the heap object needs no 64-byte alignment; vault_blind copies a state
+ * to an aligned local before use.
+ */
 struct vault_tkey {
 	unsigned char	seal[VAULT_KEY_BYTES];		/* secret */
 	unsigned char	bi[VAULT_KEY_BYTES];		/* secret */
+	unsigned char	bi_state[VAULT_BI_KINDS][VAULT_BI_STATE_BYTES];
+							/* secret */
 };
+
+/* Fills k->bi_state from k->bi (vault_seal.c). */
+void	vault_blind_prepare(struct vault_tkey *k);
 
 /*
  * Builds the objects from raw keys; the caller wipes key.  The master

@@ -53,6 +53,7 @@ vault_tkey_from_key(const unsigned char key[VAULT_KEY_BYTES])
 	    crypto_kdf_derive_from_key(k->bi, sizeof(k->bi),
 	    VAULT_KDF_TENANT_BI1, VAULT_KDF_TENANT, key) != 0)
 		rt_fatal("crypto_kdf_derive_from_key failed");
+	vault_blind_prepare(k);
 	return k;
 }
 

@@ -50,6 +50,38 @@
 #define PIN_MASTER_ID	"82696a74e34b185b"
 #define PIN_BI_ADDRESS	"8adbf40924f6c256ee81b1ff19a4f64b"
 
+/*
+ * Pinned: vault_blind of the first n bytes of "abc...zabc..." under the
+ * PIN_WRAPPED key, each kind, around BLAKE2b's 128-byte block (computed
+ * by the one-shot keyed BLAKE2b before the keyed start was precomputed).
+ */
+static const struct {
+	int		 kind;
+	size_t		 n;
+	const char	*hex;
+} pin_bi[] = {
+	{ 0,   0, "a38c2e2398082e3c20f3caeb43261642" },
+	{ 0, 127, "26f1b4c7947adac8c4d2e978b71c4eb4" },
+	{ 0, 128, "674810061d9d2277dc524b044c947c42" },
+	{ 0, 129, "2f2f7cd9880fbe80825cd2f7ceaf938f" },
+	{ 0, 300, "c289901757bf72c4e460318f62089a8d" },
+	{ 1,   0, "5be8acd05fadccf42dfaa0b80ad93841" },
+	{ 1, 127, "c5f3ae844118413936f17c0b9d5638d0" },
+	{ 1, 128, "0cde69cadc9dd86919db2b03dda2bda5" },
+	{ 1, 129, "03d577b1fee262a5b08e0e1195cb0893" },
+	{ 1, 300, "9469a4cee81023b0e382348d3346f571" },
+	{ 2,   0, "82d68af567e1276b67d6994af5eb4bd7" },
+	{ 2, 127, "7447e7389e1b54dc8176e74a047b97e8" },
+	{ 2, 128, "89624170de4765d573f7df1612b79bb9" },
+	{ 2, 129, "6271819fdc428f07007bfa48153b9d2a" },
+	{ 2, 300, "b4ed46eb58a1462a1fc8563ae275b913" },
+	{ 3,   0, "3578859e7dd5e1a4813f484192aed0d7" },
+	{ 3, 127, "2b66eaa91b2f8fcd3989f04121e76265" },
+	{ 3, 128, "d4a713c24e0cf67f585da313e85a117e" },
+	{ 3, 129, "8a446a2321b3098b5d130c2c36890642" },
+	{ 3, 300, "b0944d1abf43c88bca15a4fc7cfb051b" },
+};
+
 static char	tmpdir[64];
 
 static int	rm_entry(const char *path, const struct stat *st, int flag,
@@ -539,6 +571,18 @@ test_pinned(void)
 	vault_blind(k, VAULT_BI_ADDRESS, "a@example.com", 13, bi);
 	tohex(bi, sizeof(bi), hex);
 	t_eq_mem(hex, strlen(hex), PIN_BI_ADDRESS, "pinned blind index");
+	for (size_t i = 0; i < sizeof(pin_bi) / sizeof(pin_bi[0]); i++) {
+		unsigned char	text[300];
+
+		for (size_t j = 0; j < sizeof(text); j++)
+			text[j] = (unsigned char)('a' + j % 26);
+		vault_blind(k, (enum vault_bi_kind)pin_bi[i].kind, text,
+		    pin_bi[i].n, bi);
+		tohex(bi, sizeof(bi), hex);
+		t_eq_mem(hex, strlen(hex), pin_bi[i].hex,
+		    "pinned blind index, kind %d, %zu bytes", pin_bi[i].kind,
+		    pin_bi[i].n);
+	}
 out:
 	vault_tkey_free(k);
 	vault_master_free(m);
