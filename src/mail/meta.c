@@ -82,10 +82,14 @@ meta_parser_new(void)
 		if (fields[i - 1].name.len > fields[i].name.len ||
 		    fields[i].name.len > NAME_MAX_LEN)
 			rt_fatal("meta: field table out of order");
-	for (size_t n = 0, i = 0; n <= NAME_MAX_LEN + 1; n++) {
-		while (i < nitems(fields) && fields[i].name.len < n)
-			i++;
-		mp->by_len[n] = (unsigned char)i;
+	/* by_len[n]: how many names are shorter than n (a count rather
+	 * than a walk, which gcc -O3 misreads as an overflow). */
+	for (size_t n = 0; n < nitems(mp->by_len); n++) {
+		size_t	k = 0;
+
+		for (size_t i = 0; i < nitems(fields); i++)
+			k += fields[i].name.len < n;
+		mp->by_len[n] = (unsigned char)k;
 	}
 	return mp;
 }

@@ -184,7 +184,7 @@ tzp_num(struct tzp *z, int maxdig, int max, int *out)
 static int
 tzp_hms(struct tzp *z, int maxh, int32_t *out)
 {
-	int	neg = 0, h, m = 0, s = 0;
+	int	neg = 0, h = 0, m = 0, s = 0;
 
 	if (tzp_more(z) && (*z->p == '+' || *z->p == '-'))
 		neg = *z->p++ == '-';

@@ -29,7 +29,7 @@ int
 store_mailbox_msg_count(struct store *st, int64_t tid, int64_t id,
     int64_t *n_out, struct err *err)
 {
-	const struct store_mbx_ops	*mbx;
+	const struct store_mbx_ops	*mbx = NULL;
 	struct store_drv		*drv;
 
 	*n_out = 0;
@@ -42,7 +42,7 @@ int
 store_mailbox_remove(struct store *st, int64_t tid, int64_t id,
     struct err *err)
 {
-	const struct store_mbx_ops	*mbx;
+	const struct store_mbx_ops	*mbx = NULL;
 	struct store_drv		*drv;
 
 	if (front(st, tid, &mbx, &drv, err) == -1)

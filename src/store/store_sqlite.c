@@ -75,7 +75,7 @@ sq_query_i64(struct store_drv *d, const char *sql, int64_t *v_out,
 static int
 sq_read_version(struct store_drv *d, int *version_out, struct err *err)
 {
-	int64_t	 n;
+	int64_t	 n = 0;
 	char	*v = NULL, *end;
 	long long x;
 
