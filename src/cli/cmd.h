@@ -42,6 +42,10 @@ int64_t	cmd_mailbox_resolve(struct archive *a, const char *arg,
 /* ISO 8601 date or date-time as commands take it; 0 or -1. */
 int	cmd_parse_time(const char *s, int64_t *t_out);
 
+/* 1 when an argument of argv (after argv[0], before "--") is --help or
+ * -h: the command prints its usage on stdout and exits 0. */
+int	cmd_wants_help(int argc, char **argv);
+
 /* Prints "replytime: " and the message to stderr; returns 1 (exit code). */
 int	cmd_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -53,9 +53,13 @@ cmd_audit(int argc, char **argv)
 	struct err		 err;
 	int			 ch, rc;
 
-	if (argc < 2 || strcmp(argv[1], "--help") == 0) {
-		usage(argc < 2 ? stderr : stdout);
-		return argc < 2 ? 2 : 0;
+	if (cmd_wants_help(argc, argv)) {
+		usage(stdout);
+		return 0;
+	}
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
 	}
 	verb = argv[1];
 	optind = 1;

@@ -27,8 +27,7 @@ cmd_config(int argc, char **argv)
 	struct buf	 out, diag;
 	struct err	 err;
 
-	if (argc == 2 && (strcmp(argv[1], "--help") == 0 ||
-	    strcmp(argv[1], "-h") == 0)) {
+	if (cmd_wants_help(argc, argv)) {
 		config_usage(stdout);
 		return 0;
 	}

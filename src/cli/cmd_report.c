@@ -241,7 +241,7 @@ cmd_report(int argc, char **argv)
 	struct buf		 out, note, diag;
 	struct err		 err;
 	enum rfmt		 fmt = RF_TEXT;
-	int			 c, failed = 0;
+	int			 c, failed = 0, nread = 0;
 
 	memset(&ar, 0, sizeof(ar));
 	while ((c = getopt_long(argc, argv, "c:f:t:n:F:D:T:K:h", opts,
@@ -321,7 +321,11 @@ cmd_report(int argc, char **argv)
 			    -1) {
 				cmd_error("%s", err.msg);
 				failed = 1;
-			}
+			} else
+				nread++;
+		/* Not one source read: the error alone, no empty report. */
+		if (nread == 0)
+			goto done;
 	}
 	if (cfg == NULL)
 		cfg = default_config(f.e, &note);

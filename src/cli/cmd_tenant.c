@@ -139,6 +139,10 @@ cmd_tenant(int argc, char **argv)
 	struct args	 a;
 	struct err	 err;
 
+	if (cmd_wants_help(argc, argv)) {
+		tenant_usage(stdout);
+		return 0;
+	}
 	if (argc < 2 || parse_args(argc - 1, argv + 1, &a) == -1) {
 		tenant_usage(stderr);
 		return 2;
@@ -194,6 +198,10 @@ cmd_settings(int argc, char **argv)
 	size_t		 n;
 	int		 i, r, rc = 0;
 
+	if (cmd_wants_help(argc, argv)) {
+		settings_usage(stdout);
+		return 0;
+	}
 	if (argc < 2 || (i = parse_args(argc - 1, argv + 1, &a)) == -1 ||
 	    a.db == NULL || a.tenant == NULL) {
 		settings_usage(stderr);

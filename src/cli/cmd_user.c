@@ -106,9 +106,13 @@ cmd_user(int argc, char **argv)
 	int64_t		 uid, now = (int64_t)time(NULL);
 	int		 ch, rc;
 
-	if (argc < 2 || strcmp(argv[1], "--help") == 0) {
-		usage(argc < 2 ? stderr : stdout);
-		return argc < 2 ? 2 : 0;
+	if (cmd_wants_help(argc, argv)) {
+		usage(stdout);
+		return 0;
+	}
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
 	}
 	verb = argv[1];
 	optind = 1;

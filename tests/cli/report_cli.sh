@@ -72,5 +72,18 @@ grep -q "No --config given" "$tmp/d.txt"; ok $? "report: the default is explaine
 "$rt" report --format json "$tmp/a.mbox" 2> "$tmp/err" | jq -e '.groups[0].replies.count > 0' > /dev/null
 ok $? "report: the default measures replies"
 grep -q "No --config given" "$tmp/err"; ok $? "report: json keeps the note on stderr"
+
+# A source that cannot be read: the error alone, no empty report.
+"$rt" report "$tmp/missing" > "$tmp/out" 2> "$tmp/err"; rc=$?
+[ $rc -eq 1 ] && [ ! -s "$tmp/out" ] && grep -q "missing" "$tmp/err"
+ok $? "report: no source read, only the error (exit 1)"
+"$rt" report --format csv "$tmp/missing" > "$tmp/out" 2>/dev/null; rc=$?
+[ $rc -eq 1 ] && [ ! -s "$tmp/out" ]; ok $? "report: csv, no source read, nothing on stdout"
+"$rt" report --config "$cfg" --format json "$tmp/missing" "$tmp/a.mbox" > "$tmp/out" 2>/dev/null; rc=$?
+[ $rc -eq 1 ] && jq -e '.groups[0].volume.received > 0' "$tmp/out" > /dev/null
+ok $? "report: one source of two read, its report and exit 1"
+"$rt" scan --format csv "$tmp/missing" > "$tmp/out" 2> "$tmp/err"; rc=$?
+[ $rc -eq 1 ] && [ ! -s "$tmp/out" ] && ! grep -q "^scan:" "$tmp/err"
+ok $? "scan: no source read, only the error (exit 1)"
 echo "1..$n"
 [ $bad -eq 0 ]
