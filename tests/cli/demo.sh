@@ -92,6 +92,9 @@ ok $? "the report agrees with the overview (replies, awaiting, received, sent: $
 "$rt" view --db "$d/store/rt.db" --tenant acme --key-file "$d/keys/master.key" \
     --page overview --format json --from 2025-06-01 --to 2025-06-30 > "$tmp/view2.json"
 cmp -s "$tmp/view.json" "$tmp/view2.json"; ok $? "view --from/--to: the page's from= and to="
+"$rt" view --db "$d/store/rt.db" --tenant acme --key-file "$d/keys/master.key" \
+    --page overview --from 2025-06-01T09:00Z > /dev/null 2> "$tmp/verr"
+[ $? -eq 1 ] && grep -q -- "--from: .*a page takes a day" "$tmp/verr"; ok $? "view: a time for a page's --from is refused, said"
 
 # A busy port is said before any setup.
 port=${url##*:}
