@@ -297,9 +297,10 @@ cmd_report(int argc, char **argv)
 	buf_init(&diag, 0);
 	if (cfg_path != NULL &&
 	    config_load_diag(cfg_path, &cfg, &diag, &err) == -1) {
-		fputs(diag.len ? diag.data : err.msg, stderr);
-		if (diag.len == 0)
-			fputc('\n', stderr);
+		if (diag.len > 0)
+			fputs(diag.data, stderr);
+		else
+			cmd_error("report: %s", err.msg);
 		buf_free(&diag);
 		return cmd_error("report: the configuration did not load; "
 		    "nothing was analysed");

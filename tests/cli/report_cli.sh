@@ -31,6 +31,10 @@ printf '[rules]\nclock_start = parent\ntimezon = x\n[hours]\ntimezone = Mars/Bas
 "$rt" config check "$tmp/bad.ini" > /dev/null 2> "$tmp/err"; rc=$?
 [ $rc -eq 1 ]; ok $? "config check: bad file exits 1"
 grep -q "bad.ini:3: " "$tmp/err" && grep -q "bad.ini:5: " "$tmp/err"; ok $? "config check: every error with file:line"
+[ "$(wc -l < "$tmp/err")" -eq 2 ] && [ "$(sort "$tmp/err" | uniq -d | wc -l)" -eq 0 ]
+ok $? "config check: each error once"
+"$rt" config check "$tmp/missing.ini" > /dev/null 2> "$tmp/err"; rc=$?
+[ $rc -eq 1 ] && grep -q "^replytime: config check: .*missing.ini" "$tmp/err"; ok $? "config check: a missing file, said with the prefix"
 
 # report: a configuration that does not load stops everything.
 "$rt" report --config "$tmp/bad.ini" "$tmp/a.mbox" > "$tmp/out" 2> "$tmp/err"; rc=$?
