@@ -98,7 +98,8 @@ cmd_audit(int argc, char **argv)
 		    r.why);
 		return 1;
 	}
-	printf("audit: %" PRId64 " entries, chain intact, head ", r.entries);
+	printf("audit: %" PRId64 " entr%s, chain intact, head ", r.entries,
+	    r.entries == 1 ? "y" : "ies");
 	for (int i = 0; i < STORE_HASH_LEN; i++)
 		printf("%02x", r.head[i]);
 	printf("\n");

@@ -147,7 +147,7 @@ cmd_export(int argc, char **argv)
 	}
 	if (db == NULL || tenant == NULL || dir == NULL || optind != argc)
 		goto usage;
-	if (archive_open(db, key, tenant, ARCHIVE_EXISTING, &a, &err) == -1)
+	if (cmd_archive_open(db, key, tenant, &a, &err) == -1)
 		return cmd_error("export: %s", err.msg);
 	memset(&x, 0, sizeof(x));
 	x.a = &a;

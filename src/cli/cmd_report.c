@@ -161,8 +161,7 @@ load_archive(const char *db, const char *key_file, const char *tenant,
 	struct buf	ini;
 	int		r;
 
-	if (archive_open(db, key_file, tenant, ARCHIVE_EXISTING, ar, err) ==
-	    -1)
+	if (cmd_archive_open(db, key_file, tenant, ar, err) == -1)
 		return -1;
 	if (*cfg == NULL) {
 		buf_init(&ini, 0);

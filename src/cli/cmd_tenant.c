@@ -221,13 +221,15 @@ cmd_settings(int argc, char **argv)
 			return cmd_error("settings set: %s: %s", argv[i],
 			    err.msg);
 		}
-		if (archive_open(a.db, a.key, a.tenant, ARCHIVE_EXISTING, &ar,
+		if (cmd_archive_open(a.db, a.key, a.tenant, &ar,
 		    &err) == -1 || archive_settings_put(&ar, ini.data ?
 		    ini.data : "", ini.len, argv[i], &err) == -1)
 			rc = cmd_error("settings set: %s", err.msg);
+		else
+			fprintf(stderr, "settings set: %s stored as the "
+			    "settings of tenant \"%s\"\n", argv[i], a.tenant);
 	} else if (strcmp(argv[1], "get") == 0 && i == argc) {
-		if (archive_open(a.db, a.key, a.tenant, ARCHIVE_EXISTING, &ar,
-		    &err) == -1)
+		if (cmd_archive_open(a.db, a.key, a.tenant, &ar, &err) == -1)
 			rc = cmd_error("settings get: %s", err.msg);
 		else if ((r = archive_settings_get(&ar, &cfg, &ini, &err)) ==
 		    -1)

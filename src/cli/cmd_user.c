@@ -135,7 +135,7 @@ cmd_user(int argc, char **argv)
 	}
 	if (pwfile != NULL && read_password(pwfile, pw, &err) == -1)
 		return cmd_error("user: %s", err.msg);
-	if (archive_open(db, key, tenant, ARCHIVE_EXISTING, &a, &err) == -1) {
+	if (cmd_archive_open(db, key, tenant, &a, &err) == -1) {
 		sodium_memzero(pw, sizeof(pw));
 		return cmd_error("user: %s", err.msg);
 	}

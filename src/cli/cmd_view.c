@@ -232,7 +232,8 @@ cmd_view(int argc, char **argv)
 			return cmd_error("view: %s", err.msg);
 	}
 	t0 = secs_now();
-	if (view_snap_load(db, key_file, tenant, &s, &err) == -1)
+	if (cmd_db_exists(db, &err) == -1 ||
+	    view_snap_load(db, key_file, tenant, &s, &err) == -1)
 		return cmd_error("view: %s", err.msg);
 	if (nbench > 0) {
 		getrusage(RUSAGE_SELF, &ru);

@@ -77,6 +77,15 @@ grep -q "No --config given" "$tmp/d.txt"; ok $? "report: the default is explaine
 ok $? "report: the default measures replies"
 grep -q "No --config given" "$tmp/err"; ok $? "report: json keeps the note on stderr"
 
+# A group name too long for the table: cut, with an ellipsis, aligned.
+long=a-team-whose-name-is-far-too-long-for-the-table
+printf '[team "%s"]\nmembers = alice.morgan@acme.example\n' "$long" > "$tmp/long.ini"
+"$rt" report --config "$tmp/long.ini" "$tmp/a.mbox" > "$tmp/long.txt" 2>/dev/null
+row=$(grep '^team ' "$tmp/long.txt")
+echo "$row" | grep -q "^$(echo "team $long" | cut -c1-35)… " &&
+    [ "$(echo "$row" | sed 's/…/./' | wc -c)" = "$(grep '^all ' "$tmp/long.txt" | wc -c)" ]
+ok $? "report: a long group name is cut with an ellipsis, columns aligned"
+
 # A source that cannot be read: the error alone, no empty report.
 "$rt" report "$tmp/missing" > "$tmp/out" 2> "$tmp/err"; rc=$?
 [ $rc -eq 1 ] && [ ! -s "$tmp/out" ] && grep -q "missing" "$tmp/err"
