@@ -175,11 +175,11 @@ cmd_view(int argc, char **argv)
 			sc.all = 0;
 			sc.agent = optarg;
 			break;
+		case 'n':
 		case 'f':
 		case 't':
-			*(c == 'f' ? &from_arg : &to_arg) = optarg;
-			/* FALLTHROUGH */
-		case 'n':
+			if (c != 'n')
+				*(c == 'f' ? &from_arg : &to_arg) = optarg;
 			if (cmd_parse_time(optarg, c == 'n' ? &ro.now : c ==
 			    'f' ? &ro.from : &ro.to) == -1)
 				return cmd_error("view: --%s: not an ISO 8601 "
