@@ -48,10 +48,12 @@ if [ "$port" != 0 ] && (exec 3<>"/dev/tcp/$host/$port") 2>/dev/null; then
 	exit 1
 fi
 
-# Afresh each run: only the files this script makes are removed.
+# Afresh each run: only the files this script makes are removed (with
+# the key's keyrings: keys/keyring-ID, one per master key).
 mkdir -p "$dir"
 rm -f "$dir/demo.mbox" "$dir/replytime.ini" "$dir/keys/master.key" \
     "$dir/store/rt.db" "$dir/store/rt.db-wal" "$dir/store/rt.db-shm" "$dir/serve.log"
+rm -rf "$dir"/keys/keyring-*
 # The key is kept out of the store's folder, as replytime requires.
 mkdir -p "$dir/keys" "$dir/store"
 export REPLYTIME_KEY_FILE=$dir/keys/master.key
@@ -77,7 +79,17 @@ for _ in 1 2 3 4 5; do
 done
 [ -n "$pw" ] || { printf 'demo: could not create the owner:\n%s\n' "$why" >&2; exit 1; }
 
-"$rt" report --config "$dir/replytime.ini" "$dir/demo.mbox"
+# The report of the same period as the link: the dashboard's from/to are
+# local days in the organization's time zone, to inclusive; report takes
+# instants, --to exclusive, so local midnights with their UTC offsets.
+# The zone is the default [hours]' timezone (UTC without one).
+tz=$(awk '/^\[/ { s = $0 == "[hours]" }
+    s && /^timezone *=/ { sub(/^timezone *= */, ""); print; exit }' "$dir/replytime.ini")
+tz=${tz:-UTC}
+from_t=$(TZ=$tz date -d '2025-06-01 00:00' +%Y-%m-%dT%H:%M:%S%:z)
+to_t=$(TZ=$tz date -d '2025-07-01 00:00' +%Y-%m-%dT%H:%M:%S%:z)
+echo "Report of 2025-06-01 to 2025-06-30 in $tz (the dashboard link's period):"
+"$rt" report --config "$dir/replytime.ini" --from "$from_t" --to "$to_t" "$dir/demo.mbox"
 
 # serve takes the script's place in the foreground, so Ctrl-C (or TERM
 # to the script's pid) reaches it and it stops cleanly.  Its log goes

@@ -53,9 +53,13 @@ cmd_audit(int argc, char **argv)
 	struct err		 err;
 	int			 ch, rc;
 
-	if (argc < 2 || strcmp(argv[1], "--help") == 0) {
-		usage(argc < 2 ? stderr : stdout);
-		return argc < 2 ? 2 : 0;
+	if (cmd_wants_help(argc, argv)) {
+		usage(stdout);
+		return 0;
+	}
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
 	}
 	verb = argv[1];
 	optind = 1;
@@ -94,7 +98,8 @@ cmd_audit(int argc, char **argv)
 		    r.why);
 		return 1;
 	}
-	printf("audit: %" PRId64 " entries, chain intact, head ", r.entries);
+	printf("audit: %" PRId64 " entr%s, chain intact, head ", r.entries,
+	    r.entries == 1 ? "y" : "ies");
 	for (int i = 0; i < STORE_HASH_LEN; i++)
 		printf("%02x", r.head[i]);
 	printf("\n");

@@ -93,6 +93,34 @@ load_master(const struct opts *o, struct vault_master **m_out,
 	return rc;
 }
 
+static void
+backup_usage(FILE *f)
+{
+	fprintf(f, "usage: replytime backup --db PATH --out FILE "
+	    "[--key-file F]\n\nA consistent online copy of the "
+	    "database, encrypted with a key derived from\nthe master "
+	    "key (restore it with replytime restore).\n");
+}
+
+static void
+restore_usage(FILE *f)
+{
+	fprintf(f, "usage: replytime restore --in FILE --db PATH "
+	    "[--key-file F] [--force]\n\nBrings a backup back as the "
+	    "database PATH; an existing database is\nreplaced only "
+	    "with --force.\n");
+}
+
+static void
+purge_usage(FILE *f)
+{
+	fprintf(f, "usage: replytime purge --db PATH "
+	    "[--grace-days N] [--log-days N] [--now T]\n\nDeletes "
+	    "tenants terminated more than N days ago (default 120) "
+	    "with\ntheir keys, and processing logs older than N days "
+	    "(default 180).\nMeant for a daily scheduler.\n");
+}
+
 int
 cmd_backup(int argc, char **argv)
 {
@@ -103,13 +131,16 @@ cmd_backup(int argc, char **argv)
 	char			*tmp = NULL;
 	int			 in = -1, out = -1, rc = 1;
 
-	if (parse(argc, argv, &o) != 0 || o.out == NULL) {
-		fprintf(stderr, "usage: replytime backup --db PATH --out FILE "
-		    "[--key-file F]\n\nA consistent online copy of the "
-		    "database, encrypted with a key derived from\nthe master "
-		    "key (restore it with replytime restore).\n");
-		return 2;
+	if (cmd_wants_help(argc, argv)) {
+		backup_usage(stdout);
+		return 0;
 	}
+	if ((rc = parse(argc, argv, &o)) != 0 || o.out == NULL) {
+		if (rc != 1)
+			backup_usage(stderr);
+		return rc == 1 ? 1 : 2;
+	}
+	rc = 1;
 	if (load_master(&o, &m, &err) == -1 ||
 	    store_open(o.db, &st, &err) == -1)
 		goto out;
@@ -121,8 +152,7 @@ cmd_backup(int argc, char **argv)
 	if ((in = open(tmp, O_RDONLY | O_CLOEXEC)) == -1 ||
 	    (out = open(o.out, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
 	    0600)) == -1) {
-		err_set_errno(&err, ERR_IO, "backup: %s", in == -1 ? tmp :
-		    o.out);
+		err_set_errno(&err, ERR_IO, "%s", in == -1 ? tmp : o.out);
 		goto out;
 	}
 	if (vault_backup_encrypt(m, in, out, &err) == -1 || fsync(out) == -1)
@@ -159,13 +189,16 @@ cmd_restore(int argc, char **argv)
 	char			*tmp = NULL;
 	int			 in = -1, out = -1, rc = 1;
 
-	if (parse(argc, argv, &o) != 0 || o.in == NULL) {
-		fprintf(stderr, "usage: replytime restore --in FILE --db PATH "
-		    "[--key-file F] [--force]\n\nBrings a backup back as the "
-		    "database PATH; an existing database is\nreplaced only "
-		    "with --force.\n");
-		return 2;
+	if (cmd_wants_help(argc, argv)) {
+		restore_usage(stdout);
+		return 0;
 	}
+	if ((rc = parse(argc, argv, &o)) != 0 || o.in == NULL) {
+		if (rc != 1)
+			restore_usage(stderr);
+		return rc == 1 ? 1 : 2;
+	}
+	rc = 1;
 	if (!o.force && access(o.db, F_OK) == 0) {
 		fprintf(stderr, "replytime: restore: %s exists; add --force "
 		    "to replace it\n", o.db);
@@ -177,8 +210,7 @@ cmd_restore(int argc, char **argv)
 	if ((in = open(o.in, O_RDONLY | O_CLOEXEC)) == -1 ||
 	    (out = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
 	    0600)) == -1) {
-		err_set_errno(&err, ERR_IO, "restore: %s", in == -1 ? o.in :
-		    tmp);
+		err_set_errno(&err, ERR_IO, "%s", in == -1 ? o.in : tmp);
 		goto out;
 	}
 	if (vault_backup_decrypt(m, in, out, &err) == -1 || fsync(out) == -1)
@@ -191,7 +223,7 @@ cmd_restore(int argc, char **argv)
 	store_close(st);
 	st = NULL;
 	if (rename(tmp, o.db) == -1) {
-		err_set_errno(&err, ERR_IO, "restore: %s", o.db);
+		err_set_errno(&err, ERR_IO, "%s", o.db);
 		goto out;
 	}
 	free(tmp);
@@ -243,13 +275,16 @@ cmd_purge(int argc, char **argv)
 	struct err	err;
 	int64_t		logs = 0;
 
-	if (parse(argc, argv, &o) != 0) {
-		fprintf(stderr, "usage: replytime purge --db PATH "
-		    "[--grace-days N] [--log-days N] [--now T]\n\nDeletes "
-		    "tenants terminated more than N days ago (default 120) "
-		    "with\ntheir keys, and processing logs older than N days "
-		    "(default 180).\nMeant for a daily scheduler.\n");
-		return 2;
+	int		rc;
+
+	if (cmd_wants_help(argc, argv)) {
+		purge_usage(stdout);
+		return 0;
+	}
+	if ((rc = parse(argc, argv, &o)) != 0) {
+		if (rc != 1)
+			purge_usage(stderr);
+		return rc == 1 ? 1 : 2;
 	}
 	char		*kp = NULL;
 

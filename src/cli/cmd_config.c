@@ -27,8 +27,7 @@ cmd_config(int argc, char **argv)
 	struct buf	 out, diag;
 	struct err	 err;
 
-	if (argc == 2 && (strcmp(argv[1], "--help") == 0 ||
-	    strcmp(argv[1], "-h") == 0)) {
+	if (cmd_wants_help(argc, argv)) {
 		config_usage(stdout);
 		return 0;
 	}
@@ -38,9 +37,11 @@ cmd_config(int argc, char **argv)
 	}
 	buf_init(&diag, 0);
 	if (config_load_diag(argv[2], &cfg, &diag, &err) == -1) {
-		fputs(diag.len ? diag.data : err.msg, stderr);
-		if (diag.len == 0)
-			fputc('\n', stderr);
+		/* The list of file:line errors, else the one (I/O) error. */
+		if (diag.len > 0)
+			fputs(diag.data, stderr);
+		else
+			cmd_error("config check: %s", err.msg);
 		buf_free(&diag);
 		return 1;
 	}

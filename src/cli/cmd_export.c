@@ -105,6 +105,17 @@ write_manifest(struct exp *x, const char *dir, struct err *err)
 	return rc;
 }
 
+static void
+export_usage(FILE *f)
+{
+	fprintf(f, "usage: replytime export --db PATH --tenant NAME "
+	    "--out DIR [--key-file F]\n\nWrites all of the tenant's data, "
+	    "decrypted, as CSV files with a manifest\n(manifest.json: rows "
+	    "and SHA-256 of each file): messages.csv, addresses.csv,\n"
+	    "mailboxes.csv, log.csv, settings.ini.  Never IMAP passwords, "
+	    "accounts or tokens.\nNever overwrites.\n");
+}
+
 int
 cmd_export(int argc, char **argv)
 {
@@ -121,6 +132,10 @@ cmd_export(int argc, char **argv)
 	struct err	 err;
 	int		 c, rc = 0;
 
+	if (cmd_wants_help(argc, argv)) {
+		export_usage(stdout);
+		return 0;
+	}
 	while ((c = getopt_long(argc, argv, "d:t:o:k:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd': db = optarg; break;
@@ -132,7 +147,7 @@ cmd_export(int argc, char **argv)
 	}
 	if (db == NULL || tenant == NULL || dir == NULL || optind != argc)
 		goto usage;
-	if (archive_open(db, key, tenant, ARCHIVE_EXISTING, &a, &err) == -1)
+	if (cmd_archive_open(db, key, tenant, &a, &err) == -1)
 		return cmd_error("export: %s", err.msg);
 	memset(&x, 0, sizeof(x));
 	x.a = &a;
@@ -157,11 +172,6 @@ cmd_export(int argc, char **argv)
 	archive_close(&a);
 	return rc;
 usage:
-	fprintf(stderr, "usage: replytime export --db PATH --tenant NAME "
-	    "--out DIR [--key-file F]\n\nWrites all of the tenant's data, "
-	    "decrypted, as CSV files with a manifest\n(manifest.json: rows "
-	    "and SHA-256 of each file): messages.csv, addresses.csv,\n"
-	    "mailboxes.csv, log.csv, settings.ini.  Never IMAP passwords, "
-	    "accounts or tokens.\nNever overwrites.\n");
+	export_usage(stderr);
 	return 2;
 }

@@ -20,10 +20,12 @@ import_usage(FILE *f)
 	    "\n"
 	    "Stores the header metadata of every message of each SOURCE (as scan\n"
 	    "reads them) for the tenant, encrypted with the tenant's data key.\n"
-	    "Importing again is safe: messages already stored are skipped, and a\n"
-	    "source is read on from where the last import committed.\n"
+	    "Importing again is safe: messages already stored are skipped; a plain\n"
+	    "mbox is read on from where the last import committed (a compressed or\n"
+	    "rewritten one from its start); a message file already stored is\n"
+	    "skipped (docs/operations.md).\n"
 	    "\n"
-	    "  --db PATH         the database (SQLite); created if missing\n"
+	    "  --db PATH         the database (SQLite; replytime tenant create makes it)\n"
 	    "  --tenant NAME     the tenant (see replytime tenant create)\n"
 	    "  --mailbox ADDR    the tracked mailbox these files belong to\n"
 	    "  --key-file FILE   the master key (default: $REPLYTIME_KEY_FILE,\n"
@@ -63,7 +65,7 @@ cmd_import(int argc, char **argv)
 		import_usage(stderr);
 		return 2;
 	}
-	if (archive_open(db, key, tenant, ARCHIVE_EXISTING, &a, &err) == -1)
+	if (cmd_archive_open(db, key, tenant, &a, &err) == -1)
 		return cmd_error("import: %s", err.msg);
 	if (mailbox != NULL) {
 		unsigned char	bi[STORE_BI_LEN];

@@ -92,6 +92,10 @@ cmd_key(int argc, char **argv)
 	struct err		 err;
 	int			 c, rc = 1;
 
+	if (cmd_wants_help(argc, argv)) {
+		key_usage(stdout);
+		return 0;
+	}
 	if (argc < 2) {
 		key_usage(stderr);
 		return 2;

@@ -186,8 +186,7 @@ mailbox_add(struct opts *o)
 	free(secret);
 	if (rc == -1)
 		return cmd_error("mailbox: %s", err.msg);
-	if (archive_open(o->db, o->key, o->tenant, ARCHIVE_EXISTING, &a,
-	    &err) == -1) {
+	if (cmd_archive_open(o->db, o->key, o->tenant, &a, &err) == -1) {
 		imap_account_clear(&acc);
 		return cmd_error("mailbox: %s", err.msg);
 	}
@@ -233,8 +232,7 @@ mailbox_list(struct opts *o)
 	size_t				 n;
 	char				 when[32], server[300];
 
-	if (archive_open(o->db, o->key, o->tenant, ARCHIVE_EXISTING, &a,
-	    &err) == -1)
+	if (cmd_archive_open(o->db, o->key, o->tenant, &a, &err) == -1)
 		return cmd_error("mailbox: %s", err.msg);
 	if (imap_mailbox_infos(&a, &v, &n, &err) == -1) {
 		archive_close(&a);
@@ -294,8 +292,7 @@ mailbox_test(struct opts *o, const char *which)
 	int64_t			 id;
 	int			 r, rc = 0;
 
-	if (archive_open(o->db, o->key, o->tenant, ARCHIVE_EXISTING, &a,
-	    &err) == -1)
+	if (cmd_archive_open(o->db, o->key, o->tenant, &a, &err) == -1)
 		return cmd_error("mailbox: %s", err.msg);
 	if ((id = cmd_mailbox_resolve(&a, which, &err)) == -1) {
 		archive_close(&a);
@@ -331,8 +328,7 @@ mailbox_remove(struct opts *o, const char *which)
 	int64_t		id;
 	int		r;
 
-	if (archive_open(o->db, o->key, o->tenant, ARCHIVE_EXISTING, &a,
-	    &err) == -1)
+	if (cmd_archive_open(o->db, o->key, o->tenant, &a, &err) == -1)
 		return cmd_error("mailbox: %s", err.msg);
 	if ((id = cmd_mailbox_resolve(&a, which, &err)) == -1 ||
 	    (r = imap_mailbox_remove(&a, id, &err)) == -1) {

@@ -161,8 +161,7 @@ load_archive(const char *db, const char *key_file, const char *tenant,
 	struct buf	ini;
 	int		r;
 
-	if (archive_open(db, key_file, tenant, ARCHIVE_EXISTING, ar, err) ==
-	    -1)
+	if (cmd_archive_open(db, key_file, tenant, ar, err) == -1)
 		return -1;
 	if (*cfg == NULL) {
 		buf_init(&ini, 0);
@@ -241,7 +240,7 @@ cmd_report(int argc, char **argv)
 	struct buf		 out, note, diag;
 	struct err		 err;
 	enum rfmt		 fmt = RF_TEXT;
-	int			 c, failed = 0;
+	int			 c, failed = 0, nread = 0;
 
 	memset(&ar, 0, sizeof(ar));
 	while ((c = getopt_long(argc, argv, "c:f:t:n:F:D:T:K:h", opts,
@@ -297,9 +296,10 @@ cmd_report(int argc, char **argv)
 	buf_init(&diag, 0);
 	if (cfg_path != NULL &&
 	    config_load_diag(cfg_path, &cfg, &diag, &err) == -1) {
-		fputs(diag.len ? diag.data : err.msg, stderr);
-		if (diag.len == 0)
-			fputc('\n', stderr);
+		if (diag.len > 0)
+			fputs(diag.data, stderr);
+		else
+			cmd_error("report: %s", err.msg);
 		buf_free(&diag);
 		return cmd_error("report: the configuration did not load; "
 		    "nothing was analysed");
@@ -321,7 +321,11 @@ cmd_report(int argc, char **argv)
 			    -1) {
 				cmd_error("%s", err.msg);
 				failed = 1;
-			}
+			} else
+				nread++;
+		/* Not one source read: the error alone, no empty report. */
+		if (nread == 0)
+			goto done;
 	}
 	if (cfg == NULL)
 		cfg = default_config(f.e, &note);

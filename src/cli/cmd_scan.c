@@ -370,7 +370,7 @@ cmd_scan(int argc, char **argv)
 	struct source_stats	st = { 0 };
 	struct err		err;
 	struct timespec		t0, t1;
-	int			c, failed = 0;
+	int			c, failed = 0, nread = 0;
 	double			secs;
 
 	while ((c = getopt_long(argc, argv, "f:qh", opts, NULL)) != -1) {
@@ -409,8 +409,12 @@ cmd_scan(int argc, char **argv)
 		if (source_scan(argv[i], on_message, &sc, &st, &err) == -1) {
 			cmd_error("%s", err.msg);
 			failed = 1;
-		}
+		} else
+			nread++;
 	}
+	/* Not one source read: the error alone, no empty output. */
+	if (nread == 0)
+		goto done;
 	if (sc.out.len > 0 && fwrite(sc.out.data, 1, sc.out.len, stdout) !=
 	    sc.out.len)
 		failed = cmd_error("standard output: write failed");
@@ -430,6 +434,7 @@ cmd_scan(int argc, char **argv)
 	    (unsigned long long)sc.noid, (unsigned long long)sc.automated,
 	    (unsigned long long)st.files, (unsigned long long)st.skipped,
 	    (double)st.bytes / 1e6, secs);
+done:
 	buf_free(&sc.out);
 	buf_free(&sc.path_json);
 	free(sc.path);

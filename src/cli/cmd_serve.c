@@ -72,6 +72,10 @@ cmd_serve(int argc, char **argv)
 	long			 n;
 	int			 ch, perms = 0, rc;
 
+	if (cmd_wants_help(argc, argv)) {
+		usage(stdout);
+		return 0;
+	}
 	memset(&c, 0, sizeof(c));
 	c.listen = "127.0.0.1:8080";
 	c.sync_workers = 2;

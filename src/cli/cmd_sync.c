@@ -134,7 +134,7 @@ cmd_sync(int argc, char **argv)
 	if (mailbox != NULL) {
 		struct archive	a;
 
-		if (archive_open(o.db, o.key_file, o.tenant, ARCHIVE_EXISTING,
+		if (cmd_archive_open(o.db, o.key_file, o.tenant,
 		    &a, &err) == -1)
 			return cmd_error("sync: %s", err.msg);
 		o.mailbox_id = cmd_mailbox_resolve(&a, mailbox, &err);
@@ -155,9 +155,11 @@ cmd_sync(int argc, char **argv)
 	err_clear(&err);
 	if (imap_sync_run(&o, &tot, &err) == -1)
 		return cmd_error("sync: %s", err.msg);
-	fprintf(stderr, "sync: %u mailboxes, %u failed, %u folders, %" PRIu64
-	    " headers fetched, %" PRIu64 " new, %" PRIu64 " deleted\n",
-	    tot.mailboxes, tot.failed, tot.stats.folders, tot.stats.fetched,
+	fprintf(stderr, "sync: %u mailbox%s, %u failed, %u folder%s, %" PRIu64
+	    " header%s fetched, %" PRIu64 " new, %" PRIu64 " deleted\n",
+	    tot.mailboxes, tot.mailboxes == 1 ? "" : "es", tot.failed,
+	    tot.stats.folders, tot.stats.folders == 1 ? "" : "s",
+	    tot.stats.fetched, tot.stats.fetched == 1 ? "" : "s",
 	    tot.stats.added, tot.stats.deleted);
 	return tot.failed > 0 ? 1 : 0;
 }

@@ -139,6 +139,10 @@ cmd_tenant(int argc, char **argv)
 	struct args	 a;
 	struct err	 err;
 
+	if (cmd_wants_help(argc, argv)) {
+		tenant_usage(stdout);
+		return 0;
+	}
 	if (argc < 2 || parse_args(argc - 1, argv + 1, &a) == -1) {
 		tenant_usage(stderr);
 		return 2;
@@ -194,6 +198,10 @@ cmd_settings(int argc, char **argv)
 	size_t		 n;
 	int		 i, r, rc = 0;
 
+	if (cmd_wants_help(argc, argv)) {
+		settings_usage(stdout);
+		return 0;
+	}
 	if (argc < 2 || (i = parse_args(argc - 1, argv + 1, &a)) == -1 ||
 	    a.db == NULL || a.tenant == NULL) {
 		settings_usage(stderr);
@@ -213,13 +221,15 @@ cmd_settings(int argc, char **argv)
 			return cmd_error("settings set: %s: %s", argv[i],
 			    err.msg);
 		}
-		if (archive_open(a.db, a.key, a.tenant, ARCHIVE_EXISTING, &ar,
+		if (cmd_archive_open(a.db, a.key, a.tenant, &ar,
 		    &err) == -1 || archive_settings_put(&ar, ini.data ?
 		    ini.data : "", ini.len, argv[i], &err) == -1)
 			rc = cmd_error("settings set: %s", err.msg);
+		else
+			fprintf(stderr, "settings set: %s stored as the "
+			    "settings of tenant \"%s\"\n", argv[i], a.tenant);
 	} else if (strcmp(argv[1], "get") == 0 && i == argc) {
-		if (archive_open(a.db, a.key, a.tenant, ARCHIVE_EXISTING, &ar,
-		    &err) == -1)
+		if (cmd_archive_open(a.db, a.key, a.tenant, &ar, &err) == -1)
 			rc = cmd_error("settings get: %s", err.msg);
 		else if ((r = archive_settings_get(&ar, &cfg, &ini, &err)) ==
 		    -1)

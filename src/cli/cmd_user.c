@@ -106,9 +106,13 @@ cmd_user(int argc, char **argv)
 	int64_t		 uid, now = (int64_t)time(NULL);
 	int		 ch, rc;
 
-	if (argc < 2 || strcmp(argv[1], "--help") == 0) {
-		usage(argc < 2 ? stderr : stdout);
-		return argc < 2 ? 2 : 0;
+	if (cmd_wants_help(argc, argv)) {
+		usage(stdout);
+		return 0;
+	}
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
 	}
 	verb = argv[1];
 	optind = 1;
@@ -131,7 +135,7 @@ cmd_user(int argc, char **argv)
 	}
 	if (pwfile != NULL && read_password(pwfile, pw, &err) == -1)
 		return cmd_error("user: %s", err.msg);
-	if (archive_open(db, key, tenant, ARCHIVE_EXISTING, &a, &err) == -1) {
+	if (cmd_archive_open(db, key, tenant, &a, &err) == -1) {
 		sodium_memzero(pw, sizeof(pw));
 		return cmd_error("user: %s", err.msg);
 	}

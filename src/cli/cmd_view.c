@@ -27,7 +27,7 @@ view_usage(FILE *f)
 	    "--page PAGE\n"
 	    "                      [--format html|json] [--as AGENT] "
 	    "[--now T] [--bench N]\n"
-	    "                      [NAME=VALUE ...]\n"
+	    "                      [--from DAY] [--to DAY] [NAME=VALUE ...]\n"
 	    "       replytime view --db PATH --tenant NAME --page report "
 	    "[--from T] [--to T] [--now T]\n"
 	    "\n"
@@ -47,8 +47,12 @@ view_usage(FILE *f)
 	    "manager, every group)\n"
 	    "  --now T         the current instant (default: the clock); "
 	    "ISO 8601\n"
-	    "  --from, --to T  for --page report, as replytime report takes "
-	    "them\n"
+	    "  --from, --to D  the page's period, as from=D to=D: local days "
+	    "in the\n"
+	    "                  organization's time zone, to inclusive; for "
+	    "--page report\n"
+	    "                  instants as replytime report takes them (to "
+	    "exclusive)\n"
 	    "  --bench N       build the snapshot, then render the page N "
 	    "times over\n"
 	    "                  periods ending on different days; print "
@@ -129,7 +133,7 @@ cmd_view(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char		*db = NULL, *tenant = NULL, *key_file = NULL;
-	const char		*page = NULL;
+	const char		*page = NULL, *from_arg = NULL, *to_arg = NULL;
 	const struct view_snap	*s = NULL;
 	struct view_scope	 sc = { 1, NULL };
 	struct view_query	 q;
@@ -174,6 +178,8 @@ cmd_view(int argc, char **argv)
 		case 'n':
 		case 'f':
 		case 't':
+			if (c != 'n')
+				*(c == 'f' ? &from_arg : &to_arg) = optarg;
 			if (cmd_parse_time(optarg, c == 'n' ? &ro.now : c ==
 			    'f' ? &ro.from : &ro.to) == -1)
 				return cmd_error("view: --%s: not an ISO 8601 "
@@ -205,6 +211,16 @@ cmd_view(int argc, char **argv)
 		return cmd_error("view: unknown page \"%s\" (see --help)", page);
 	if (ro.has_now)
 		q.now = ro.now;
+	/* For a page, --from and --to are its from= and to= (local days,
+	 * to inclusive); NAME=VALUE after them may override. */
+	if (fn != NULL && from_arg != NULL &&
+	    view_query_parse("from", from_arg, &q, &err) == -1)
+		return cmd_error("view: --from: %s (a page takes a day: "
+		    "2025-06-01)", err.msg);
+	if (fn != NULL && to_arg != NULL &&
+	    view_query_parse("to", to_arg, &q, &err) == -1)
+		return cmd_error("view: --to: %s (a page takes a day: "
+		    "2025-06-30)", err.msg);
 	for (int i = optind; i < argc; i++) {
 		char	*eq = strchr(argv[i], '=');
 
@@ -216,7 +232,8 @@ cmd_view(int argc, char **argv)
 			return cmd_error("view: %s", err.msg);
 	}
 	t0 = secs_now();
-	if (view_snap_load(db, key_file, tenant, &s, &err) == -1)
+	if (cmd_db_exists(db, &err) == -1 ||
+	    view_snap_load(db, key_file, tenant, &s, &err) == -1)
 		return cmd_error("view: %s", err.msg);
 	if (nbench > 0) {
 		getrusage(RUSAGE_SELF, &ru);

@@ -64,6 +64,19 @@ cmd_error(const char *fmt, ...)
 	return 1;
 }
 
+int
+cmd_wants_help(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			break;
+		if (strcmp(argv[i], "--help") == 0 ||
+		    strcmp(argv[i], "-h") == 0)
+			return 1;
+	}
+	return 0;
+}
+
 static void
 usage(FILE *f)
 {
@@ -72,7 +85,8 @@ usage(FILE *f)
 	for (size_t i = 0; i < nitems(cmds); i++)
 		fprintf(f, "  %-10s %s\n", cmds[i].name, cmds[i].summary);
 	fprintf(f, "\n'replytime command --help' describes a command; "
-	    "'man replytime' has the rest.\n");
+	    "'man replytime'\n(before installing: "
+	    "'man ./docs/replytime.1') has the rest.\n");
 }
 
 static int

@@ -111,15 +111,26 @@ imap_said(const struct imap_client *cl, char *out, size_t size)
 		buf_lit(&b, "] ");
 	}
 	buf_addstr(&b, cl->r.text);
-	/* Wipe any copy of the secret or the user name, then anything that
+	/* Replace any copy of the secret or the user name by a mask of
+	 * fixed length (which tells nothing of theirs), then anything that
 	 * is not printable ASCII. */
 	for (int k = 0; k < 2; k++) {
-		const char	*w = k == 0 ? secret : user;
+		const char	*w = k == 0 ? secret : user, *p;
 		char		*hit;
 		size_t		 wl = w ? strlen(w) : 0;
+		struct buf	 c;
 
-		while (wl >= 3 && (hit = strstr(b.data, w)) != NULL)
-			memset(hit, '*', wl);
+		if (wl < 3 || b.data == NULL || strstr(b.data, w) == NULL)
+			continue;
+		buf_init(&c, 0);
+		for (p = b.data; (hit = strstr(p, w)) != NULL; p = hit + wl) {
+			buf_add(&c, p, (size_t)(hit - p));
+			buf_puts(&c, "[redacted]");
+		}
+		buf_puts(&c, p);
+		OPENSSL_cleanse(b.data, b.len);
+		buf_free(&b);
+		b = c;
 	}
 	for (size_t i = 0; i < b.len && n + 1 < size; i++) {
 		unsigned char c = (unsigned char)b.data[i];

@@ -38,6 +38,40 @@ report_duration(int64_t s, char *out, size_t size)
 		    units[i].unit);
 }
 
+/* UTF-8 characters (not bytes) in s[0..n). */
+static size_t
+width(const char *s, size_t n)
+{
+	size_t	w = 0;
+
+	for (size_t i = 0; i < n; i++)
+		w += ((unsigned char)s[i] & 0xc0) != 0x80;
+	return w;
+}
+
+/*
+ * name left-aligned in w columns; a longer one is cut, between UTF-8
+ * characters, and ends in an ellipsis so that the cut shows.
+ */
+static void
+cell_name(struct buf *b, const char *name, size_t w)
+{
+	size_t	n = strlen(name), shown;
+
+	if (width(name, n) > w) {
+		for (n = 0, shown = 0; shown < w - 1; shown++)
+			do
+				n++;
+			while (((unsigned char)name[n] & 0xc0) == 0x80);
+		buf_add(b, name, n);
+		buf_puts(b, "\xe2\x80\xa6");	/* U+2026 */
+		return;
+	}
+	buf_add(b, name, n);
+	for (shown = width(name, n); shown < w; shown++)
+		buf_addc(b, ' ');
+}
+
 static void
 cell_dur(struct buf *b, int have, int64_t v, int width)
 {
@@ -92,13 +126,14 @@ report_text(const struct report *r, struct buf *b)
 	for (size_t i = 0; i < r->ngroups; i++) {
 		const struct report_group	*g = &r->groups[i];
 		const struct report_kind	*k = &g->replies;
-		char				 name[64];
+		char				 name[160];
 
 		snprintf(name, sizeof(name), "%s%s%.*s",
 		    g->kind == GROUP_ALL ? "" : kinds[g->kind],
 		    g->kind == GROUP_ALL ? "" : " ",
-		    g->kind == GROUP_ALL ? 3 : 40, g->name);
-		buf_addf(b, "%-36.36s %7" PRId64, name, k->count);
+		    g->kind == GROUP_ALL ? 3 : 120, g->name);
+		cell_name(b, name, 36);
+		buf_addf(b, " %7" PRId64, k->count);
 		cell_dur(b, k->count > 0, k->cal.median, 10);
 		cell_dur(b, k->count > 0, k->cal.p90, 10);
 		cell_dur(b, k->count > 0, k->biz.median, 10);

@@ -30,12 +30,24 @@ ok $? "tenant create twice refused"
 [ "$("$rt" tenant list --db "$db" | cut -f1 | tr '\n' ' ')" = "acme globex " ]; ok $? "tenant list"
 
 # Settings.
-"$rt" settings set --db "$db" --tenant acme "$ini"; ok $? "settings set"
+"$rt" settings set --db "$db" --tenant acme "$ini" 2> "$tmp/err"; ok $? "settings set"
+[ "$(wc -l < "$tmp/err")" = 1 ] && grep -q 'settings set: .* stored as the settings of tenant "acme"' "$tmp/err"
+ok $? "settings set says so in one line"
 "$rt" settings get --db "$db" --tenant acme > "$tmp/got.ini"; cmp -s "$ini" "$tmp/got.ini"
 ok $? "settings get returns them"
 printf '[rules]\nclock_start = sometimes\n' > "$tmp/bad.ini"
 "$rt" settings set --db "$db" --tenant acme "$tmp/bad.ini" 2> "$tmp/err"; [ $? -ne 0 ] && grep -q "bad.ini:2" "$tmp/err"
 ok $? "bad settings refused with file:line"
+
+# A command that needs a tenant makes no database on the way to failing.
+for c in "import --db $tmp/db/new.db --tenant nope $mbox" "report --db $tmp/db/new.db --tenant nope" \
+    "settings get --db $tmp/db/new.db --tenant nope" "export --db $tmp/db/new.db --tenant nope --out $tmp/x"; do
+	"$rt" $c > /dev/null 2> "$tmp/err"; rc=$?
+	[ $rc -eq 1 ] && [ ! -e "$tmp/db/new.db" ] && grep -q "no such database" "$tmp/err"
+	ok $? "${c%% *} on a missing database: refused, none created (rc $rc)"
+done
+"$rt" import --db "$db" --tenant nope "$mbox" 2> "$tmp/err"; [ $? -eq 1 ] && grep -q 'no tenant\|nope' "$tmp/err"
+ok $? "import for a missing tenant: refused"
 
 # Import, twice.
 "$rt" import --db "$db" --tenant acme "$mbox" 2> "$tmp/err"; ok $? "import"
@@ -121,6 +133,9 @@ grep -q ',import,"done: 3000 read, 3000 new' "$tmp/export/log.csv"; ok $? "the p
 found=$(grep -a -c -F -f "$tmp/plain.txt" "$tmp/rt.backup")
 [ "$found" -eq 0 ]; ok $? "no plaintext in the backup"
 "$rt" restore --in "$tmp/rt.backup" --db "$db" 2>/dev/null; [ $? -ne 0 ]; ok $? "restore never replaces without --force"
+"$rt" restore --in "$tmp/nonexist" --db "$tmp/db/n.db" 2> "$tmp/err"; [ $? -eq 1 ] &&
+    grep -q "^replytime: restore: $tmp/nonexist: " "$tmp/err" && ! grep -q "restore: restore" "$tmp/err"
+ok $? "restore of a missing file: said once ($(cat "$tmp/err"))"
 "$rt" restore --in "$tmp/rt.backup" --db "$tmp/db/restored.db" 2>/dev/null; ok $? "restore"
 "$rt" report --db "$tmp/db/restored.db" --tenant acme --format json > "$tmp/rest.json" 2>/dev/null
 cmp -s "$tmp/rest.json" "$tmp/file.json"; ok $? "the restored database gives the same report"

@@ -80,6 +80,21 @@ received=$(jq .figures.received "$tmp/view.json")
 [ "$(c a "$url/overview?$per")" = 200 ] && [ "$replies" -gt 0 ] &&
     grep -q ">$replies<" "$tmp/body" && grep -q ">$received<" "$tmp/body" && grep -q '<svg' "$tmp/body"
 ok $? "the overview shows the stored figures ($replies replies, $received received) and charts"
+# The report printed above the link is of the link's period (local days
+# of the demo's time zone): the same figures as the overview.
+all=$(grep -E '^all ' "$tmp/first.out" | head -1)
+sent=$(jq .figures.sent "$tmp/view.json")
+awaiting=$(jq .figures.awaiting.count "$tmp/view.json")
+# (awaiting: the column right-aligned under its heading; durations hold spaces)
+aw_end=$(grep -E '^group ' "$tmp/first.out" | head -1 | awk '{ print index($0, " awaiting") + 8 }')
+[ -n "$all" ] && [ "$(echo "$all" | awk -v e="$aw_end" '{ a = substr($0, e - 8, 9); gsub(/ /, "", a); print $2, a, $(NF-1), $NF }')" = "$replies $awaiting $received $sent" ]
+ok $? "the report agrees with the overview (replies, awaiting, received, sent: $replies $awaiting $received $sent)"
+"$rt" view --db "$d/store/rt.db" --tenant acme --key-file "$d/keys/master.key" \
+    --page overview --format json --from 2025-06-01 --to 2025-06-30 > "$tmp/view2.json"
+cmp -s "$tmp/view.json" "$tmp/view2.json"; ok $? "view --from/--to: the page's from= and to="
+"$rt" view --db "$d/store/rt.db" --tenant acme --key-file "$d/keys/master.key" \
+    --page overview --from 2025-06-01T09:00Z > /dev/null 2> "$tmp/verr"
+[ $? -eq 1 ] && grep -q -- "--from: .*a page takes a day" "$tmp/verr"; ok $? "view: a time for a page's --from is refused, said"
 
 # A busy port is said before any setup.
 port=${url##*:}
@@ -100,6 +115,7 @@ ok $? "with a new password; the old one no longer works"
 [ "$(grep -c 'import: 400 messages read, 400 new' "$tmp/second.err")" = 1 ] &&
     [ "$("$rt" user list --db "$d/store/rt.db" --tenant acme --key-file "$d/keys/master.key" | wc -l)" = 1 ]
 ok $? "the store was made afresh (400 new messages, one user)"
+[ "$(ls -d "$d"/keys/keyring-* | wc -l)" = 1 ]; ok $? "one keyring left in keys/, the new key's"
 stop "$dpid"; ok $? "stopped again"
 
 # user create-owner --password-file.

@@ -31,6 +31,10 @@ printf '[rules]\nclock_start = parent\ntimezon = x\n[hours]\ntimezone = Mars/Bas
 "$rt" config check "$tmp/bad.ini" > /dev/null 2> "$tmp/err"; rc=$?
 [ $rc -eq 1 ]; ok $? "config check: bad file exits 1"
 grep -q "bad.ini:3: " "$tmp/err" && grep -q "bad.ini:5: " "$tmp/err"; ok $? "config check: every error with file:line"
+[ "$(wc -l < "$tmp/err")" -eq 2 ] && [ "$(sort "$tmp/err" | uniq -d | wc -l)" -eq 0 ]
+ok $? "config check: each error once"
+"$rt" config check "$tmp/missing.ini" > /dev/null 2> "$tmp/err"; rc=$?
+[ $rc -eq 1 ] && grep -q "^replytime: config check: .*missing.ini" "$tmp/err"; ok $? "config check: a missing file, said with the prefix"
 
 # report: a configuration that does not load stops everything.
 "$rt" report --config "$tmp/bad.ini" "$tmp/a.mbox" > "$tmp/out" 2> "$tmp/err"; rc=$?
@@ -72,5 +76,27 @@ grep -q "No --config given" "$tmp/d.txt"; ok $? "report: the default is explaine
 "$rt" report --format json "$tmp/a.mbox" 2> "$tmp/err" | jq -e '.groups[0].replies.count > 0' > /dev/null
 ok $? "report: the default measures replies"
 grep -q "No --config given" "$tmp/err"; ok $? "report: json keeps the note on stderr"
+
+# A group name too long for the table: cut, with an ellipsis, aligned.
+long=a-team-whose-name-is-far-too-long-for-the-table
+printf '[team "%s"]\nmembers = alice.morgan@acme.example\n' "$long" > "$tmp/long.ini"
+"$rt" report --config "$tmp/long.ini" "$tmp/a.mbox" > "$tmp/long.txt" 2>/dev/null
+row=$(grep '^team ' "$tmp/long.txt")
+echo "$row" | grep -q "^$(echo "team $long" | cut -c1-35)… " &&
+    [ "$(echo "$row" | sed 's/…/./' | wc -c)" = "$(grep '^all ' "$tmp/long.txt" | wc -c)" ]
+ok $? "report: a long group name is cut with an ellipsis, columns aligned"
+
+# A source that cannot be read: the error alone, no empty report.
+"$rt" report "$tmp/missing" > "$tmp/out" 2> "$tmp/err"; rc=$?
+[ $rc -eq 1 ] && [ ! -s "$tmp/out" ] && grep -q "missing" "$tmp/err"
+ok $? "report: no source read, only the error (exit 1)"
+"$rt" report --format csv "$tmp/missing" > "$tmp/out" 2>/dev/null; rc=$?
+[ $rc -eq 1 ] && [ ! -s "$tmp/out" ]; ok $? "report: csv, no source read, nothing on stdout"
+"$rt" report --config "$cfg" --format json "$tmp/missing" "$tmp/a.mbox" > "$tmp/out" 2>/dev/null; rc=$?
+[ $rc -eq 1 ] && jq -e '.groups[0].volume.received > 0' "$tmp/out" > /dev/null
+ok $? "report: one source of two read, its report and exit 1"
+"$rt" scan --format csv "$tmp/missing" > "$tmp/out" 2> "$tmp/err"; rc=$?
+[ $rc -eq 1 ] && [ ! -s "$tmp/out" ] && ! grep -q "^scan:" "$tmp/err"
+ok $? "scan: no source read, only the error (exit 1)"
 echo "1..$n"
 [ $bad -eq 0 ]
