@@ -335,7 +335,7 @@ test_and_render(struct web_req *q, struct web_resp *r,
 	struct view	v = { .refill = id == 0 };
 	struct buf	out;
 	struct err	err;
-	char		msg[sizeof(err.msg) + 60], who[40] = "";
+	char		msg[sizeof(err.msg) + 80], who[40] = "";
 	int		rc;
 
 	if (atomic_fetch_add(&testing, 1) >= TESTS_MAX) {
