@@ -168,8 +168,9 @@ addr_run_copy_slow(unsigned char *d, const unsigned char *p,
  * lower-cased 16 bytes at a time while 16 are left; all 16 are stored,
  * the count covers only the run.  The table loop reads the rest.
  */
-static inline size_t
-run_copy(unsigned char *d, const unsigned char *p, const unsigned char *lim)
+size_t
+addr_run_copy(unsigned char *d, const unsigned char *p,
+    const unsigned char *lim)
 {
 	const unsigned char	*s = p;
 	unsigned char		 k;
@@ -215,13 +216,6 @@ run_copy(unsigned char *d, const unsigned char *p, const unsigned char *lim)
 	return (size_t)(p - s);
 }
 
-size_t
-addr_run_copy(unsigned char *d, const unsigned char *p,
-    const unsigned char *lim)
-{
-	return run_copy(d, p, lim);
-}
-
 /*
  * Appends the run of atext and dots at p to ab (if not NULL), lower-
  * cased, in one pass; returns the run's end.
@@ -239,7 +233,7 @@ abuf_run(struct abuf *ab, const unsigned char *p, const unsigned char *end)
 	lim = end;
 	if ((size_t)(end - p) > sizeof(ab->b) - ab->n)
 		lim = p + (sizeof(ab->b) - ab->n);
-	k = run_copy(d, p, lim);
+	k = addr_run_copy(d, p, lim);
 	d += k;
 	p += k;
 	ab->n = (size_t)(d - ab->b);
