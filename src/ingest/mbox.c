@@ -65,6 +65,44 @@ mbox_is_envelope(struct str line)
 		i++;
 	if (i == n)
 		return 1;		/* "From sender" or "From -" alone */
+	/* Both patterns start with a digit and need three more bytes; i is
+	 * past "From ", so line.p[i - 1] exists. */
+	for (; i + 3 < n; i++) {
+		if (!is_digit(line.p[i]))
+			continue;
+		if (line.p[i + 1] == ':' && is_digit(line.p[i + 2]) &&
+		    is_digit(line.p[i + 3]))
+			has_time = 1;
+		else if (!is_digit(line.p[i - 1]) && is_digit(line.p[i + 1]) &&
+		    is_digit(line.p[i + 2]) && is_digit(line.p[i + 3]) &&
+		    (i + 4 == n || !is_digit(line.p[i + 4])))
+			has_year = 1;
+		if (has_time && has_year)
+			return 1;
+	}
+	return 0;
+}
+
+/* The plain form of the digit search above, kept for the tests. */
+int
+mbox_is_envelope_slow(struct str line)
+{
+	size_t	i = 5, n = line.len;
+	int	has_time = 0, has_year = 0;
+
+	while (n > 0 && (line.p[n - 1] == '\r' || line.p[n - 1] == ' ' ||
+	    line.p[n - 1] == '\t'))
+		n--;
+	if (n < 6 || n > LINE_MAX_ENV || memcmp(line.p, "From ", 5) != 0)
+		return 0;
+	while (i < n && line.p[i] == ' ')
+		i++;
+	if (i == n)
+		return 0;
+	while (i < n && line.p[i] != ' ' && line.p[i] != '\t')
+		i++;
+	if (i == n)
+		return 1;
 	for (; i < n; i++) {
 		if (i + 3 < n && is_digit(line.p[i]) && line.p[i + 1] == ':' &&
 		    is_digit(line.p[i + 2]) && is_digit(line.p[i + 3]))

@@ -22,5 +22,7 @@ int	msg_scan_single(struct input *in, const char *path, source_cb cb,
 
 /* Whether a line (without its line end) can be an mbox envelope line. */
 int	mbox_is_envelope(struct str line);
+/* The same answer by a plain byte loop: the tests' reference. */
+int	mbox_is_envelope_slow(struct str line);
 
 #endif

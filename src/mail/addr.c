@@ -150,6 +150,72 @@ addr_run_end(const unsigned char *p, const unsigned char *end)
 	return p;
 }
 
+size_t
+addr_run_copy_slow(unsigned char *d, const unsigned char *p,
+    const unsigned char *lim)
+{
+	const unsigned char	*s = p;
+	unsigned char		 k;
+
+	/* One table look-up both classifies and lower-cases. */
+	while (p < lim && ((k = addr_cls[*p]) & (2 | 8)) != 0)
+		*d++ = *p++ | (k & 0x20);
+	return (size_t)(p - s);
+}
+
+/*
+ * Letters, digits and . - _ + (most of an address) are classified and
+ * lower-cased 16 bytes at a time while 16 are left; all 16 are stored,
+ * the count covers only the run.  The table loop reads the rest.
+ */
+size_t
+addr_run_copy(unsigned char *d, const unsigned char *p,
+    const unsigned char *lim)
+{
+	const unsigned char	*s = p;
+	unsigned char		 k;
+
+#ifdef __SSE2__
+	while (lim - p >= 16) {
+		const __m128i	a = _mm_loadu_si128((const __m128i *)
+				    (const void *)p);
+		/* Signed compares: bytes >= 0x80 are in no range. */
+		const __m128i	al = _mm_or_si128(a, _mm_set1_epi8(0x20));
+		const __m128i	letter = _mm_and_si128(
+				    _mm_cmpgt_epi8(al, _mm_set1_epi8('a' - 1)),
+				    _mm_cmplt_epi8(al, _mm_set1_epi8('z' + 1)));
+		const __m128i	digit = _mm_and_si128(
+				    _mm_cmpgt_epi8(a, _mm_set1_epi8('0' - 1)),
+				    _mm_cmplt_epi8(a, _mm_set1_epi8('9' + 1)));
+		const __m128i	punct = _mm_or_si128(_mm_or_si128(
+				    _mm_cmpeq_epi8(a, _mm_set1_epi8('.')),
+				    _mm_cmpeq_epi8(a, _mm_set1_epi8('-'))),
+				    _mm_or_si128(
+				    _mm_cmpeq_epi8(a, _mm_set1_epi8('_')),
+				    _mm_cmpeq_epi8(a, _mm_set1_epi8('+'))));
+		/* Upper case: a letter without the 0x20 bit. */
+		const __m128i	upper = _mm_andnot_si128(_mm_cmpeq_epi8(a, al),
+				    letter);
+		unsigned	ok = (unsigned)_mm_movemask_epi8(_mm_or_si128(
+				    _mm_or_si128(letter, digit), punct));
+
+		_mm_storeu_si128((__m128i *)(void *)d, _mm_or_si128(a,
+		    _mm_and_si128(upper, _mm_set1_epi8(0x20))));
+		if (ok != 0xffff) {
+			k = (unsigned char)__builtin_ctz(~ok);
+			p += k;
+			d += k;
+			break;
+		}
+		p += 16;
+		d += 16;
+	}
+#endif
+	while (p < lim && ((k = addr_cls[*p]) & (2 | 8)) != 0)
+		*d++ = *p++ | (k & 0x20);
+	return (size_t)(p - s);
+}
+
 /*
  * Appends the run of atext and dots at p to ab (if not NULL), lower-
  * cased, in one pass; returns the run's end.
@@ -158,7 +224,8 @@ static inline const unsigned char *
 abuf_run(struct abuf *ab, const unsigned char *p, const unsigned char *end)
 {
 	const unsigned char	*lim;
-	unsigned char		*d, k;
+	unsigned char		*d;
+	size_t			 k;
 
 	if (ab == NULL)
 		return addr_run_end(p, end);
@@ -166,9 +233,9 @@ abuf_run(struct abuf *ab, const unsigned char *p, const unsigned char *end)
 	lim = end;
 	if ((size_t)(end - p) > sizeof(ab->b) - ab->n)
 		lim = p + (sizeof(ab->b) - ab->n);
-	/* One table look-up both classifies and lower-cases. */
-	while (p < lim && ((k = addr_cls[*p]) & (2 | 8)) != 0)
-		*d++ = *p++ | (k & 0x20);
+	k = addr_run_copy(d, p, lim);
+	d += k;
+	p += k;
 	ab->n = (size_t)(d - ab->b);
 	if (p < end && IS_DOTATOM(*p)) {
 		ab->over = 1;

@@ -42,6 +42,17 @@ struct mail_addrs {
  */
 int	addr_parse_list(struct arena *a, struct words *w, struct str value,
 	    struct mail_addrs *out);
+
+/*
+ * Copies the leading run of atext and dots of [p, lim) to d, lower-cased,
+ * and returns its length; d must have room for lim - p bytes, of which
+ * those after the run may be overwritten.  The _slow form is the plain
+ * loop the tests compare with.
+ */
+size_t	addr_run_copy(unsigned char *d, const unsigned char *p,
+	    const unsigned char *lim);
+size_t	addr_run_copy_slow(unsigned char *d, const unsigned char *p,
+	    const unsigned char *lim);
 /*
  * The same without the fast path for common shapes: the reference the
  * tests and fuzz_addr compare addr_parse_list with.

@@ -309,6 +309,19 @@ sanitize(struct meta_parser *mp, struct str v, struct str *out)
 	return words_sanitize(mp->arena, v, out);
 }
 
+/*
+ * str_trim without the call for the common shape: one space before the
+ * value and none after it.
+ */
+static inline struct str
+trim_value(struct str s)
+{
+	if (s.len >= 2 && s.p[0] == ' ' && !rt_is_ws((unsigned char)s.p[1]) &&
+	    !rt_is_ws((unsigned char)s.p[s.len - 1]))
+		return str_make(s.p + 1, s.len - 1);
+	return str_trim(s);
+}
+
 static void
 meta_field(struct meta_parser *mp, enum field_id id, struct str raw,
     struct msg_meta *m)
@@ -347,7 +360,7 @@ meta_field(struct meta_parser *mp, enum field_id id, struct str raw,
 	/* NUL is checked only where it can reach a value we keep.  One
 	 * pass tells most values apart: no line break and no NUL. */
 	if (scan_nl_nul(raw.p, raw.len) == raw.len)
-		v = str_trim(raw);
+		v = mp->slow ? str_trim(raw) : trim_value(raw);
 	else if (!mp->slow && (id == F_MESSAGE_ID || id == F_IN_REPLY_TO ||
 	    id == F_REFERENCES))
 		v = value_folded(a, raw, m);

@@ -5,7 +5,9 @@
  * Invariants checked: messages come in increasing positions, header
  * blocks are inside the input's size and within SOURCE_HDR_MAX; the
  * splitter's vector searches (base/scan.h) give the SSE2 answer in their
- * AVX2 versions too, from every start in the input.
+ * AVX2 versions too, from every start in the input; the envelope test
+ * agrees with its plain reference on the input as a line and with "From "
+ * before it.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -41,6 +43,22 @@ check(void *arg, const struct source_msg *m, struct err *err)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static void
+check_envelope(const char *p, size_t size)
+{
+	char	l[512];
+	size_t	n = size < sizeof(l) - 5 ? size : sizeof(l) - 5;
+
+	if (mbox_is_envelope(str_make(p, size)) !=
+	    mbox_is_envelope_slow(str_make(p, size)))
+		abort();
+	memcpy(l, "From ", 5);
+	memcpy(l + 5, p, n);
+	if (mbox_is_envelope(str_make(l, n + 5)) !=
+	    mbox_is_envelope_slow(str_make(l, n + 5)))
+		abort();
+}
+
+static void
 check_scans(const char *p, size_t size)
 {
 #ifdef SCAN_AVX2
@@ -72,6 +90,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int			 plain;
 
 	check_scans((const char *)data, size);
+	check_envelope((const char *)data, size);
 	in = input_open_mem(data, size, "fuzz");
 	plain = strcmp(input_kind(in), "plain") == 0;
 	s.size = plain ? size : 0;

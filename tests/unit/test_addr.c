@@ -432,6 +432,43 @@ test_limits(void)
 }
 
 /* 100 KB fields of every shape: linear time, sane answers. */
+/*
+ * The 16-byte run copy against its plain loop: each byte value at each
+ * place of runs of every length up to 40, from two starts.
+ */
+static void
+test_run_copy(void)
+{
+	static const char	base[] = "Ab.c-D_e+F0z9ZAbcdefghijklmnop.QRSTUVWXYZ";
+	unsigned char		src[48], d1[48], d2[48];
+	size_t			bad = 0, tried = 0, n1, n2;
+
+	for (size_t len = 0; len <= 40; len++) {
+		for (size_t pos = 0; pos < len; pos++) {
+			for (unsigned c = 0; c < 256; c++) {
+				memcpy(src, base, len);
+				src[pos] = (unsigned char)c;
+				for (size_t from = 0; from < 2 && from <= len;
+				    from++) {
+					n1 = addr_run_copy(d1, src + from,
+					    src + len);
+					n2 = addr_run_copy_slow(d2, src + from,
+					    src + len);
+					tried++;
+					if (n1 != n2 || memcmp(d1, d2, n1) != 0)
+						bad++;
+				}
+			}
+		}
+	}
+	memcpy(src, base, 40);
+	t_eq_i64((int64_t)addr_run_copy(d1, src, src + 40), 40, "whole run");
+	t_eq_mem((const char *)d1, 40,
+	    "ab.c-d_e+f0z9zabcdefghijklmnop.qrstuvwxy", "lower-cased");
+	t_ok(tried > 100000, "variants tried");
+	t_eq_i64((int64_t)bad, 0, "vector and plain run copies agree");
+}
+
 static void
 test_big(void)
 {
@@ -530,6 +567,7 @@ static const struct t_case cases[] = {
 	{ "local_domain", test_local_domain },
 	{ "append", test_append },
 	{ "limits", test_limits },
+	{ "run_copy", test_run_copy },
 	{ "big", test_big },
 };
 T_MAIN(cases)

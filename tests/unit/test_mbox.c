@@ -173,6 +173,52 @@ test_envelope(void)
 	t_ok(!mbox_is_envelope(STR("From a 10:30 tomorrow")), "no year");
 }
 
+/*
+ * The envelope test against its plain reference: every line of a few
+ * envelopes cut short and with each byte replaced by a digit, a colon,
+ * a blank or a letter.
+ */
+static void
+test_envelope_slow(void)
+{
+	static const char *const lines[] = {
+		"From a@b Mon Jan  1 00:00:00 2024",
+		"From MAILER-DAEMON Fri Jul  8 12:08:34 2011 ",
+		"From x at y.com Wed Dec 1 08:26:40 2010\r",
+		"From  a 2024 1:2 12345 9:99",
+		"From a 10:30 tomorrow 1999x",
+	};
+	static const char subst[] = "0:9 \tx\r";
+	char	l[64];
+	size_t	bad = 0, tried = 0;
+
+	for (size_t k = 0; k < sizeof(lines) / sizeof(lines[0]); k++) {
+		size_t	n = strlen(lines[k]);
+
+		for (size_t cut = 0; cut <= n; cut++) {
+			memcpy(l, lines[k], n);
+			tried++;
+			if (mbox_is_envelope(str_make(l, cut)) !=
+			    mbox_is_envelope_slow(str_make(l, cut)))
+				bad++;
+			for (size_t i = 0; i < cut; i++) {
+				for (size_t s = 0; s < sizeof(subst) - 1;
+				    s++) {
+					l[i] = subst[s];
+					tried++;
+					if (mbox_is_envelope(str_make(l,
+					    cut)) != mbox_is_envelope_slow(
+					    str_make(l, cut)))
+						bad++;
+				}
+				l[i] = lines[k][i];
+			}
+		}
+	}
+	t_ok(tried > 1000, "variants tried");
+	t_eq_i64((int64_t)bad, 0, "fast and plain envelope tests agree");
+}
+
 /* A header block longer than the limit is cut and flagged. */
 static void
 test_huge_header(void)
@@ -324,6 +370,7 @@ static const struct t_case tcases[] = {
 	{ "split", test_split },
 	{ "positions", test_positions },
 	{ "envelope", test_envelope },
+	{ "envelope against its reference", test_envelope_slow },
 	{ "huge_header", test_huge_header },
 	{ "big_body", test_big_body },
 	{ "single", test_single },
