@@ -242,10 +242,20 @@ vj_key(struct buf *b, int *first, const char *name)
 }
 
 void
+vj_i64(struct buf *b, int64_t v)
+{
+	if (v < 0) {
+		buf_addc(b, '-');
+		buf_add_u64(b, -(uint64_t)v);
+	} else
+		buf_add_u64(b, (uint64_t)v);
+}
+
+void
 vj_int_or_null(struct buf *b, int has, int64_t v)
 {
 	if (has)
-		buf_addf(b, "%" PRId64, v);
+		vj_i64(b, v);
 	else
 		buf_lit(b, "null");
 }

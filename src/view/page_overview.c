@@ -705,8 +705,9 @@ stats_json(struct buf *b, const struct config *cfg,
 	for (size_t t = 0; t < cfg->rules.sla_targets.n; t++) {
 		char	share[32];
 
-		buf_addf(b, "%s\"%" PRId64 "\":", t ? "," : "",
-		    cfg->rules.sla_targets.v[t]);
+		buf_puts(b, t ? ",\"" : "\"");
+		vj_i64(b, cfg->rules.sla_targets.v[t]);
+		buf_lit(b, "\":");
 		if (k->count == 0)
 			buf_lit(b, "null");
 		else {

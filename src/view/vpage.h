@@ -90,6 +90,8 @@ void	vh_period_form(struct buf *b, const struct vctx *x, const char *path);
 
 /* json: "name": at the start of a member, with a comma unless first. */
 void	vj_key(struct buf *b, int *first, const char *name);
+/* A number as "%" PRId64 writes it, without printf. */
+void	vj_i64(struct buf *b, int64_t v);
 void	vj_int_or_null(struct buf *b, int has, int64_t v);
 
 /* page_overview.c: JSON shared by the pages */

@@ -6,6 +6,7 @@
  * reference counts under threads, and the snapshot's indexes of waits
  * and business time against walking every span and biz_secs.
  */
+#include <inttypes.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -430,6 +431,22 @@ test_fixed(void)
 		/* Outside the fast path: snprintf itself. */
 		fixed_one(1e20, dec);
 		fixed_one(HUGE_VAL, dec);
+	}
+	/* vj_i64 against "%" PRId64. */
+	{
+		static const int64_t iv[] = { 0, 1, -1, 9, 10, 86400,
+		    INT64_MAX, INT64_MIN, -1234567890123 };
+
+		for (size_t i = 0; i < nitems(iv); i++) {
+			struct buf	b;
+			char		want[32];
+
+			buf_init(&b, 0);
+			vj_i64(&b, iv[i]);
+			snprintf(want, sizeof(want), "%" PRId64, iv[i]);
+			t_eq_str(buf_str(&b), want, "vj_i64");
+			buf_free(&b);
+		}
 	}
 	/* The bars of the charts: 720 / n wide, 160 high. */
 	for (int n = 1; n <= 400; n++) {
