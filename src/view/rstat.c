@@ -81,25 +81,19 @@ popcount64(uint64_t x)
 #define HOT		static inline
 #endif
 
-/* The ones before position i of a level: one block's count, then up to
- * seven words of the same cache line (one miss, not two). */
 HOT uint32_t
 rank1(const struct rstat *s, uint32_t level, uint32_t i, int hw)
 {
-	uint32_t	 blk = i / RSTAT_LINE, off = i - blk * RSTAT_LINE;
-	uint32_t	 w = off >> 6, o = off & 63, n;
-	const uint64_t	*b = s->bits + ((size_t)level * s->lines + blk) * 8;
+	const uint64_t	*b = s->bits + (size_t)level * s->words;
+	const uint32_t	*c = s->cum + (size_t)level * (s->words + 1);
+	uint32_t	 w = i >> 6, o = i & 63;
+	uint64_t	 m;
 
-	n = (uint32_t)b[0];
-	for (uint32_t k = 1; k <= w; k++)
-		n += hw ? (uint32_t)__builtin_popcountll(b[k]) :
-		    popcount64(b[k]);
-	if (o != 0) {
-		uint64_t m = b[w + 1] & ((UINT64_C(1) << o) - 1);
-
-		n += hw ? (uint32_t)__builtin_popcountll(m) : popcount64(m);
-	}
-	return n;
+	if (o == 0)
+		return c[w];
+	m = b[w] & ((UINT64_C(1) << o) - 1);
+	return c[w] + (hw ? (uint32_t)__builtin_popcountll(m) :
+	    popcount64(m));
 }
 
 HOT uint32_t
@@ -139,31 +133,25 @@ rstat_build(struct rstat *s, const int64_t *v, uint32_t n)
 	s->levels = 1;
 	while (s->levels < 32 && ((uint64_t)(n - 1) >> s->levels) != 0)
 		s->levels++;
-	/* A block for position n itself too (rank1(n)). */
-	s->lines = (size_t)n / RSTAT_LINE + 1;
-	s->mem = xcalloc((size_t)s->levels * s->lines * 8 + 8,
-	    sizeof(*s->bits));
-	s->bits = (uint64_t *)(((uintptr_t)s->mem + 63) & ~(uintptr_t)63);
+	s->words = ((size_t)n + 63) / 64;
+	s->bits = xcalloc((size_t)s->levels * s->words, sizeof(*s->bits));
+	s->cum = xcalloc((size_t)s->levels * (s->words + 1),
+	    sizeof(*s->cum));
 	s->zeros = xcalloc(s->levels, sizeof(*s->zeros));
 	next = xreallocarray(NULL, n, sizeof(*next));
 	for (uint32_t lv = 0; lv < s->levels; lv++) {
 		unsigned	 bit = s->levels - 1 - lv;
-		uint64_t	*b = s->bits + (size_t)lv * s->lines * 8;
-		uint32_t	 z = 0, o, ones = 0;
+		uint64_t	*b = s->bits + (size_t)lv * s->words;
+		uint32_t	*c = s->cum + (size_t)lv * (s->words + 1);
+		uint32_t	 z = 0, o;
 
 		for (uint32_t i = 0; i < n; i++)
-			if ((rk[i] >> bit) & 1) {
-				uint32_t off = i % RSTAT_LINE;
-
-				b[(size_t)(i / RSTAT_LINE) * 8 + 1 + off / 64] |=
-				    UINT64_C(1) << (off % 64);
-			} else
+			if ((rk[i] >> bit) & 1)
+				b[i >> 6] |= UINT64_C(1) << (i & 63);
+			else
 				z++;
-		for (size_t k = 0; k < s->lines; k++) {
-			b[k * 8] = ones;
-			for (size_t w = 1; w < 8; w++)
-				ones += popcount64(b[k * 8 + w]);
-		}
+		for (size_t w = 0; w < s->words; w++)
+			c[w + 1] = c[w] + popcount64(b[w]);
 		s->zeros[lv] = z;
 		/* Stable partition: zeros first, then ones. */
 		o = z;
@@ -184,7 +172,8 @@ rstat_free(struct rstat *s)
 {
 	free(s->sorted);
 	free(s->psum);
-	free(s->mem);
+	free(s->bits);
+	free(s->cum);
 	free(s->zeros);
 	memset(s, 0, sizeof(*s));
 }

@@ -7,7 +7,7 @@
  * answers, for any range, the k-th smallest value, how many values are
  * at most x and their sum, each in O(log n) and without approximation:
  * a wavelet matrix over the values' ranks (ties broken by position) and
- * prefix sums.  Memory: about 8 + 8 + 1.15 * log2(n) / 8 bytes a value.
+ * prefix sums.  Memory: about 8 + 8 + 1.5 * log2(n) / 8 bytes a value.
  *
  * Values must be >= 0 (reply times in seconds).  Immutable once built:
  * any number of threads may query one rstat at once.
@@ -24,17 +24,13 @@
 #include "../metric/config.h"
 #include "../metric/engine.h"
 
-#define RSTAT_LINE	448	/* bits of a block: 7 words */
-
 struct rstat {
 	uint32_t	 n, levels;
-	size_t		 lines;		/* RSTAT_LINE blocks a level */
+	size_t		 words;		/* 64-bit words a level */
 	int64_t		*sorted;	/* owned: the values ascending */
 	int64_t		*psum;		/* owned: n + 1 prefix sums */
-	/* levels * lines blocks of 8 words, a cache line each: the
-	 * ones before the block, then RSTAT_LINE bits (one a value). */
-	uint64_t	*bits;		/* in mem, at a multiple of 64 */
-	void		*mem;		/* owned */
+	uint64_t	*bits;		/* owned: levels * words */
+	uint32_t	*cum;		/* owned: levels * (words + 1) */
 	uint32_t	*zeros;		/* owned: per level */
 };
 
