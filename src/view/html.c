@@ -1,11 +1,58 @@
 /*
  * html.c: escaping, numbers and links for the dashboard's HTML (vpage.h).
  */
+#include <float.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 
 #include "../report/report.h"
 #include "vpage.h"
+
+/*
+ * The digits of snprintf's "%.*f" without its cost (the charts write
+ * hundreds of coordinates).  With a long double of 64 or more mantissa
+ * bits, v (53 bits) times 10^dec (at most 10 bits) is exact, and so is
+ * its fraction: rounding to nearest, ties to even, is then what glibc's
+ * printf does with the exact binary value.
+ */
+void
+vh_fixed(struct buf *b, double v, int dec)
+{
+#if LDBL_MANT_DIG >= 64
+	static const uint64_t	 pow10[] = { 1, 10, 100, 1000 };
+	long double		 x, f;
+	uint64_t		 q, ip;
+	char			 frac[4];
+
+	if (dec < 0 || dec > 3 || !isfinite(v) || fabs(v) >= 1e15) {
+		buf_addf(b, "%.*f", dec, v);
+		return;
+	}
+	if (signbit(v)) {
+		buf_addc(b, '-');
+		v = -v;
+	}
+	x = (long double)v * (long double)pow10[dec];
+	q = (uint64_t)x;
+	f = x - (long double)q;
+	if (f > 0.5L || (f == 0.5L && (q & 1)))
+		q++;
+	ip = q / pow10[dec];
+	q %= pow10[dec];
+	buf_add_u64(b, ip);
+	if (dec > 0) {
+		buf_addc(b, '.');
+		for (int i = dec - 1; i >= 0; i--) {
+			frac[i] = (char)('0' + q % 10);
+			q /= 10;
+		}
+		buf_add(b, frac, (size_t)dec);
+	}
+#else
+	buf_addf(b, "%.*f", dec, v);
+#endif
+}
 
 void
 vh_esc(struct buf *b, struct str s)
@@ -195,10 +242,20 @@ vj_key(struct buf *b, int *first, const char *name)
 }
 
 void
+vj_i64(struct buf *b, int64_t v)
+{
+	if (v < 0) {
+		buf_addc(b, '-');
+		buf_add_u64(b, -(uint64_t)v);
+	} else
+		buf_add_u64(b, (uint64_t)v);
+}
+
+void
 vj_int_or_null(struct buf *b, int has, int64_t v)
 {
 	if (has)
-		buf_addf(b, "%" PRId64, v);
+		vj_i64(b, v);
 	else
 		buf_lit(b, "null");
 }

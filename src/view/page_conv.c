@@ -174,13 +174,22 @@ list_awaiting(const struct vctx *x, struct list *l)
 	int64_t			 at = x->p.at;
 	struct lrow		 r;
 	uint32_t		 nopen, *open;
+	int			 unfiltered;
 
 	memset(&r, 0, sizeof(r));
 	nopen = vspan_open(vg, at, &open);
-	for (uint32_t k = 0; k < nopen; k++) {
+	/* Without a filter every wait matches: only the page's are read. */
+	unfiltered = x->q->domain[0] == '\0' && x->q->wday <= 0 &&
+	    x->q->hour < 0;
+	for (uint32_t k = unfiltered ? (x->q->offset < nopen ?
+	    (uint32_t)x->q->offset : nopen) : 0; k < nopen; k++) {
 		const struct vspan *sp = &vg->spans[open[k]];
 
-		if (!keep_msg(x, sp->since_msg, sp->since_msg, d))
+		if (unfiltered) {
+			if (l->n >= (size_t)x->q->limit)
+				break;
+			l->total = k;
+		} else if (!keep_msg(x, sp->since_msg, sp->since_msg, d))
 			continue;
 		r.conv = sp->conv;
 		r.msg = sp->since_msg;
@@ -193,6 +202,8 @@ list_awaiting(const struct vctx *x, struct list *l)
 		    vfig_biz(s, x->g, sp->since, at) : 0;
 		page_add(x, l, &r);
 	}
+	if (unfiltered)
+		l->total = nopen;
 	free(open);
 }
 

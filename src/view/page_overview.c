@@ -383,6 +383,29 @@ svg_href(struct buf *b, const struct vctx *x, const char *metric)
 	buf_free(&l);
 }
 
+/* A bar's rectangle, open for its title: coordinates with a decimal. */
+static void
+bar_rect(struct buf *b, double x, double y, double w, double h)
+{
+	buf_lit(b, "<rect class=\"rt-bar\" x=\"");
+	vh_fixed(b, x, 1);
+	buf_lit(b, "\" y=\"");
+	vh_fixed(b, y, 1);
+	buf_lit(b, "\" width=\"");
+	vh_fixed(b, w, 1);
+	buf_lit(b, "\" height=\"");
+	vh_fixed(b, h, 1);
+	buf_addc(b, '"');
+}
+
+/* 0 <= v < 100 as two digits. */
+static void
+two_digits(struct buf *b, int v)
+{
+	buf_addc(b, (char)('0' + v / 10));
+	buf_addc(b, (char)('0' + v % 10));
+}
+
 /* A bar chart: one bar per bucket, height v[i] of max. */
 static void
 trend_svg(struct buf *b, const struct vctx *x, const struct bucket *bk,
@@ -416,9 +439,9 @@ trend_svg(struct buf *b, const struct vctx *x, const struct bucket *bk,
 		y.p.to_day = bk[i].day + bk[i].ndays - 1;
 		svg_href(b, &y, counts ? "received" : "replies");
 		buf_lit(b, "\">");
-		buf_addf(b, "<rect class=\"rt-bar\" x=\"%.1f\" y=\"%.1f\" "
-		    "width=\"%.1f\" height=\"%.1f\">", bw * (double)i + 1,
-		    (double)h - bh, bw > 3 ? bw - 2 : bw, bh);
+		bar_rect(b, bw * (double)i + 1, (double)h - bh,
+		    bw > 3 ? bw - 2 : bw, bh);
+		buf_addc(b, '>');
 		vq_fmt_day(bk[i].day, d);
 		buf_lit(b, "<title>");
 		buf_puts(b, d);
@@ -471,13 +494,15 @@ histogram_svg(struct buf *b, const struct vctx *x, const int64_t *count)
 			buf_addf(b, "&amp;le=%" PRId64, edges[i]);
 		buf_lit(b, "\">");
 		bin_label(i, label, sizeof(label));
-		buf_addf(b, "<rect class=\"rt-bar\" x=\"%.1f\" y=\"%.1f\" "
-		    "width=\"%.1f\" height=\"%.1f\"><title>%s: %" PRId64
-		    " replies</title></rect></a>", bw * (double)i + 1,
-		    (double)h - bh, bw - 2, bh, label, count[i]);
-		buf_addf(b, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" "
-		    "class=\"rt-axis\">%s</text>", bw * ((double)i + 0.5),
-		    h + 16, label);
+		bar_rect(b, bw * (double)i + 1, (double)h - bh, bw - 2, bh);
+		buf_lit(b, "><title>");
+		buf_puts(b, label);
+		buf_lit(b, ": ");
+		buf_add_u64(b, (uint64_t)count[i]);
+		buf_lit(b, " replies</title></rect></a><text x=\"");
+		vh_fixed(b, bw * ((double)i + 0.5), 1);
+		buf_addf(b, "\" y=\"%d\" text-anchor=\"middle\" "
+		    "class=\"rt-axis\">%s</text>", h + 16, label);
 	}
 	buf_lit(b, "</svg>");
 }
@@ -485,12 +510,16 @@ histogram_svg(struct buf *b, const struct vctx *x, const int64_t *count)
 static void
 heatmap_svg(struct buf *b, const struct vctx *x, const int64_t *cell)
 {
-	int64_t	max = 1;
-	const int cw = 26, ch = 20, left = 90;
+	int64_t		max = 1;
+	const int	cw = 26, ch = 20, left = 90;
+	struct buf	href;
 
 	for (int i = 0; i < 168; i++)
 		if (cell[i] > max)
 			max = cell[i];
+	/* Every cell's link: the same but for its weekday and hour. */
+	buf_init(&href, 0);
+	svg_href(&href, x, "received");
 	buf_addf(b, "<svg class=\"rt-chart rt-heatmap\" viewBox=\"0 0 %d %d\" "
 	    "width=\"%d\" height=\"%d\" role=\"img\" aria-label=\"Received "
 	    "messages by weekday and hour\"><title>Received messages by "
@@ -503,21 +532,36 @@ heatmap_svg(struct buf *b, const struct vctx *x, const int64_t *cell)
 			int64_t	c = cell[d * 24 + hr];
 			int	level = c == 0 ? 0 : (int)(1 + 4 * (c - 1) / max);
 
-			svg_href(b, x, "received");
-			buf_addf(b, "&amp;wday=%d&amp;hour=%d\">", d + 1, hr);
-			buf_addf(b, "<rect class=\"rt-heat rt-heat-%d\" x=\"%d\" "
-			    "y=\"%d\" width=\"%d\" height=\"%d\" "
-			    "fill-opacity=\"%.2f\"><title>%s %02d:00-%02d:59: %"
-			    PRId64 " received</title></rect></a>", level,
-			    left + hr * cw, d * ch, cw - 2, ch - 2,
-			    0.1 + 0.9 * (double)c / (double)max, wdays[d], hr,
-			    hr, c);
+			buf_add(b, href.data, href.len);
+			buf_lit(b, "&amp;wday=");
+			buf_add_u64(b, (uint64_t)d + 1);
+			buf_lit(b, "&amp;hour=");
+			buf_add_u64(b, (uint64_t)hr);
+			buf_lit(b, "\"><rect class=\"rt-heat rt-heat-");
+			buf_add_u64(b, (uint64_t)level);
+			buf_lit(b, "\" x=\"");
+			buf_add_u64(b, (uint64_t)(left + hr * cw));
+			buf_lit(b, "\" y=\"");
+			buf_add_u64(b, (uint64_t)(d * ch));
+			buf_addf(b, "\" width=\"%d\" height=\"%d\" "
+			    "fill-opacity=\"", cw - 2, ch - 2);
+			vh_fixed(b, 0.1 + 0.9 * (double)c / (double)max, 2);
+			buf_lit(b, "\"><title>");
+			buf_puts(b, wdays[d]);
+			buf_addc(b, ' ');
+			two_digits(b, hr);
+			buf_lit(b, ":00-");
+			two_digits(b, hr);
+			buf_lit(b, ":59: ");
+			buf_add_u64(b, (uint64_t)c);
+			buf_lit(b, " received</title></rect></a>");
 		}
 	}
 	for (int hr = 0; hr < 24; hr += 3)
 		buf_addf(b, "<text x=\"%d\" y=\"%d\" class=\"rt-axis\">%02d"
 		    "</text>", left + hr * cw, 7 * ch + 14, hr);
 	buf_lit(b, "</svg>");
+	buf_free(&href);
 }
 
 /* Computes everything once for both renderers. */
@@ -661,8 +705,9 @@ stats_json(struct buf *b, const struct config *cfg,
 	for (size_t t = 0; t < cfg->rules.sla_targets.n; t++) {
 		char	share[32];
 
-		buf_addf(b, "%s\"%" PRId64 "\":", t ? "," : "",
-		    cfg->rules.sla_targets.v[t]);
+		buf_puts(b, t ? ",\"" : "\"");
+		vj_i64(b, cfg->rules.sla_targets.v[t]);
+		buf_lit(b, "\":");
 		if (k->count == 0)
 			buf_lit(b, "null");
 		else {

@@ -54,21 +54,52 @@ rstat_sort_idx(const uint64_t *key, uint32_t n, uint32_t *perm)
 	free(tmp);
 }
 
+/*
+ * Population count.  Without -mpopcnt, __builtin_popcountll is a call
+ * into the compiler's library (a table walk); the queries below are
+ * compiled twice on x86-64, once for CPUs with the POPCNT instruction
+ * (chosen at run time) and once with a table-free count for the others.
+ */
 static inline uint32_t
-rank1(const struct rstat *s, uint32_t level, uint32_t i)
+popcount64(uint64_t x)
+{
+#if !(defined(__x86_64__) || defined(__i386__)) || defined(__POPCNT__)
+	return (uint32_t)__builtin_popcountll(x);
+#else
+	x = x - ((x >> 1) & UINT64_C(0x5555555555555555));
+	x = (x & UINT64_C(0x3333333333333333)) +
+	    ((x >> 2) & UINT64_C(0x3333333333333333));
+	x = (x + (x >> 4)) & UINT64_C(0x0f0f0f0f0f0f0f0f);
+	return (uint32_t)((x * UINT64_C(0x0101010101010101)) >> 56);
+#endif
+}
+
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__POPCNT__)
+#define RSTAT_DISPATCH	1
+#define HOT		static inline __attribute__((always_inline))
+#else
+#define HOT		static inline
+#endif
+
+HOT uint32_t
+rank1(const struct rstat *s, uint32_t level, uint32_t i, int hw)
 {
 	const uint64_t	*b = s->bits + (size_t)level * s->words;
 	const uint32_t	*c = s->cum + (size_t)level * (s->words + 1);
 	uint32_t	 w = i >> 6, o = i & 63;
+	uint64_t	 m;
 
-	return c[w] + (o ? (uint32_t)__builtin_popcountll(b[w] &
-	    ((UINT64_C(1) << o) - 1)) : 0);
+	if (o == 0)
+		return c[w];
+	m = b[w] & ((UINT64_C(1) << o) - 1);
+	return c[w] + (hw ? (uint32_t)__builtin_popcountll(m) :
+	    popcount64(m));
 }
 
-static inline uint32_t
-rank0(const struct rstat *s, uint32_t level, uint32_t i)
+HOT uint32_t
+rank0(const struct rstat *s, uint32_t level, uint32_t i, int hw)
 {
-	return i - rank1(s, level, i);
+	return i - rank1(s, level, i, hw);
 }
 
 void
@@ -120,7 +151,7 @@ rstat_build(struct rstat *s, const int64_t *v, uint32_t n)
 			else
 				z++;
 		for (size_t w = 0; w < s->words; w++)
-			c[w + 1] = c[w] + (uint32_t)__builtin_popcountll(b[w]);
+			c[w + 1] = c[w] + popcount64(b[w]);
 		s->zeros[lv] = z;
 		/* Stable partition: zeros first, then ones. */
 		o = z;
@@ -147,14 +178,15 @@ rstat_free(struct rstat *s)
 	memset(s, 0, sizeof(*s));
 }
 
-int64_t
-rstat_kth(const struct rstat *s, uint32_t l, uint32_t r, uint32_t k)
+/* The k-th smallest rank in [l, r). */
+HOT uint32_t
+kth_rank(const struct rstat *s, uint32_t l, uint32_t r, uint32_t k, int hw)
 {
 	uint32_t	res = 0;
 
-	RT_ASSERT(l < r && r <= s->n && k < r - l);
 	for (uint32_t lv = 0; lv < s->levels; lv++) {
-		uint32_t	z0 = rank0(s, lv, l), z1 = rank0(s, lv, r);
+		uint32_t	z0 = rank0(s, lv, l, hw),
+				z1 = rank0(s, lv, r, hw);
 
 		res <<= 1;
 		if (k < z1 - z0) {
@@ -167,12 +199,13 @@ rstat_kth(const struct rstat *s, uint32_t l, uint32_t r, uint32_t k)
 			res |= 1;
 		}
 	}
-	return s->sorted[res];
+	return res;
 }
 
 /* How many ranks in [l, r) are below x. */
-static uint32_t
-count_below(const struct rstat *s, uint32_t l, uint32_t r, uint32_t x)
+HOT uint32_t
+count_below(const struct rstat *s, uint32_t l, uint32_t r, uint32_t x,
+    int hw)
 {
 	uint32_t	n = 0;
 
@@ -180,7 +213,8 @@ count_below(const struct rstat *s, uint32_t l, uint32_t r, uint32_t x)
 		return r - l;
 	for (uint32_t lv = 0; lv < s->levels && l < r; lv++) {
 		unsigned	bit = s->levels - 1 - lv;
-		uint32_t	z0 = rank0(s, lv, l), z1 = rank0(s, lv, r);
+		uint32_t	z0 = rank0(s, lv, l, hw),
+				z1 = rank0(s, lv, r, hw);
 
 		if ((x >> bit) & 1) {
 			n += z1 - z0;
@@ -192,6 +226,62 @@ count_below(const struct rstat *s, uint32_t l, uint32_t r, uint32_t x)
 		}
 	}
 	return n;
+}
+
+static uint32_t
+kth_plain(const struct rstat *s, uint32_t l, uint32_t r, uint32_t k)
+{
+	return kth_rank(s, l, r, k, 0);
+}
+
+static uint32_t
+below_plain(const struct rstat *s, uint32_t l, uint32_t r, uint32_t x)
+{
+	return count_below(s, l, r, x, 0);
+}
+
+#ifdef RSTAT_DISPATCH
+__attribute__((target("popcnt"))) static uint32_t
+kth_hw(const struct rstat *s, uint32_t l, uint32_t r, uint32_t k)
+{
+	return kth_rank(s, l, r, k, 1);
+}
+
+__attribute__((target("popcnt"))) static uint32_t
+below_hw(const struct rstat *s, uint32_t l, uint32_t r, uint32_t x)
+{
+	return count_below(s, l, r, x, 1);
+}
+
+/* __builtin_cpu_supports reads what libgcc found at start-up. */
+#define HAVE_POPCNT()	(popcnt_mode != 0 && \
+			    __builtin_cpu_supports("popcnt"))
+#else
+#define kth_hw		kth_plain
+#define below_hw	below_plain
+#define HAVE_POPCNT()	(popcnt_mode != 0)
+#endif
+
+/* 0: the portable count; else POPCNT where built and present. */
+static int	popcnt_mode = -1;
+
+int
+rstat_portable(int on)
+{
+	popcnt_mode = on ? 0 : -1;
+#ifdef RSTAT_DISPATCH
+	return __builtin_cpu_supports("popcnt") ? 1 : 0;
+#else
+	return 0;
+#endif
+}
+
+int64_t
+rstat_kth(const struct rstat *s, uint32_t l, uint32_t r, uint32_t k)
+{
+	RT_ASSERT(l < r && r <= s->n && k < r - l);
+	return s->sorted[HAVE_POPCNT() ? kth_hw(s, l, r, k) :
+	    kth_plain(s, l, r, k)];
 }
 
 uint32_t
@@ -209,7 +299,8 @@ rstat_count_le(const struct rstat *s, uint32_t l, uint32_t r, int64_t x)
 		else
 			hi = mid;
 	}
-	return count_below(s, l, r, lo);
+	return HAVE_POPCNT() ? below_hw(s, l, r, lo) :
+	    below_plain(s, l, r, lo);
 }
 
 int64_t

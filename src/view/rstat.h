@@ -53,6 +53,15 @@ void	rstat_stats(const struct rstat *s, uint32_t l, uint32_t r,
 	    const struct config *cfg, struct report_stats *out);
 
 /*
+ * For tests, before any query: on != 0 makes the queries use the
+ * portable population count even where the CPU has an instruction for
+ * it; 0 restores the choice by CPU.  Returns 1 if this build has a
+ * separate path for the instruction and the CPU has it (then both
+ * paths can be compared), else 0.  Not thread-safe.
+ */
+int	rstat_portable(int on);
+
+/*
  * A stable sort of n indices by a 64-bit key (LSD radix): perm[i] is
  * the index of the i-th smallest key, ties in index order.
  */

@@ -68,6 +68,8 @@ void	vh_esc_c(struct buf *b, const char *s);
 void	vh_dur(struct buf *b, int64_t secs);
 /* A share as a percentage with one decimal: "62.5%" */
 void	vh_pct(struct buf *b, int64_t num, int64_t den);
+/* v with dec (0 to 3) decimals, exactly as snprintf's "%.*f". */
+void	vh_fixed(struct buf *b, double v, int dec);
 /* Percent-encodes s for a URL query value. */
 void	vh_urlenc(struct buf *b, const char *s);
 
@@ -88,6 +90,8 @@ void	vh_period_form(struct buf *b, const struct vctx *x, const char *path);
 
 /* json: "name": at the start of a member, with a comma unless first. */
 void	vj_key(struct buf *b, int *first, const char *name);
+/* A number as "%" PRId64 writes it, without printf. */
+void	vj_i64(struct buf *b, int64_t v);
 void	vj_int_or_null(struct buf *b, int has, int64_t v);
 
 /* page_overview.c: JSON shared by the pages */

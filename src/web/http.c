@@ -395,6 +395,20 @@ parse_listen(const char *s, struct sockaddr_storage *ss, int *v6_out,
 	return 0;
 }
 
+/*
+ * Without --threads: one thread a CPU online, at least 2 (a slow request,
+ * such as the one building a snapshot, does not stop the others) and at
+ * most 64.  Pages are computed, not waited for: more threads than CPUs
+ * only add switching (bench/api.sh, docs/dashboard.md).
+ */
+static unsigned
+default_threads(void)
+{
+	long	n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n < 2 ? 2u : n > 64 ? 64u : (unsigned)n;
+}
+
 int
 web_run(const struct web_config *c, struct err *err)
 {
@@ -436,7 +450,8 @@ web_run(const struct web_config *c, struct err *err)
 		flags |= MHD_USE_TLS;
 	d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, &s,
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-	    MHD_OPTION_THREAD_POOL_SIZE, c->threads > 0 ? c->threads : 4u,
+	    MHD_OPTION_THREAD_POOL_SIZE, c->threads > 0 ? c->threads :
+	    default_threads(),
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)WEB_HEADERS_MAX,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)WEB_TIMEOUT,
 	    MHD_OPTION_CONNECTION_LIMIT, 1000u,

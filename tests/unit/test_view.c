@@ -27,20 +27,22 @@ cmp64(const void *a, const void *b)
 }
 
 static void
-test_rstat(void)
+rstat_rounds(void)
 {
 	uint64_t	 st = 12345;
-	int64_t		 v[300], tmp[300];
+	int64_t		 v[1500], tmp[1500];
 	struct rstat	 r;
+	/* One value, a word, a word and one, one block of RSTAT_LINE and
+	 * more, exactly two blocks (the end at a block's start), many. */
+	static const uint32_t sizes[] = { 1, 64, 65, 300, 896, 1500 };
 
-	for (int round = 0; round < 4; round++) {
-		uint32_t n = round == 0 ? 1 : round == 1 ? 64 : round == 2 ?
-		    65 : 300;
+	for (int round = 0; round < (int)nitems(sizes); round++) {
+		uint32_t n = sizes[round];
 
 		for (uint32_t i = 0; i < n; i++) {
 			st = st * 6364136223846793005ULL + 1442695040888963407ULL;
 			/* Few distinct values: many ties. */
-			v[i] = (int64_t)((st >> 33) % (round == 3 ? 1000 : 7));
+			v[i] = (int64_t)((st >> 33) % (round >= 3 ? 1000 : 7));
 		}
 		rstat_build(&r, v, n);
 		for (uint32_t l = 0; l < n; l += 1 + n / 17)
@@ -63,6 +65,17 @@ test_rstat(void)
 			}
 		rstat_free(&r);
 	}
+}
+
+/* Both ways of counting bits: the CPU's instruction (where this build
+ * has a path for it) and the portable count. */
+static void
+test_rstat(void)
+{
+	rstat_rounds();
+	rstat_portable(1);
+	rstat_rounds();
+	rstat_portable(0);
 }
 
 /* The snapshot's report equals the engine's, byte for byte as JSON. */

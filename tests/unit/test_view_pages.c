@@ -6,7 +6,10 @@
  * reference counts under threads, and the snapshot's indexes of waits
  * and business time against walking every span and biz_secs.
  */
+#include <inttypes.h>
+#include <math.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -395,7 +398,81 @@ test_span_index(void)
 	view_cache_free(c);
 }
 
+/* vh_fixed against snprintf's "%.*f": ties both ways, values just off a
+ * tie, the charts' own coordinates and many pseudo-random values. */
+static void
+fixed_one(double v, int dec)
+{
+	struct buf	b;
+	char		want[64];
+
+	buf_init(&b, 0);
+	vh_fixed(&b, v, dec);
+	snprintf(want, sizeof(want), "%.*f", dec, v);
+	t_eq_str(buf_str(&b), want, "vh_fixed(%.17g, %d)", v, dec);
+	buf_free(&b);
+}
+
+static void
+test_fixed(void)
+{
+	static const double	fixed[] = { 0, -0.0, 0.05, 0.15, 0.25, 0.35,
+	    0.45, 0.5, 1.5, 2.5, 0.125, 0.375, 0.005, 0.015, 0.025, 0.995,
+	    9.95, 9.995, 99.95, 159.95, 1e14, 123456789.5, -0.04, -2.25,
+	    0.1 + 0.2, 1.0 / 3, 2.0 / 3, 1e-300, 5e-324, 999999999999999.0 };
+	uint64_t		st = 99;
+
+	for (int dec = 0; dec <= 3; dec++) {
+		for (size_t i = 0; i < nitems(fixed); i++) {
+			fixed_one(fixed[i], dec);
+			fixed_one(nextafter(fixed[i], 1e300), dec);
+			fixed_one(nextafter(fixed[i], -1e300), dec);
+		}
+		/* Outside the fast path: snprintf itself. */
+		fixed_one(1e20, dec);
+		fixed_one(HUGE_VAL, dec);
+	}
+	/* vj_i64 against "%" PRId64. */
+	{
+		static const int64_t iv[] = { 0, 1, -1, 9, 10, 86400,
+		    INT64_MAX, INT64_MIN, -1234567890123 };
+
+		for (size_t i = 0; i < nitems(iv); i++) {
+			struct buf	b;
+			char		want[32];
+
+			buf_init(&b, 0);
+			vj_i64(&b, iv[i]);
+			snprintf(want, sizeof(want), "%" PRId64, iv[i]);
+			t_eq_str(buf_str(&b), want, "vj_i64");
+			buf_free(&b);
+		}
+	}
+	/* The bars of the charts: 720 / n wide, 160 high. */
+	for (int n = 1; n <= 400; n++) {
+		double	bw = 720.0 / n;
+
+		for (int i = 0; i < n; i += 1 + n / 50) {
+			fixed_one(bw * (double)i + 1, 1);
+			fixed_one(bw * ((double)i + 0.5), 1);
+			fixed_one(160.0 * (double)i / (double)n, 1);
+			fixed_one(160.0 - 160.0 * (double)i / (double)n, 1);
+			fixed_one(0.1 + 0.9 * (double)i / (double)n, 2);
+		}
+	}
+	for (int i = 0; i < 20000; i++) {
+		double	v;
+
+		st = st * 6364136223846793005ULL + 1442695040888963407ULL;
+		/* Halves and quarters of thousandths often: exact ties. */
+		v = (double)(st >> 40) / (i % 3 == 0 ? 8000.0 : i % 3 == 1 ?
+		    1000.0 : 1048576.0);
+		fixed_one(v, i % 4);
+	}
+}
+
 static const struct t_case cases[] = {
+	{ "fixed", test_fixed },
 	{ "html_well_formed", test_html_well_formed },
 	{ "escaped_and_conversation", test_escaped_and_conversation },
 	{ "agent_scope", test_agent_scope },
