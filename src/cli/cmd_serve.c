@@ -39,6 +39,8 @@ usage(FILE *f)
 	    "connections at once: IDLE for new\nmail within seconds while "
 	    "there are no more mailboxes than workers, else\na poll every "
 	    "--sync-poll seconds (default 300).\n"
+	    "--threads answers requests on N threads (default: one per "
+	    "online CPU, 2 to 64).\n"
 	    "--permissions prints the permission matrix (Markdown) and "
 	    "exits.\n");
 }
