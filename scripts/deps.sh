@@ -6,8 +6,8 @@ set -eu
 
 build_pkgs="build-essential cmake ninja-build pkg-config zlib1g-dev libzstd-dev zstd libsqlite3-dev libsodium-dev tzdata libmicrohttpd-dev libcurl4-openssl-dev libcrack2-dev cracklib-runtime libssl-dev"
 test_pkgs="$build_pkgs clang-14 libclang-rt-14-dev libgmime-3.0-dev cppcheck jq python3 curl openssl sqlite3 python3-aiosmtpd dovecot-imapd chromium"
-# The browser test (tests/e2e) needs Node.js and npm: Debian's, unless an
-# npm is already on the PATH.
+# The browser test (tests/e2e) needs Node.js (20 or later, for
+# playwright-core) and npm: Debian's, unless an npm is already on the PATH.
 command -v npm >/dev/null 2>&1 || test_pkgs="$test_pkgs nodejs npm"
 bench_pkgs="$build_pkgs hyperfine time jq dovecot-imapd openssl python3 wrk"
 

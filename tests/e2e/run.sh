@@ -13,6 +13,9 @@ chromium=${E2E_CHROMIUM:-/usr/bin/chromium}
 [ -x "$chromium" ] || chromium=$(command -v chromium || true)
 [ -n "$chromium" ] || { echo "1..0 # SKIP chromium not installed"; exit 77; }
 command -v node >/dev/null || { echo "1..0 # SKIP node not installed"; exit 77; }
+# playwright-core 1.65 needs Node.js 20 or later (Debian 12's own is 18).
+node_major=$(node -p 'process.versions.node.split(".")[0]')
+[ "$node_major" -ge 20 ] || { echo "Bail out! Node.js $node_major is too old: playwright-core needs 20 or later"; exit 1; }
 /usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null ||
     { echo "Bail out! python3-aiosmtpd is needed (scripts/deps.sh test)"; exit 1; }
 
