@@ -8,8 +8,7 @@ rt=${RT:?}
 command -v jq >/dev/null || { echo "1..0 # SKIP jq not installed"; exit 77; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-n=0 bad=0
-ok() { n=$((n + 1)); if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; bad=$((bad + 1)); fi; }
+. "$RT_SOURCE_DIR/tests/cli/lib/tap.sh"
 mkdir -p "$tmp/keys" "$tmp/db"
 export REPLYTIME_KEY_FILE=$tmp/keys/master.key
 db=$tmp/db/rt.db

@@ -14,8 +14,7 @@ tmp=$(mktemp -d)
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done; rm -rf "$tmp"; }
 trap cleanup EXIT
-n=0 bad=0
-ok() { n=$((n + 1)); if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; bad=$((bad + 1)); fi; }
+. "$RT_SOURCE_DIR/tests/cli/lib/tap.sh"
 d=$tmp/demo
 
 # demo NAME: runs the script in the background; sets $url, $email, $pw

@@ -7,8 +7,7 @@ rt=${RT:?}
 src=${RT_SOURCE_DIR:?}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-n=0 bad=0
-ok() { n=$((n + 1)); if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; bad=$((bad + 1)); fi; }
+. "$RT_SOURCE_DIR/tests/cli/lib/tap.sh"
 
 cmds=$(sed -n 's/^[[:space:]]*{ \.name = "\([a-z-]*\)".*/\1/p' "$src/src/cli/main.c")
 [ "$(echo "$cmds" | wc -w)" -ge 18 ]; ok $? "main.c's table read ($(echo $cmds | wc -w) commands)"

@@ -20,8 +20,7 @@ cleanup() {
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
-n=0 bad=0
-ok() { n=$((n + 1)); if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; bad=$((bad + 1)); fi; }
+. "$RT_SOURCE_DIR/tests/cli/lib/tap.sh"
 
 mkdir -p "$tmp/keys" "$tmp/db"
 export REPLYTIME_KEY_FILE=$tmp/keys/master.key

@@ -19,8 +19,7 @@ else
 fi
 cleanup() { dovecot_stop; rm -rf "$tmp"; }
 trap cleanup EXIT
-n=0 bad=0
-ok() { n=$((n + 1)); if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; bad=$((bad + 1)); fi; }
+. "$RT_SOURCE_DIR/tests/cli/lib/tap.sh"
 t0=$(date +%s.%N) tl=$t0
 lap() {	# prints the seconds since the last lap
 	local t; t=$(date +%s.%N)

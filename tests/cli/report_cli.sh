@@ -5,8 +5,7 @@ set -u
 rt=${RT:?}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-n=0 bad=0
-ok() { n=$((n + 1)); if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; bad=$((bad + 1)); fi; }
+. "$RT_SOURCE_DIR/tests/cli/lib/tap.sh"
 
 # demo-data: deterministic, both files, the config loads.
 "$rt" demo-data --messages 3000 --seed 7 > "$tmp/a.mbox" 2>/dev/null

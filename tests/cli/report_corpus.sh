@@ -14,8 +14,7 @@ fi
 command -v jq >/dev/null || { echo "1..0 # SKIP jq not installed"; exit 77; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-n=0 bad=0
-ok() { n=$((n + 1)); if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; bad=$((bad + 1)); fi; }
+. "$RT_SOURCE_DIR/tests/cli/lib/tap.sh"
 
 cat > "$tmp/raid.ini" <<'INI'
 [organization]

@@ -15,20 +15,14 @@ tmp=$(mktemp -d)
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done; rm -rf "$tmp"; }
 trap cleanup EXIT
-n=0 bad=0
-ok() { n=$((n + 1)); if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; bad=$((bad + 1)); fi; }
+. "$RT_SOURCE_DIR/tests/cli/lib/tap.sh"
 export REPLYTIME_KEY_FILE=$tmp/keys/master.key
 db=$tmp/db/rt.db
 mkdir -p "$tmp/db"
 "$rt" key init 2>/dev/null
 "$rt" demo-data --messages 300 --seed 5 --out "$tmp/demo" 2>/dev/null
-for t in acme globex; do
-	"$rt" tenant create --db "$db" --tenant $t 2>/dev/null
-	"$rt" settings set --db "$db" --tenant $t "$tmp/demo/replytime.ini"
-	"$rt" import --db "$db" --tenant $t "$tmp/demo/demo.mbox" 2>/dev/null
-done
-
 . "$RT_SOURCE_DIR/tests/cli/lib/web.sh"
+demo_tenants acme globex
 start main || exit 1
 U=$url
 
@@ -92,13 +86,13 @@ ok $? "login without the pre-login token refused"
 # Throttling per account.
 # Eight counted failures (a refused attempt is not counted: wait it out)
 # leave an 8-second wait, long enough for a slow machine to see it.
-n=0 i=0
-while [ $n -lt 8 ] && [ $i -lt 60 ]; do
+fails=0 i=0
+while [ $fails -lt 8 ] && [ $i -lt 60 ]; do
 	i=$((i + 1))
 	if [ "$(login t acme viewer@acme.example "bad-password-$i")" = 429 ]; then
 		sleep 1
 	else
-		n=$((n + 1))
+		fails=$((fails + 1))
 	fi
 done
 [ "$(login t acme viewer@acme.example "$pw")" = 429 ]; ok $? "after failures even the right password waits (429)"

@@ -23,8 +23,7 @@ cleanup() {
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
-n=0 bad=0
-ok() { n=$((n + 1)); if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; bad=$((bad + 1)); fi; }
+. "$RT_SOURCE_DIR/tests/cli/lib/tap.sh"
 
 mkdir -p "$tmp/keys" "$tmp/db"
 export REPLYTIME_KEY_FILE=$tmp/keys/master.key
@@ -34,12 +33,8 @@ dovecot_start "$tmp/dv" || { echo "1..0 # SKIP dovecot did not start"; exit 77; 
 "$rt" demo-data --messages 300 --seed 5 --out "$tmp/demo" 2>/dev/null
 "$rt" demo-data --messages 40 --seed 9 --out "$tmp/more" 2>/dev/null
 dv_maildir_fill INBOX "$tmp/demo/demo.mbox"
-for t in acme globex; do
-	"$rt" tenant create --db "$db" --tenant $t 2>/dev/null
-	"$rt" settings set --db "$db" --tenant $t "$tmp/demo/replytime.ini"
-done
-
 . "$src/tests/cli/lib/web.sh"
+demo_tenants --no-import acme globex
 start main --sync-workers 2 || exit 1
 U=$url
 pw=Tangerine-Orbit-42-Quill

@@ -14,18 +14,14 @@ tmp=$(mktemp -d)
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done; rm -rf "$tmp"; }
 trap cleanup EXIT
-n=0 bad=0
-ok() { n=$((n + 1)); if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; bad=$((bad + 1)); fi; }
+. "$RT_SOURCE_DIR/tests/cli/lib/tap.sh"
 export REPLYTIME_KEY_FILE=$tmp/keys/master.key
 db=$tmp/db/rt.db
 mkdir -p "$tmp/db"
 "$rt" key init 2>/dev/null
 "$rt" demo-data --messages 300 --seed 5 --out "$tmp/demo" 2>/dev/null
-"$rt" tenant create --db "$db" --tenant acme 2>/dev/null
-"$rt" settings set --db "$db" --tenant acme "$tmp/demo/replytime.ini"
-"$rt" import --db "$db" --tenant acme "$tmp/demo/demo.mbox" 2>/dev/null
-
 . "$RT_SOURCE_DIR/tests/cli/lib/web.sh"
+demo_tenants acme
 start main || exit 1
 U=$url
 pw=Tangerine-Orbit-42-Quill

@@ -12,6 +12,10 @@
 #	set_password JAR LINK	follows a one-time link and sets $pw
 #	login JAR ORG EMAIL PASSWORD [CURL ARGS]
 #				logs in; prints the status
+#	demo_tenants [--no-import] NAME...
+#				creates each tenant in $db with the settings
+#				of the demo data in $tmp/demo, and imports its
+#				mail unless --no-import
 # c and the others use $U, the server's base URL.
 
 start() {
@@ -45,4 +49,14 @@ login() {
 	pre=$(field csrf)
 	c "$1" "$U/login" --data-urlencode "csrf=$pre" --data-urlencode "organization=$2" \
 	    --data-urlencode "email=$3" --data-urlencode "password=$4" "${@:5}"
+}
+
+demo_tenants() {
+	local imp=1 t
+	[ "$1" = --no-import ] && { imp=0; shift; }
+	for t in "$@"; do
+		"$rt" tenant create --db "$db" --tenant "$t" 2>/dev/null
+		"$rt" settings set --db "$db" --tenant "$t" "$tmp/demo/replytime.ini"
+		[ $imp -eq 0 ] || "$rt" import --db "$db" --tenant "$t" "$tmp/demo/demo.mbox" 2>/dev/null
+	done
 }
