@@ -25,18 +25,7 @@ out=$root/bench/out
 for tool in wrk curl; do
 	command -v $tool >/dev/null || { echo "api: $tool is not installed (scripts/deps.sh bench)" >&2; exit 1; }
 done
-mkdir -p "$out/keys"
-export REPLYTIME_KEY_FILE=$out/keys/bench.key
-[ -f "$REPLYTIME_KEY_FILE" ] || "$rt" key init 2>/dev/null
-d=$out/demo-$msgs
-[ -f "$d/demo.mbox" ] || "$rt" demo-data --messages "$msgs" --seed 1 --out "$d" >/dev/null 2>&1
-db=$out/db-views-$msgs/rt.db
-if [ ! -f "$db" ]; then
-	mkdir -p "$(dirname "$db")"
-	"$rt" tenant create --db "$db" --tenant v 2>/dev/null
-	"$rt" settings set --db "$db" --tenant v "$d/replytime.ini"
-	"$rt" import --db "$db" --tenant v "$d/demo.mbox" 2>/dev/null
-fi
+. "$root/bench/lib/store1m.sh"
 email=bench@acme.example pw=Copper-Lantern-84-Orchard
 "$rt" user list --db "$db" --tenant v | grep -q "	$email	" ||
 	echo "$pw" | "$rt" user create-owner --db "$db" --tenant v --email $email \

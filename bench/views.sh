@@ -14,18 +14,7 @@ rt=${RT:-$root/build/replytime}
 renders=${RENDERS:-200}
 msgs=${MESSAGES:-1000000}
 out=$root/bench/out
-mkdir -p "$out/keys"
-export REPLYTIME_KEY_FILE=$out/keys/bench.key
-[ -f "$REPLYTIME_KEY_FILE" ] || "$rt" key init 2>/dev/null
-d=$out/demo-$msgs
-[ -f "$d/demo.mbox" ] || "$rt" demo-data --messages "$msgs" --seed 1 --out "$d" >/dev/null 2>&1
-db=$out/db-views-$msgs/rt.db
-if [ ! -f "$db" ]; then
-	mkdir -p "$(dirname "$db")"
-	"$rt" tenant create --db "$db" --tenant v 2>/dev/null
-	"$rt" settings set --db "$db" --tenant v "$d/replytime.ini"
-	"$rt" import --db "$db" --tenant v "$d/demo.mbox" 2>/dev/null
-fi
+. "$root/bench/lib/store1m.sh"
 now=2025-07-01T00:00:00Z
 v() { "$rt" view --db "$db" --tenant v --now "$now" "$@"; }
 
