@@ -7,6 +7,7 @@
 #include "ingest/source.h"
 #include "mail/hdr.h"
 #include "mail/meta.h"
+#include "corpus.h"
 #include "t.h"
 
 static void
@@ -216,29 +217,17 @@ test_fast_slow_corpora(void)
 	static const char *const parts[] = {
 		"linux-raid.mbox.zst", "torture", "spamassassin",
 	};
-	const char		*corpora = getenv("RT_CORPORA");
 	struct corpus_meta	 cm = { 0 };
-	struct source_stats	 st = { 0 };
-	struct err		 err;
-	char			 path[4096];
-	FILE			*f;
+	int			 rc;
 
-	snprintf(path, sizeof(path), "%s/%s", corpora ? corpora : "",
-	    parts[0]);
-	if (corpora == NULL || (f = fopen(path, "r")) == NULL) {
-		t_ok(1, "corpora absent: comparison skipped");
-		return;
-	}
-	fclose(f);
 	cm.mp = meta_parser_new();
 	cm.ms = meta_parser_new();
-	for (size_t i = 0; i < nitems(parts); i++) {
-		snprintf(path, sizeof(path), "%s/%s", corpora, parts[i]);
-		t_eq_i64(source_scan(path, corpus_msg, &cm, &st, &err), 0,
-		    "%s read", parts[i]);
-	}
+	rc = corpus_scan(parts, nitems(parts), corpus_msg, &cm,
+	    "meta comparison");
 	meta_parser_free(cm.mp);
 	meta_parser_free(cm.ms);
+	if (rc == -1)
+		return;
 	t_ok(cm.n > 20000, "%zu header blocks compared", cm.n);
 	t_eq_i64((int64_t)cm.bad, 0, "meta_parse and meta_parse_slow agree "
 	    "on the corpora");

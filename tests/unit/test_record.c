@@ -15,6 +15,7 @@
 #include "report/report.h"
 #include "store/keyed.h"
 #include "store/record.h"
+#include "corpus.h"
 #include "t.h"
 
 /* A stand-in for the vault's keyed hash: any injective-enough keyed
@@ -170,20 +171,14 @@ test_corpus(void)
 	static const char ini[] = "[organization]\ninternal_domains = "
 	    "kernel.org\n[rules]\nexclude_lists = no\n[team \"m\"]\n"
 	    "members = song@kernel.org, hch@lst.de, xni@redhat.com\n";
-	const char	*corpora = getenv("RT_CORPORA");
 	char		 path[4096];
 	struct config	*cfg;
 	struct err	 err;
 	size_t		 groups = 0;
-	FILE		*f;
 
-	snprintf(path, sizeof(path), "%s/linux-raid.mbox.zst",
-	    corpora ? corpora : "");
-	if (corpora == NULL || (f = fopen(path, "r")) == NULL) {
-		t_ok(1, "corpora absent: linux-raid comparison skipped");
+	if (corpus_path("linux-raid.mbox.zst", path, sizeof(path),
+	    "linux-raid comparison") == NULL)
 		return;
-	}
-	fclose(f);
 	t_eq_i64(config_parse(ini, sizeof(ini) - 1, "t", &cfg, &err), 0,
 	    "config");
 	t_eq_i64(compare(path, cfg, &groups), 0,
