@@ -38,6 +38,7 @@
 
 #define TLS_PRIORITIES	"NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2"
 #define CERT_MAX	(1024 * 1024)
+#define STREAM_BLOCK	(64 * 1024)	/* bytes per read of a streamed body */
 
 /* The state of one request across the handler's calls. */
 struct conn {
@@ -183,6 +184,27 @@ add_headers(struct web_req *q, struct web_resp *r,
 		    r->disposition);
 }
 
+/* MHD_ContentReaderCallback of a streamed body (stream.c). */
+static ssize_t
+stream_read(void *cls, uint64_t pos, char *out, size_t max)
+{
+	ssize_t	n;
+	int	failed;
+
+	(void)pos;
+	n = web_stream_read(cls, out, max, &failed);
+	if (n > 0)
+		return n;
+	return failed ? MHD_CONTENT_READER_END_WITH_ERROR :
+	    MHD_CONTENT_READER_END_OF_STREAM;
+}
+
+static void
+stream_free(void *cls)
+{
+	web_stream_free(cls);
+}
+
 static enum MHD_Result
 send_resp(struct MHD_Connection *conn, struct web_req *q, struct web_resp *r)
 {
@@ -191,14 +213,22 @@ send_resp(struct MHD_Connection *conn, struct web_req *q, struct web_resp *r)
 	size_t			 len = 0;
 	char			*data;
 
-	data = buf_take(&r->body, &len);
-	if (data == NULL)
-		data = xstrdup("");
-	resp = MHD_create_response_from_buffer(len, data,
-	    MHD_RESPMEM_MUST_FREE);
-	if (resp == NULL) {
-		free(data);
-		return MHD_NO;
+	if (r->stream != NULL) {
+		resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN,
+		    STREAM_BLOCK, stream_read, r->stream, stream_free);
+		if (resp == NULL)
+			return MHD_NO;	/* web_resp_free() stops it */
+		r->stream = NULL;	/* libmicrohttpd's now */
+	} else {
+		data = buf_take(&r->body, &len);
+		if (data == NULL)
+			data = xstrdup("");
+		resp = MHD_create_response_from_buffer(len, data,
+		    MHD_RESPMEM_MUST_FREE);
+		if (resp == NULL) {
+			free(data);
+			return MHD_NO;
+		}
 	}
 	add_headers(q, r, resp);
 	rc = MHD_queue_response(conn, r->status, resp);

@@ -4,26 +4,67 @@
  * processing log, the settings) as a download, byte for byte the file
  * replytime export writes.  Never secrets: see export_csv.h.  Every
  * export is in the audit log.
+ *
+ * A table is streamed (stream.c), read with an archive of its own: a
+ * tenant's messages.csv is about 280 bytes a message, too much to hold
+ * in memory for a large tenant.  EXPORTS_MAX run at once in the server.
  */
+#include <stdatomic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "../base/xmalloc.h"
 #include "../store/export_csv.h"
 #include "web.h"
 
-#define EXPORT_MAX	((size_t)1 << 30)	/* bytes held in memory */
+#define EXPORTS_MAX	2
 
-/* export_line_fn: appends the line to the response body. */
+static atomic_int	running;
+
+struct job {
+	char			*db;		/* owned copies */
+	char			*key_file;
+	char			*tenant;
+	enum export_table	 t;
+};
+
+static void
+job_free(void *p)
+{
+	struct job	*j = p;
+
+	free(j->db);
+	free(j->key_file);
+	free(j->tenant);
+	free(j);
+	atomic_fetch_sub(&running, 1);
+}
+
+/* export_line_fn: the line goes to the stream. */
 static int
 add_line(void *arg, enum export_table t, const char *line, size_t len,
     int header, struct err *err)
 {
-	struct buf	*out = arg;
-
 	(void)t;
 	(void)header;
-	buf_add(out, line, len);
-	return buf_check(out, err);
+	return web_stream_write(arg, line, len, err);
+}
+
+/* web_stream_fn: the table, from an archive opened for this export. */
+static int
+produce(void *arg, struct web_stream *s, struct err *err)
+{
+	struct job	*j = arg;
+	struct archive	 ar;
+	int		 rc;
+
+	if (archive_open(j->db, j->key_file, j->tenant, ARCHIVE_EXISTING,
+	    &ar, err) == -1)
+		return err_prefix(err, "export");
+	rc = export_csv_table(&ar, j->t, add_line, s, err);
+	archive_close(&ar);
+	return rc == -1 ? err_prefix(err, "export") : 0;
 }
 
 int
@@ -56,6 +97,7 @@ page_export(struct web_req *q, struct web_resp *r)
 int
 page_export_post(struct web_req *q, struct web_resp *r)
 {
+	struct job	*j;
 	const char	*name;
 	struct err	 err;
 	int		 t;
@@ -65,13 +107,19 @@ page_export_post(struct web_req *q, struct web_resp *r)
 		name = export_table_file(EXPORT_MESSAGES);
 	if ((t = export_table_find(name)) == -1)
 		return web_error(q, r, 400, "There is no such table.");
-	buf_free(&r->body);
-	buf_init(&r->body, EXPORT_MAX);
-	if (export_csv_table(&q->t->ar, (enum export_table)t, add_line,
-	    &r->body, &err) == -1) {
+	if (atomic_fetch_add(&running, 1) >= EXPORTS_MAX) {
+		atomic_fetch_sub(&running, 1);
+		return web_error(q, r, 503, "Other exports are running: try "
+		    "again when one has finished.");
+	}
+	j = xcalloc(1, sizeof(*j));
+	j->db = xstrdup(q->cfg->db);
+	j->key_file = q->cfg->key_file != NULL ? xstrdup(q->cfg->key_file) :
+	    NULL;
+	j->tenant = xstrdup(q->t->name);
+	j->t = (enum export_table)t;
+	if (web_stream_start(r, produce, j, job_free, &err) == -1) {
 		fprintf(stderr, "replytime: serve: export: %s\n", err.msg);
-		buf_free(&r->body);
-		buf_init(&r->body, 0);
 		return web_error(q, r, 500, "The export failed.");
 	}
 	web_audit(q, "export", name);

@@ -23,6 +23,8 @@ void
 web_resp_free(struct web_resp *r)
 {
 	buf_free(&r->body);
+	web_stream_free(r->stream);
+	r->stream = NULL;
 	for (size_t i = 0; i < r->ncookies; i++)
 		free(r->cookies[i]);
 	r->ncookies = 0;

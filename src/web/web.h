@@ -29,6 +29,7 @@
 #include <netinet/in.h>
 #include <pthread.h>
 #include <sys/socket.h>
+#include <sys/types.h>
 
 #include "../auth/auth.h"
 #include "../base/buf.h"
@@ -200,6 +201,8 @@ struct web_resp {
 	size_t			 ncookies;
 	char			 disposition[128];	/* or "" */
 	int			 cacheable;	/* static files only */
+	struct web_stream	*stream;	/* owned: the body instead
+						   of body, or NULL */
 };
 
 void	web_resp_init(struct web_resp *r);
@@ -218,6 +221,33 @@ const char *web_ip(const struct web_req *q);
 /* Writes an audit entry for the request's tenant and user; failures are
  * reported on stderr (the action stands). */
 void	web_audit(struct web_req *q, const char *op, const char *object);
+
+/* ---- Streamed bodies (stream.c) ---- */
+
+struct web_stream;
+/*
+ * Writes the whole body with web_stream_write(), on a thread of its own:
+ * it must not touch the request, its thread's store or archives (open
+ * its own).  Returns 0, or -1 with err: the download is then cut short.
+ */
+typedef int	(*web_stream_fn)(void *arg, struct web_stream *s,
+		    struct err *err);
+/*
+ * Makes r's body the output of fn(arg), started now on a new thread;
+ * arg is owned by the stream from this call on (freed with arg_free,
+ * also when the call fails).  0 or -1 (err).
+ */
+int	web_stream_start(struct web_resp *r, web_stream_fn fn, void *arg,
+	    void (*arg_free)(void *), struct err *err);
+/* For the producer: queues len bytes of the body; 0 or -1 (err). */
+int	web_stream_write(struct web_stream *s, const void *p, size_t len,
+	    struct err *err);
+/* For http.c: up to max bytes of the body (0 at its end, with *failed
+ * set if the producer failed), blocking until some are ready. */
+ssize_t	web_stream_read(struct web_stream *s, char *out, size_t max,
+	    int *failed);
+/* Stops the producer if it still runs, waits for it and frees s. */
+void	web_stream_free(struct web_stream *s);
 
 #define WEB_SESSION_COOKIE	"rt_session"
 #define WEB_PRE_COOKIE		"rt_pre"

@@ -267,7 +267,10 @@ for f in messages.csv addresses.csv mailboxes.csv log.csv settings.ini; do
 	    grep -qi "^Content-Disposition: attachment; filename=\"$f\"" "$tmp/head" || xbad=1
 	cp "$tmp/body" "$tmp/webexp/$f"
 done
-[ $xbad -eq 0 ]; ok $? "every table of the export downloads"
+[ $xbad -eq 0 ]; ok $? "every table of the export downloads (one after another: no export is left running)"
+# Streamed, not built in memory: chunked, with no length announced.
+grep -qi '^Transfer-Encoding: chunked' "$tmp/head" && ! grep -qi '^Content-Length' "$tmp/head"
+ok $? "the export is streamed (chunked)"
 [ "$(c owner "$U/export" --data-urlencode "csrf=$(csrf owner)" -d "table=users.csv")" = 400 ]; ok $? "no other table"
 "$rt" export --db "$db" --tenant acme --out "$tmp/cliexp" 2>/dev/null; ok $? "replytime export of the same tenant"
 xbad=0
