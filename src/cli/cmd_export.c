@@ -19,7 +19,7 @@
 #include "../base/json.h"
 #include "../base/xmalloc.h"
 #include "../store/archive.h"
-#include "../store/export_csv.h"
+#include "../export/export_csv.h"
 #include "cmd.h"
 
 struct out_file {

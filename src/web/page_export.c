@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "../base/xmalloc.h"
-#include "../store/export_csv.h"
+#include "../export/export_csv.h"
 #include "web.h"
 
 #define EXPORTS_MAX	2

@@ -27,7 +27,7 @@
 #include <stddef.h>
 
 #include "../base/err.h"
-#include "archive.h"
+#include "../store/archive.h"
 
 enum export_table {
 	EXPORT_MESSAGES,
