@@ -11,8 +11,38 @@ hdr_iter_init(struct hdr_iter *it, struct str block)
 {
 	it->p = block.p;
 	it->end = block.p + block.len;
+	it->base = block.p;
+	it->ls = NULL;
+	it->ls_end = NULL;
 	it->bad_lines = 0;
 	it->fields = 0;
+}
+
+void
+hdr_iter_init_lines(struct hdr_iter *it, struct str block,
+    const uint32_t *lines, size_t n)
+{
+	hdr_iter_init(it, block);
+	if (lines != NULL) {
+		it->ls = lines;
+		it->ls_end = lines + n;
+	}
+}
+
+size_t
+hdr_lines(struct str block, uint32_t *v, size_t max)
+{
+	size_t	n = 0;
+
+	for (size_t i = 1; i < block.len; i++) {
+		if (block.p[i - 1] != '\n' || block.p[i] == ' ' ||
+		    block.p[i] == '\t')
+			continue;
+		if (n < max)
+			v[n] = (uint32_t)i;
+		n++;
+	}
+	return n;
 }
 
 struct str
