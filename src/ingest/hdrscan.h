@@ -51,6 +51,38 @@ hdrscan_put(struct line_list *ll, uint32_t rel, unsigned mask)
 }
 
 /*
+ * Appends rel + i for each bit i of mask, 64 bits at a time: four
+ * entries are written whatever the count (those past it are overwritten
+ * later), so the usual zero to three line starts of 64 bytes cost no
+ * branch; a loop takes any more.
+ */
+static inline void
+hdrscan_put64(struct line_list *ll, uint32_t rel, uint64_t mask)
+{
+	const uint64_t	top = 1ull << 63;	/* ctz of 0 is undefined */
+	uint32_t	*v = ll->v;
+	size_t		 n = ll->n;
+	unsigned	 k = (unsigned)__builtin_popcountll(mask);
+
+	if (n + 64 > SOURCE_LINES_MAX) {
+		hdrscan_put(ll, rel, (unsigned)mask);
+		hdrscan_put(ll, rel + 32, (unsigned)(mask >> 32));
+		return;
+	}
+	v[n] = rel + (uint32_t)__builtin_ctzll(mask | top);
+	mask &= mask - 1;
+	v[n + 1] = rel + (uint32_t)__builtin_ctzll(mask | top);
+	mask &= mask - 1;
+	v[n + 2] = rel + (uint32_t)__builtin_ctzll(mask | top);
+	mask &= mask - 1;
+	v[n + 3] = rel + (uint32_t)__builtin_ctzll(mask | top);
+	mask &= mask - 1;
+	for (size_t i = n + 4; mask != 0; mask &= mask - 1)
+		v[i++] = rel + (uint32_t)__builtin_ctzll(mask);
+	ll->n = n + k;
+}
+
+/*
  * scan_hdr_stop(p, end), appending the start of the line after every
  * '\n' up to the one returned (included) whose follower is in the range
  * and is not SP or HTAB; rel is the offset of p + 1 from the block's
@@ -111,6 +143,29 @@ hdrscan_stop_sse2(const char *p, const char *end, uint32_t rel,
 }
 
 #ifdef SCAN_AVX2
+/* The stop and line-start masks of the 32 bytes at p (see below). */
+SCAN_TARGET_AVX2 static inline void
+hdrscan_masks_avx2(const char *p, unsigned *stop, unsigned *line)
+{
+	const __m256i	nl = _mm256_set1_epi8('\n'), cr = _mm256_set1_epi8('\r');
+	const __m256i	c = _mm256_set1_epi8('c'), f = _mm256_set1_epi8('F');
+	const __m256i	bit = _mm256_set1_epi8(0x20);
+	const __m256i	sp = _mm256_set1_epi8(' '), tab = _mm256_set1_epi8('\t');
+	__m256i		a = _mm256_loadu_si256((const __m256i *)(const void *)p);
+	__m256i		b = _mm256_loadu_si256((const __m256i *)(const void *)
+			    (p + 1));
+	__m256i		anl = _mm256_cmpeq_epi8(a, nl);
+	__m256i		hit = _mm256_or_si256(_mm256_or_si256(
+			    _mm256_cmpeq_epi8(b, nl), _mm256_cmpeq_epi8(b, cr)),
+			    _mm256_or_si256(_mm256_cmpeq_epi8(
+			    _mm256_or_si256(b, bit), c), _mm256_cmpeq_epi8(b, f)));
+	__m256i		cont = _mm256_or_si256(_mm256_cmpeq_epi8(b, sp),
+			    _mm256_cmpeq_epi8(b, tab));
+
+	*stop = (unsigned)_mm256_movemask_epi8(_mm256_and_si256(hit, anl));
+	*line = (unsigned)_mm256_movemask_epi8(_mm256_andnot_si256(cont, anl));
+}
+
 SCAN_TARGET_AVX2 static inline const char *
 hdrscan_stop_avx2(const char *p, const char *end, uint32_t rel,
     struct line_list *ll)
@@ -120,6 +175,27 @@ hdrscan_stop_avx2(const char *p, const char *end, uint32_t rel,
 	const __m256i	bit = _mm256_set1_epi8(0x20);
 	const __m256i	sp = _mm256_set1_epi8(' '), tab = _mm256_set1_epi8('\t');
 
+	/* 64 bytes a step: one test, and the line starts listed without
+	 * a branch (hdrscan_put64). */
+	while (end - p >= 65) {
+		unsigned	s0, s1, l0, l1;
+		uint64_t	stop, line;
+
+		hdrscan_masks_avx2(p, &s0, &l0);
+		hdrscan_masks_avx2(p + 32, &s1, &l1);
+		stop = (uint64_t)s1 << 32 | s0;
+		line = (uint64_t)l1 << 32 | l0;
+		if (stop != 0) {
+			unsigned k = (unsigned)__builtin_ctzll(stop);
+
+			/* k = 63: 2 << 63 is 0, and 0 - 1 keeps all. */
+			hdrscan_put64(ll, rel, line & ((2ull << k) - 1));
+			return p + k;
+		}
+		hdrscan_put64(ll, rel, line);
+		p += 64;
+		rel += 64;
+	}
 	while (end - p >= 33) {
 		__m256i	a = _mm256_loadu_si256((const __m256i *)(const void *)p);
 		__m256i	b = _mm256_loadu_si256((const __m256i *)(const void *)

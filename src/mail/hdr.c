@@ -22,7 +22,16 @@ void
 hdr_iter_init_lines(struct hdr_iter *it, struct str block,
     const uint32_t *lines, size_t n)
 {
+	uint32_t	prev = 0;
+	size_t		i;
+
 	hdr_iter_init(it, block);
+	/* Checked once here, so that hdr_next can trust it. */
+	for (i = 0; lines != NULL && i < n; i++) {
+		if (lines[i] <= prev || lines[i] >= block.len)
+			return;
+		prev = lines[i];
+	}
 	if (lines != NULL) {
 		it->ls = lines;
 		it->ls_end = lines + n;

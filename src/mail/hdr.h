@@ -42,9 +42,8 @@ void	hdr_iter_init(struct hdr_iter *it, struct str block);
  * The same with the block's line starts given (borrowed): the offsets
  * hdr_lines() lists, found by whoever read the block (the mbox splitter
  * does), so that hdr_next need not search for them.  A list that is not
- * increasing inside the block is dropped where it goes wrong and the
- * iterator searches on by itself: a wrong list gives wrong fields but
- * never makes it read outside the block.
+ * increasing inside the block is not used (the iterator searches), so a
+ * wrong list never makes it read outside the block.
  */
 void	hdr_iter_init_lines(struct hdr_iter *it, struct str block,
 	    const uint32_t *lines, size_t n);
@@ -108,12 +107,9 @@ hdr_next(struct hdr_iter *it, struct hdr_field *f)
 		line = p;
 		/* The whole field, continuation lines included: up to the
 		 * next line start listed, or found by one vector search. */
-		if (it->ls != NULL && (it->ls == it->ls_end ||
-		    (*it->ls > (size_t)(line - it->base) &&
-		    *it->ls < (size_t)(end - it->base))))
-			p = it->ls == it->ls_end ? end : it->base + *it->ls++;
+		if (it->ls != NULL)
+			p = it->ls < it->ls_end ? it->base + *it->ls++ : end;
 		else {
-			it->ls = NULL;
 			q = scan_field_end(line, end);
 			p = q != NULL ? q + 1 : end;
 		}
