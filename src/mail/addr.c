@@ -40,6 +40,7 @@
  * implied by n), each address and name is one arena allocation; nothing
  * is allocated for a mailbox that yields no address.
  */
+#include <stdint.h>
 #include <string.h>
 #ifdef __SSE2__
 #include <emmintrin.h>
@@ -940,7 +941,185 @@ addr_fast(struct ap *ap)
 	    -1 : 1;
 }
 
-/* The list loop; fast: try addr_fast before addr_element. */
+#ifndef __SSE2__
+#define ADDR_PLAIN(ap)	0
+#else
+#define ADDR_PLAIN(ap)	addr_plain(ap)
+/*
+ * For the 16 bytes at p: bit i of *plain set where p[i] is a letter, a
+ * digit or one of . - _ + (as addr_skip_plain tests them), of *sp where
+ * it is a space.
+ */
+static inline void
+addr_masks16(const unsigned char *p, unsigned *plain, unsigned *sp)
+{
+	const __m128i	a = _mm_loadu_si128((const __m128i *)(const void *)p);
+	const __m128i	al = _mm_or_si128(a, _mm_set1_epi8(0x20));
+	const __m128i	letter = _mm_and_si128(
+			    _mm_cmpgt_epi8(al, _mm_set1_epi8('a' - 1)),
+			    _mm_cmplt_epi8(al, _mm_set1_epi8('z' + 1)));
+	const __m128i	digit = _mm_and_si128(
+			    _mm_cmpgt_epi8(a, _mm_set1_epi8('0' - 1)),
+			    _mm_cmplt_epi8(a, _mm_set1_epi8('9' + 1)));
+	const __m128i	punct = _mm_or_si128(_mm_or_si128(
+			    _mm_cmpeq_epi8(a, _mm_set1_epi8('.')),
+			    _mm_cmpeq_epi8(a, _mm_set1_epi8('-'))),
+			    _mm_or_si128(_mm_cmpeq_epi8(a, _mm_set1_epi8('_')),
+			    _mm_cmpeq_epi8(a, _mm_set1_epi8('+'))));
+
+	*plain = (unsigned)_mm_movemask_epi8(_mm_or_si128(
+	    _mm_or_si128(letter, digit), punct));
+	*sp = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(a,
+	    _mm_set1_epi8(' ')));
+}
+
+/* Copies n plain bytes (ASCII) from s to d, A-Z lower-cased. */
+static inline void
+addr_lower_copy(char *d, const unsigned char *s, size_t n)
+{
+	size_t	i = 0;
+
+	if (n >= 16) {
+		for (;;) {
+			__m128i	a, up;
+
+			if (i + 16 > n)
+				i = n - 16;
+			a = _mm_loadu_si128((const __m128i *)(const void *)
+			    (s + i));
+			up = _mm_and_si128(_mm_cmpgt_epi8(a,
+			    _mm_set1_epi8('A' - 1)), _mm_cmplt_epi8(a,
+			    _mm_set1_epi8('Z' + 1)));
+			_mm_storeu_si128((__m128i *)(void *)(d + i),
+			    _mm_or_si128(a, _mm_and_si128(up,
+			    _mm_set1_epi8(0x20))));
+			if ((i += 16) >= n)
+				return;
+		}
+	}
+	for (; i < n; i++)
+		d[i] = (char)((unsigned)(s[i] - 'A') < 26u ? s[i] | 0x20 :
+		    s[i]);
+}
+
+/* The lowest set bit at or above bit i of m, or 64. */
+static inline unsigned
+bit_from(uint64_t m, unsigned i)
+{
+	m = i < 64 ? m >> i << i : 0;
+	return m != 0 ? (unsigned)__builtin_ctzll(m) : 64;
+}
+
+/*
+ * The commonest shapes of all, read from bit masks of the element's
+ * first 64 bytes: "Name <local@domain>", the name made of letters,
+ * digits, . - _ + and single spaces, and a bare "local@domain" followed
+ * by blanks and a ',' or the end; local part and domain made of letters,
+ * digits and . - _ +, the domain not ending in a dot.  For these,
+ * addr_fast and addr_push give exactly this: the address lower-cased and
+ * the name as it is (words_decode copies such a name), one arena
+ * allocation each, in that order, and ap->p after the '>'s (or at the
+ * ',' or the end).  Returns 1 when it read the element, 0 (ap->p
+ * untouched) for any other shape or a longer one, -1 on arena
+ * exhaustion.
+ */
+static int
+addr_plain(struct ap *ap)
+{
+	const unsigned char	*start = ap->p, *b = start;
+	unsigned char		 pad[64];
+	struct mail_addrs	*o = ap->out;
+	struct mail_addr	*v;
+	struct str		 name = STR("");
+	uint64_t		 plain = 0, sp = 0;
+	size_t			 len = (size_t)(ap->end - start), n, cap;
+	unsigned		 i, j, k, ne, next, lo, pl, sm;
+	char			*s, *d;
+
+	if (ap->w == NULL || o->n >= ADDR_LIST_MAX)
+		return 0;
+	if (len < 64) {
+		/* Zeros after the end: no class of their own. */
+		memcpy(pad, start, len);
+		memset(pad + len, 0, sizeof(pad) - len);
+		b = pad;
+	} else
+		len = 64;
+	for (unsigned q = 0; q < 64; q += 16) {
+		addr_masks16(b + q, &pl, &sm);
+		plain |= (uint64_t)pl << q;
+		sp |= (uint64_t)sm << q;
+	}
+	/* The phrase: plain bytes and spaces, up to '<' or '@'. */
+	if ((i = bit_from(~(plain | sp), 0)) >= len)
+		return 0;
+	if (b[i] == '<') {
+		for (ne = i; ne > 0 && b[ne - 1] == ' '; ne--)
+			continue;
+		/* Two spaces in a row (ne - 1 >= 0 spaces checked). */
+		if (ne > 1 && (sp & (sp >> 1) & ((1ull << (ne - 1)) - 1)) != 0)
+			return 0;
+		lo = i + 1;
+		j = bit_from(~plain, lo);
+		if (j >= len || j == lo || b[j] != '@')
+			return 0;
+		k = bit_from(~plain, j + 1);
+		if (k >= len || k == j + 1 || b[k] != '>')
+			return 0;
+		for (next = k; next < len && b[next] == '>'; next++)
+			continue;
+		if (next == 64)
+			return 0;	/* more '>' past what was read */
+	} else if (b[i] == '@') {
+		/* Bare: one plain run, '@', a plain run, blanks, ',' or end. */
+		if (i == 0 || (sp & ((1ull << i) - 1)) != 0)
+			return 0;
+		ne = 0;
+		lo = 0;
+		j = i;
+		k = bit_from(~plain, j + 1);
+		if (k == j + 1 || k >= 64)
+			return 0;
+		for (next = k; next < len && (b[next] == ' ' ||
+		    b[next] == '\t'); next++)
+			continue;
+		if (next == 64 || (next < len && b[next] != ','))
+			return 0;
+	} else
+		return 0;
+	/* [lo, k) is "local@domain". */
+	n = k - lo;
+	if (b[k - 1] == '.')
+		return 0;
+	if (o->n == 0 || (o->n >= ADDR_CAP_MIN && (o->n & (o->n - 1)) == 0)) {
+		cap = o->n == 0 ? ADDR_CAP_MIN : o->n * 2;
+		if ((v = arena_alloc(ap->a, cap * sizeof(*v))) == NULL)
+			return -1;
+		if (o->n > 0)
+			memcpy(v, o->v, o->n * sizeof(*v));
+		o->v = v;
+	}
+	if ((s = arena_alloc(ap->a, n + 1)) == NULL)
+		return -1;
+	addr_lower_copy(s, start + lo, n);
+	s[n] = '\0';
+	if (ne > 0) {
+		if ((d = arena_alloc(ap->a, ne + 1)) == NULL)
+			return -1;
+		memcpy(d, start, ne);
+		d[ne] = '\0';
+		name = str_make(d, ne);
+	}
+	o->v[o->n].addr = str_make(s, n);
+	o->v[o->n].name = name;
+	o->n++;
+	ap->p = start + next;
+	return 1;
+}
+#endif
+
+/* The list loop; fast: try addr_plain, then addr_fast, before
+ * addr_element. */
 static int
 addr_list(struct arena *a, struct words *w, struct str value,
     struct mail_addrs *out, int fast)
@@ -972,7 +1151,8 @@ addr_list(struct arena *a, struct words *w, struct str value,
 			ap.p++;
 			continue;
 		}
-		if (fast && (r = addr_fast(&ap)) != 0) {
+		if (fast && ((r = ADDR_PLAIN(&ap)) != 0 ||
+		    (r = addr_fast(&ap)) != 0)) {
 			if (r == -1)
 				return -1;
 			continue;
