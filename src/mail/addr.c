@@ -46,6 +46,7 @@
 #include <emmintrin.h>
 #endif
 
+#include "../base/scan.h"
 #include "addr.h"
 
 #define NAME_RAW_MAX	1024	/* display-name bytes kept for decoding */
@@ -1010,18 +1011,137 @@ bit_from(uint64_t m, unsigned i)
 	return m != 0 ? (unsigned)__builtin_ctzll(m) : 64;
 }
 
+#ifdef SCAN_AVX2
+/* addr_masks16 for 32 bytes at once. */
+SCAN_TARGET_AVX2 static void
+addr_masks32_avx2(const unsigned char *p, uint32_t *plain, uint32_t *sp)
+{
+	const __m256i	a = _mm256_loadu_si256((const __m256i *)(const void *)
+			    p);
+	const __m256i	al = _mm256_or_si256(a, _mm256_set1_epi8(0x20));
+	const __m256i	letter = _mm256_and_si256(
+			    _mm256_cmpgt_epi8(al, _mm256_set1_epi8('a' - 1)),
+			    _mm256_cmpgt_epi8(_mm256_set1_epi8('z' + 1), al));
+	const __m256i	digit = _mm256_and_si256(
+			    _mm256_cmpgt_epi8(a, _mm256_set1_epi8('0' - 1)),
+			    _mm256_cmpgt_epi8(_mm256_set1_epi8('9' + 1), a));
+	const __m256i	punct = _mm256_or_si256(_mm256_or_si256(
+			    _mm256_cmpeq_epi8(a, _mm256_set1_epi8('.')),
+			    _mm256_cmpeq_epi8(a, _mm256_set1_epi8('-'))),
+			    _mm256_or_si256(
+			    _mm256_cmpeq_epi8(a, _mm256_set1_epi8('_')),
+			    _mm256_cmpeq_epi8(a, _mm256_set1_epi8('+'))));
+
+	*plain = (uint32_t)_mm256_movemask_epi8(_mm256_or_si256(
+	    _mm256_or_si256(letter, digit), punct));
+	*sp = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(a,
+	    _mm256_set1_epi8(' ')));
+}
+#endif
+
+/* The masks of bytes [from, from + 32) of b, ORed into *plain and *sp. */
+static inline void
+addr_masks32(const unsigned char *b, unsigned from, uint64_t *plain,
+    uint64_t *sp)
+{
+	unsigned	pl, sm;
+
+#ifdef SCAN_AVX2
+	if (scan_has_avx2()) {
+		uint32_t	pl32, sm32;
+
+		addr_masks32_avx2(b + from, &pl32, &sm32);
+		*plain |= (uint64_t)pl32 << from;
+		*sp |= (uint64_t)sm32 << from;
+		return;
+	}
+#endif
+	for (unsigned q = from; q < from + 32; q += 16) {
+		addr_masks16(b + q, &pl, &sm);
+		*plain |= (uint64_t)pl << q;
+		*sp |= (uint64_t)sm << q;
+	}
+}
+
+/* Where addr_plain found the parts of an element (offsets from it). */
+struct plain_at {
+	unsigned	ne;	/* the name is [0, ne) */
+	unsigned	lo, k;	/* the address is [lo, k) */
+	unsigned	next;	/* where the list goes on */
+};
+
+/*
+ * The shape test of addr_plain on the masks of the first lw bytes of
+ * the element at b; more: bytes follow those lw.  Returns 1 (and fills
+ * *at) for a plain element, 0 for none, 2 when the answer lies past lw.
+ */
+static int
+addr_plain_shape(const unsigned char *b, uint64_t plain, uint64_t sp,
+    unsigned lw, int more, struct plain_at *at)
+{
+	unsigned	i, j, k, ne, next;
+
+	/* The phrase: plain bytes and spaces, up to '<' or '@'. */
+	if ((i = bit_from(~(plain | sp), 0)) >= lw)
+		return more ? 2 : 0;
+	if (b[i] == '<') {
+		for (ne = i; ne > 0 && b[ne - 1] == ' '; ne--)
+			continue;
+		/* Two spaces in a row (ne - 1 >= 0 spaces checked). */
+		if (ne > 1 && (sp & (sp >> 1) & ((1ull << (ne - 1)) - 1)) != 0)
+			return 0;
+		if ((j = bit_from(~plain, i + 1)) >= lw)
+			return more ? 2 : 0;
+		if (j == i + 1 || b[j] != '@')
+			return 0;
+		if ((k = bit_from(~plain, j + 1)) >= lw)
+			return more ? 2 : 0;
+		if (k == j + 1 || b[k] != '>')
+			return 0;
+		for (next = k; next < lw && b[next] == '>'; next++)
+			continue;
+		if (next == lw && more)
+			return 2;	/* more '>' may follow */
+		at->lo = i + 1;
+	} else if (b[i] == '@') {
+		/* Bare: one plain run, '@', a plain run, blanks, ',' or end. */
+		if (i == 0 || (sp & ((1ull << i) - 1)) != 0)
+			return 0;
+		ne = 0;
+		k = bit_from(~plain, i + 1);
+		if (k >= lw && more)
+			return 2;
+		if (k == i + 1)
+			return 0;
+		for (next = k; next < lw && (b[next] == ' ' ||
+		    b[next] == '\t'); next++)
+			continue;
+		if (next == lw && more)
+			return 2;
+		if (next < lw && b[next] != ',')
+			return 0;
+		at->lo = 0;
+	} else
+		return 0;
+	if (b[k - 1] == '.')
+		return 0;
+	at->ne = ne;
+	at->k = k;
+	at->next = next;
+	return 1;
+}
+
 /*
  * The commonest shapes of all, read from bit masks of the element's
- * first 64 bytes: "Name <local@domain>", the name made of letters,
- * digits, . - _ + and single spaces, and a bare "local@domain" followed
- * by blanks and a ',' or the end; local part and domain made of letters,
- * digits and . - _ +, the domain not ending in a dot.  For these,
- * addr_fast and addr_push give exactly this: the address lower-cased and
- * the name as it is (words_decode copies such a name), one arena
- * allocation each, in that order, and ap->p after the '>'s (or at the
- * ',' or the end).  Returns 1 when it read the element, 0 (ap->p
- * untouched) for any other shape or a longer one, -1 on arena
- * exhaustion.
+ * first 32 bytes, or 64 when those do not settle it: "Name <local@domain>",
+ * the name made of letters, digits, . - _ + and single spaces, and a bare
+ * "local@domain" followed by blanks and a ',' or the end; local part and
+ * domain made of letters, digits and . - _ +, the domain not ending in a
+ * dot.  For these, addr_fast and addr_push give exactly this: the address
+ * lower-cased and the name as it is (words_decode copies such a name),
+ * one arena allocation each, in that order, and ap->p after the '>'s (or
+ * at the ',' or the end).  Returns 1 when it read the element, 0 (ap->p
+ * untouched) for any other shape or a longer one, -1 on arena exhaustion.
  */
 static int
 addr_plain(struct ap *ap)
@@ -1031,10 +1151,11 @@ addr_plain(struct ap *ap)
 	struct mail_addrs	*o = ap->out;
 	struct mail_addr	*v;
 	struct str		 name = STR("");
+	struct plain_at		 at;
 	uint64_t		 plain = 0, sp = 0;
 	size_t			 len = (size_t)(ap->end - start), n, cap;
-	unsigned		 i, j, k, ne, next, lo, pl, sm;
 	char			*s, *d;
+	int			 r;
 
 	if (ap->w == NULL || o->n >= ADDR_LIST_MAX)
 		return 0;
@@ -1043,54 +1164,18 @@ addr_plain(struct ap *ap)
 		memcpy(pad, start, len);
 		memset(pad + len, 0, sizeof(pad) - len);
 		b = pad;
-	} else
-		len = 64;
-	for (unsigned q = 0; q < 64; q += 16) {
-		addr_masks16(b + q, &pl, &sm);
-		plain |= (uint64_t)pl << q;
-		sp |= (uint64_t)sm << q;
 	}
-	/* The phrase: plain bytes and spaces, up to '<' or '@'. */
-	if ((i = bit_from(~(plain | sp), 0)) >= len)
-		return 0;
-	if (b[i] == '<') {
-		for (ne = i; ne > 0 && b[ne - 1] == ' '; ne--)
-			continue;
-		/* Two spaces in a row (ne - 1 >= 0 spaces checked). */
-		if (ne > 1 && (sp & (sp >> 1) & ((1ull << (ne - 1)) - 1)) != 0)
-			return 0;
-		lo = i + 1;
-		j = bit_from(~plain, lo);
-		if (j >= len || j == lo || b[j] != '@')
-			return 0;
-		k = bit_from(~plain, j + 1);
-		if (k >= len || k == j + 1 || b[k] != '>')
-			return 0;
-		for (next = k; next < len && b[next] == '>'; next++)
-			continue;
-		if (next == 64)
-			return 0;	/* more '>' past what was read */
-	} else if (b[i] == '@') {
-		/* Bare: one plain run, '@', a plain run, blanks, ',' or end. */
-		if (i == 0 || (sp & ((1ull << i) - 1)) != 0)
-			return 0;
-		ne = 0;
-		lo = 0;
-		j = i;
-		k = bit_from(~plain, j + 1);
-		if (k == j + 1 || k >= 64)
-			return 0;
-		for (next = k; next < len && (b[next] == ' ' ||
-		    b[next] == '\t'); next++)
-			continue;
-		if (next == 64 || (next < len && b[next] != ','))
-			return 0;
-	} else
+	addr_masks32(b, 0, &plain, &sp);
+	if ((r = addr_plain_shape(b, plain, sp, len < 32 ? (unsigned)len : 32,
+	    len > 32, &at)) == 2) {
+		addr_masks32(b, 32, &plain, &sp);
+		r = addr_plain_shape(b, plain, sp, len < 64 ? (unsigned)len :
+		    64, len > 64, &at);
+	}
+	if (r != 1)
 		return 0;
 	/* [lo, k) is "local@domain". */
-	n = k - lo;
-	if (b[k - 1] == '.')
-		return 0;
+	n = at.k - at.lo;
 	if (o->n == 0 || (o->n >= ADDR_CAP_MIN && (o->n & (o->n - 1)) == 0)) {
 		cap = o->n == 0 ? ADDR_CAP_MIN : o->n * 2;
 		if ((v = arena_alloc(ap->a, cap * sizeof(*v))) == NULL)
@@ -1101,19 +1186,19 @@ addr_plain(struct ap *ap)
 	}
 	if ((s = arena_alloc(ap->a, n + 1)) == NULL)
 		return -1;
-	addr_lower_copy(s, start + lo, n);
+	addr_lower_copy(s, start + at.lo, n);
 	s[n] = '\0';
-	if (ne > 0) {
-		if ((d = arena_alloc(ap->a, ne + 1)) == NULL)
+	if (at.ne > 0) {
+		if ((d = arena_alloc(ap->a, at.ne + 1)) == NULL)
 			return -1;
-		memcpy(d, start, ne);
-		d[ne] = '\0';
-		name = str_make(d, ne);
+		memcpy(d, start, at.ne);
+		d[at.ne] = '\0';
+		name = str_make(d, at.ne);
 	}
 	o->v[o->n].addr = str_make(s, n);
 	o->v[o->n].name = name;
 	o->n++;
-	ap->p = start + next;
+	ap->p = start + at.next;
 	return 1;
 }
 #endif
@@ -1141,7 +1226,9 @@ addr_list(struct arena *a, struct words *w, struct str value,
 		if (ap.p >= ap.end)
 			break;
 		if (*ap.p == ',') {
-			ap.p++;
+			/* The space of ", ", without addr_cfws_slow. */
+			if (++ap.p < ap.end && *ap.p == ' ')
+				ap.p++;
 			continue;
 		}
 		if (*ap.p == ';') {
