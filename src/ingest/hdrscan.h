@@ -2,10 +2,11 @@
  * hdrscan.h: the mbox splitter's search through a header block, which
  * also lists where its lines start.
  *
- * hdrscan_stop() answers exactly what scan_hdr_stop (base/scan.h)
- * answers, and on the way appends the line starts it passes to a
- * struct line_list, so that the field parser (meta_parse_lines) need not
- * search the same bytes again.  A line start is listed as its offset
+ * hdrscan_stop() answers what scan_hdr_stop (base/scan.h) answers, less
+ * the 'C' and 'F' lines that cannot be a Content-Length field or an
+ * envelope (hdrscan_real), and on the way appends the line starts it
+ * passes to a struct line_list, so that the field parser
+ * (meta_parse_lines) need not search the same bytes again.  A line start is listed as its offset
  * from the block's start: the byte after a '\n' that is not SP or HTAB
  * (a continuation).  Pure functions over any memory, inline like
  * scan.h: SSE2 16 bytes per step, AVX2 32 when the processor has it,
@@ -83,10 +84,32 @@ hdrscan_put64(struct line_list *ll, uint32_t rel, uint64_t mask)
 }
 
 /*
- * scan_hdr_stop(p, end), appending the start of the line after every
- * '\n' up to the one returned (included) whose follower is in the range
- * and is not SP or HTAB; rel is the offset of p + 1 from the block's
- * start.  The last byte of the range, whose follower is not known yet,
+ * Whether the line after the '\n' at q (q + 1 < end) that scan_hdr_stop
+ * stops at can matter to the splitter: an empty line, or a 'C' or 'c'
+ * line with 'L' or 'l' where "Content-Length:" has it, or an 'F' line
+ * with a space where "From " has it.  Near end, where those bytes are
+ * not there, it can.  Most 'C' and 'F' lines (Cc:, Content-Type:,
+ * From:) are skipped so without a return to the splitter.
+ */
+static inline int
+hdrscan_real(const char *q, const char *end)
+{
+	switch (q[1]) {
+	case 'C':
+	case 'c':
+		return end - q <= 9 || (q[9] | 0x20) == 'l';
+	case 'F':
+		return end - q <= 5 || q[5] == ' ';
+	default:
+		return 1;
+	}
+}
+
+/*
+ * scan_hdr_stop(p, end) less the lines hdrscan_real rules out, appending
+ * the start of the line after every '\n' up to the one returned
+ * (included) whose follower is in the range and is not SP or HTAB; rel
+ * is the offset of p + 1 from the block's start.  The last byte of the range, whose follower is not known yet,
  * is returned (when it is a '\n') without being listed: a search that
  * goes on from it lists it then.
  */
@@ -116,11 +139,13 @@ hdrscan_stop_sse2(const char *p, const char *end, uint32_t rel,
 		unsigned line = (unsigned)_mm_movemask_epi8(
 			    _mm_andnot_si128(cont, anl));
 
-		if (stop != 0) {
+		for (; stop != 0; stop &= stop - 1) {
 			unsigned k = (unsigned)__builtin_ctz(stop);
 
-			hdrscan_put(ll, rel, line & ((2u << k) - 1));
-			return p + k;
+			if (hdrscan_real(p + k, end)) {
+				hdrscan_put(ll, rel, line & ((2u << k) - 1));
+				return p + k;
+			}
 		}
 		if (line != 0)
 			hdrscan_put(ll, rel, line);
@@ -135,8 +160,8 @@ hdrscan_stop_sse2(const char *p, const char *end, uint32_t rel,
 			return p;
 		if (p[1] != ' ' && p[1] != '\t')
 			hdrscan_put(ll, rel, 1);
-		if (p[1] == '\n' || p[1] == '\r' || p[1] == 'C' ||
-		    p[1] == 'c' || p[1] == 'F')
+		if ((p[1] == '\n' || p[1] == '\r' || p[1] == 'C' ||
+		    p[1] == 'c' || p[1] == 'F') && hdrscan_real(p, end))
 			return p;
 	}
 	return NULL;
@@ -185,12 +210,14 @@ hdrscan_stop_avx2(const char *p, const char *end, uint32_t rel,
 		hdrscan_masks_avx2(p + 32, &s1, &l1);
 		stop = (uint64_t)s1 << 32 | s0;
 		line = (uint64_t)l1 << 32 | l0;
-		if (stop != 0) {
+		for (; stop != 0; stop &= stop - 1) {
 			unsigned k = (unsigned)__builtin_ctzll(stop);
 
-			/* k = 63: 2 << 63 is 0, and 0 - 1 keeps all. */
-			hdrscan_put64(ll, rel, line & ((2ull << k) - 1));
-			return p + k;
+			if (hdrscan_real(p + k, end)) {
+				/* k = 63: 2 << 63 is 0, 0 - 1 keeps all. */
+				hdrscan_put64(ll, rel, line & ((2ull << k) - 1));
+				return p + k;
+			}
 		}
 		hdrscan_put64(ll, rel, line);
 		p += 64;
@@ -212,12 +239,14 @@ hdrscan_stop_avx2(const char *p, const char *end, uint32_t rel,
 		unsigned line = (unsigned)_mm256_movemask_epi8(
 			    _mm256_andnot_si256(cont, anl));
 
-		if (stop != 0) {
+		for (; stop != 0; stop &= stop - 1) {
 			unsigned k = (unsigned)__builtin_ctz(stop);
 
-			/* k = 31: 2u << 31 is 0, and 0 - 1 keeps all. */
-			hdrscan_put(ll, rel, line & ((2u << k) - 1));
-			return p + k;
+			if (hdrscan_real(p + k, end)) {
+				/* k = 31: 2u << 31 is 0, 0 - 1 keeps all. */
+				hdrscan_put(ll, rel, line & ((2u << k) - 1));
+				return p + k;
+			}
 		}
 		if (line != 0)
 			hdrscan_put(ll, rel, line);

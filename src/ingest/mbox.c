@@ -264,9 +264,10 @@ field_start(struct split *sp, uint64_t keep, uint64_t hstart, uint64_t pos,
 
 /*
  * The stream offset of the next line after pos that can matter to the
- * splitter (scan_hdr_stop: an empty line, a 'C' or 'F' line), or the end
- * of the stream; the line starts passed on the way are added to sp->ll
- * (hdrscan.h), as offsets from hstart.  Bytes from keep on stay in
+ * splitter (hdrscan_stop: an empty line, a 'C' or 'F' line that may be
+ * Content-Length: or "From "), or the end of the stream; the line starts
+ * passed on the way are added to sp->ll (hdrscan.h), as offsets from
+ * hstart.  Bytes from keep on stay in
  * memory; if one field fills the whole window, *full is set and keep is
  * moved up.
  */
