@@ -16,7 +16,7 @@ test_hdr_iter(void)
 	const char		*blk = "A: 1\r\nB : two\n words\n\tmore\n"
 				    "no colon here\n continued junk\nC:\n";
 	struct hdr_iter		 it;
-	struct hdr_field	 f;
+	struct hdr_field	 f = { STR_NULL, STR_NULL };
 	struct arena		*a = arena_new(1 << 20);
 
 	hdr_iter_init(&it, str_cstr(blk));
