@@ -11,11 +11,15 @@
 # Prints medians of RUNS runs (default 7) and the ratios: wall time, and
 # CPU time (user + system, hyperfine's means), which a busy machine
 # disturbs less; user time alone is shown beside it.
+# RT_BASE=another replytime binary (say, main's) adds it to the same
+# hyperfine runs of step 1, so both face the same load: its ratios are
+# printed under "base".
 set -eu
 cd "$(dirname "$0")/.."
 root=$(pwd)
 corpora=${RT_CORPORA:-$root/../shared/corpora}
 rt=${RT:-$root/build/replytime}
+base=${RT_BASE:-}
 runs=${RUNS:-7}
 out=$root/bench/out
 mkdir -p "$out"
@@ -23,6 +27,7 @@ mkdir -p "$out"
 [ -f "$corpora/linux-raid.mbox.zst" ] || { echo "bench: no corpora at $corpora: skipped"; exit 0; }
 "$root/scripts/deps.sh" bench
 [ -x "$rt" ] || { echo "bench: build first (make build)"; exit 1; }
+[ -z "$base" ] || [ -x "$base" ] || { echo "bench: RT_BASE $base is no binary"; exit 1; }
 
 lr=$out/linux-raid.mbox big=$out/big.mbox md=$out/maildir
 [ -f "$lr" ] || zstd -q -dc "$corpora/linux-raid.mbox.zst" > "$lr"
@@ -61,10 +66,12 @@ for f in "$lr" "$big"; do
 	# Some machines drop cached pages within seconds (seen on a shared
 	# virtual machine): every run reads the file first, so both
 	# commands always read it from the page cache.
+	set -- -n "wc -l" "wc -l $f" \
+	    -n "replytime scan" "$rt scan --quiet --format jsonl $f > /dev/null"
+	[ -z "$base" ] || set -- "$@" -n "base scan" \
+	    "$base scan --quiet --format jsonl $f > /dev/null"
 	hyperfine -w 2 -r "$runs" --export-csv "$out/$name.csv" \
-	    --prepare "cat $f > /dev/null" \
-	    -n "wc -l" "wc -l $f" \
-	    -n "replytime scan" "$rt scan --quiet --format jsonl $f > /dev/null" >/dev/null
+	    --prepare "cat $f > /dev/null" "$@" >/dev/null
 	wc_s=$(median "$out/$name.csv" 1); rt_s=$(median "$out/$name.csv" 2)
 	wc_c=$(cpu "$out/$name.csv" 1); rt_c=$(cpu "$out/$name.csv" 2)
 	printf '%-18s %6.0f MB  wc -l %.3f s (%s GB/s)  scan %.3f s (%s GB/s)  scan/wc %sx\n' \
@@ -73,6 +80,11 @@ for f in "$lr" "$big"; do
 	printf '%-18s   CPU  wc -l %.3f s (user %.3f)  scan %.3f s (user %.3f)  scan/wc %sx\n' \
 	    "" "$wc_c" "$(user "$out/$name.csv" 1)" "$rt_c" "$(user "$out/$name.csv" 2)" \
 	    "$(ratio "$rt_c" "$wc_c")"
+	[ -n "$base" ] || continue
+	b_s=$(median "$out/$name.csv" 3); b_c=$(cpu "$out/$name.csv" 3)
+	printf '%-18s   base scan %.3f s  CPU %.3f s (user %.3f)  scan/wc %sx  CPU %sx\n' \
+	    "" "$b_s" "$b_c" "$(user "$out/$name.csv" 3)" "$(ratio "$b_s" "$wc_s")" \
+	    "$(ratio "$b_c" "$wc_c")"
 done
 
 n=$(find "$md/cur" -type f | wc -l)

@@ -190,6 +190,60 @@ json_add_str(struct buf *b, struct str s)
 	json_escape_from(b, p, n, i);
 }
 
+/*
+ * json_escape_from's output written at d + o, which has room for six
+ * bytes per byte left (a control byte's "\u00XX"); returns the new o.
+ */
+static size_t
+json_escape_to(char *d, size_t o, const unsigned char *p, size_t n, size_t i)
+{
+	static const char	hex[] = "0123456789abcdef";
+	size_t			k;
+
+	while (i < n) {
+		k = scan_json_special((const char *)p + i, n - i);
+		memcpy(d + o, p + i, k);
+		o += k;
+		if ((i += k) == n)
+			break;
+		if (p[i] >= 0x80 && (k = utf8_seq_len(p + i, n - i)) > 0) {
+			memcpy(d + o, p + i, k);
+			o += k;
+			i += k;
+			continue;
+		}
+		if (p[i] == '"' || p[i] == '\\') {
+			d[o++] = '\\';
+			d[o++] = (char)p[i];
+		} else if (p[i] < 0x20) {
+			memcpy(d + o, "\\u00", 4);
+			d[o + 4] = hex[p[i] >> 4];
+			d[o + 5] = hex[p[i] & 15];
+			o += 6;
+		} else {
+			memcpy(d + o, "\xef\xbf\xbd", 3);	/* U+FFFD */
+			o += 3;
+		}
+		i++;
+	}
+	return o;
+}
+
+size_t
+json_put_str(char *d, struct str s)
+{
+	const unsigned char	*p = (const unsigned char *)s.p;
+	size_t			 i, o;
+
+	d[0] = '"';
+	i = json_copy_plain(d + 1, p, s.len);
+	o = 1 + i;
+	if (i < s.len)
+		o = json_escape_to(d, o, p, s.len, i);
+	d[o++] = '"';
+	return o;
+}
+
 void
 json_add_str_slow(struct buf *b, struct str s)
 {

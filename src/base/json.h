@@ -21,6 +21,13 @@
  */
 void	json_add_str(struct buf *b, struct str s);
 void	json_add_str_slow(struct buf *b, struct str s);
+/*
+ * Writes s as a quoted JSON string (the bytes json_add_str appends) at d,
+ * which has room for JSON_STR_ROOM(s.len) bytes, and returns how many it
+ * wrote; no NUL.  For writers that reserve a whole record at once.
+ */
+#define JSON_STR_ROOM(n)	(6 * (size_t)(n) + 2)
+size_t	json_put_str(char *d, struct str s);
 /* Appends "null" when s.p is NULL, else s as a JSON string. */
 void	json_add_str_or_null(struct buf *b, struct str s);
 

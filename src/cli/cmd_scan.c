@@ -45,67 +45,115 @@ static const char *const csv_columns =
     "n,source,pos,from,from_name,sender,to,cc,subject,date,received,"
     "message_id,in_reply_to,references,thread_index,auto,problems\n";
 
-/* A JSON member's opening as a literal and its length, for buf_add. */
-#define KEY(name, open)	",\"" name "\":" open, sizeof(",\"" name "\":" open) - 1
+/*
+ * A JSON record is written straight into room reserved in sc->out for
+ * the longest text it can take (JSON_STR_ROOM per string, RECORD_ROOM
+ * for the rest), with a cursor d and no test per piece; the unused rest
+ * is given back at the end.
+ */
+#define RECORD_ROOM	1024	/* keys, numbers, times, flag names */
+#define ITEM_ROOM	16	/* {"addr":,"name":} and commas */
 
-static void
-json_addrs(struct buf *b, const char *key, size_t klen,
-    const struct mail_addrs *a)
+/* A literal at d, d moved past it. */
+#define PUT(d, lit)	(memcpy((d), (lit), sizeof(lit) - 1), \
+			    (d) += sizeof(lit) - 1)
+
+static char *
+put_u64(char *d, uint64_t v)
 {
-	buf_add(b, key, klen);
-	for (size_t i = 0; i < a->n; i++) {
-		if (i)
-			buf_lit(b, ",{\"addr\":");
-		else
-			buf_lit(b, "{\"addr\":");
-		json_add_str(b, a->v[i].addr);
-		if (a->v[i].name.len > 0) {
-			buf_lit(b, ",\"name\":");
-			json_add_str(b, a->v[i].name);
-		}
-		buf_addc(b, '}');
-	}
-	buf_addc(b, ']');
+	char	tmp[20];
+	size_t	i = sizeof(tmp);
+
+	do {
+		tmp[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	memcpy(d, tmp + i, sizeof(tmp) - i);
+	return d + sizeof(tmp) - i;
 }
 
-static void
-json_ids(struct buf *b, const char *key, size_t klen,
-    const struct mail_ids *ids)
+static char *
+put_str_or_null(char *d, struct str s)
 {
-	buf_add(b, key, klen);
+	if (s.p == NULL) {
+		PUT(d, "null");
+		return d;
+	}
+	return d + json_put_str(d, s);
+}
+
+static size_t
+addrs_room(const struct mail_addrs *a)
+{
+	size_t	n = 0;
+
+	for (size_t i = 0; i < a->n; i++)
+		n += JSON_STR_ROOM(a->v[i].addr.len) +
+		    JSON_STR_ROOM(a->v[i].name.len) + ITEM_ROOM;
+	return n;
+}
+
+static size_t
+ids_room(const struct mail_ids *ids)
+{
+	size_t	n = 0;
+
+	for (size_t i = 0; i < ids->n; i++)
+		n += JSON_STR_ROOM(ids->v[i].len) + 1;
+	return n;
+}
+
+/* The elements of an address array, without its brackets. */
+static char *
+put_addrs(char *d, const struct mail_addrs *a)
+{
+	for (size_t i = 0; i < a->n; i++) {
+		if (i)
+			*d++ = ',';
+		PUT(d, "{\"addr\":");
+		d += json_put_str(d, a->v[i].addr);
+		if (a->v[i].name.len > 0) {
+			PUT(d, ",\"name\":");
+			d += json_put_str(d, a->v[i].name);
+		}
+		*d++ = '}';
+	}
+	return d;
+}
+
+static char *
+put_ids(char *d, const struct mail_ids *ids)
+{
 	for (size_t i = 0; i < ids->n; i++) {
 		if (i)
-			buf_addc(b, ',');
-		json_add_str(b, ids->v[i]);
+			*d++ = ',';
+		d += json_put_str(d, ids->v[i]);
 	}
-	buf_addc(b, ']');
+	return d;
 }
 
 /*
- * A time as "YYYY-MM-DDTHH:MM:SSZ" with its quotes: the date part is
- * kept from the last call on the same day (most dates of a file fall on
- * few days), the time of day is two digits at a time.  Exactly
+ * A time as "YYYY-MM-DDTHH:MM:SSZ" with its quotes, or null: the date
+ * part is kept from the last call on the same day (most dates of a file
+ * fall on few days), the time of day is two digits at a time.  Exactly
  * civil_fmt_iso's text, which writes the day's part and every time
- * outside years 0-9999.
+ * outside years 0-9999.  At most 44 bytes.
  */
-static void
-json_time(struct scan *sc, const char *key, size_t klen, int has,
-    int64_t t)
+static char *
+put_time(struct scan *sc, char *d, int has, int64_t t)
 {
 	static const char	d2[] =
 	    "00010203040506070809101112131415161718192021222324252627282930"
 	    "31323334353637383940414243444546474849505152535455565758596061"
 	    "62636465666768697071727374757677787980818283848586878889909192"
 	    "939495969798";
-	struct buf	*b = &sc->out;
 	int64_t		 day, sec;
 	char		 q[44];
 	size_t		 n;
 
-	buf_add(b, key, klen);
 	if (!has) {
-		buf_lit(b, "null");
-		return;
+		PUT(d, "null");
+		return d;
 	}
 	day = t / 86400;
 	sec = t % 86400;
@@ -135,28 +183,31 @@ json_time(struct scan *sc, const char *key, size_t klen, int has,
 		n = 1 + strlen(q + 1);
 	}
 	q[n++] = '"';
-	buf_add(b, q, n);
+	memcpy(d, q, n);
+	return d + n;
 }
 
-static void
-json_flags(struct buf *b, const char *key, size_t klen, unsigned flags,
-    int is_auto)
+/* The names of the flags set, as JSON strings, without brackets. */
+static char *
+put_flags(char *d, unsigned flags, int is_auto)
 {
 	const char	*name;
+	size_t		 n;
 
-	buf_add(b, key, klen);
 	for (unsigned i = 0; i < 16 && (flags >> i) != 0; i++) {
 		if (!(flags & (1u << i)))
 			continue;
 		name = is_auto ? (i < nitems(auto_names) ? auto_names[i] :
 		    "?") : meta_bad_name(1u << i);
 		if ((flags & ((1u << i) - 1)) != 0)
-			buf_addc(b, ',');
-		buf_addc(b, '"');
-		buf_puts(b, name);
-		buf_addc(b, '"');
+			*d++ = ',';
+		*d++ = '"';
+		n = strlen(name);
+		memcpy(d, name, n);
+		d += n;
+		*d++ = '"';
 	}
-	buf_addc(b, ']');
+	return d;
 }
 
 static void
@@ -164,10 +215,9 @@ emit_jsonl(struct scan *sc, const struct source_msg *sm,
     const struct msg_meta *m)
 {
 	struct buf	*b = &sc->out;
+	size_t		 room;
+	char		*d, *start;
 
-	buf_lit(b, "{\"n\":");
-	buf_add_u64(b, sc->n);
-	buf_lit(b, ",\"source\":");
 	/* Escaped once per file.  Compared by content, not by pointer:
 	 * the next file's path may be allocated where the last one was
 	 * freed. */
@@ -177,28 +227,53 @@ emit_jsonl(struct scan *sc, const struct source_msg *sm,
 		buf_reset(&sc->path_json);
 		json_add_str(&sc->path_json, str_cstr(sm->path));
 	}
-	buf_add(b, sc->path_json.data, sc->path_json.len);
-	buf_lit(b, ",\"pos\":");
-	buf_add_u64(b, sm->pos);
-	json_addrs(b, KEY("from", "["), &m->from);
-	json_addrs(b, KEY("sender", "["), &m->sender);
-	json_addrs(b, KEY("to", "["), &m->to);
-	json_addrs(b, KEY("cc", "["), &m->cc);
-	buf_lit(b, ",\"subject\":");
-	json_add_str_or_null(b, m->subject);
-	json_time(sc, KEY("date", ""), m->has_date, m->date);
-	json_time(sc, KEY("received", ""), m->has_received, m->received);
-	buf_lit(b, ",\"message_id\":");
-	json_add_str_or_null(b, m->message_id);
-	json_ids(b, KEY("in_reply_to", "["), &m->in_reply_to);
-	json_ids(b, KEY("references", "["), &m->references);
-	buf_lit(b, ",\"thread_index\":");
-	json_add_str_or_null(b, m->thread_index);
-	buf_lit(b, ",\"list_id\":");
-	json_add_str_or_null(b, m->list_id);
-	json_flags(b, KEY("auto", "["), m->auto_flags, 1);
-	json_flags(b, KEY("problems", "["), m->bad_flags, 0);
-	buf_lit(b, "}\n");
+	room = RECORD_ROOM + sc->path_json.len + addrs_room(&m->from) +
+	    addrs_room(&m->sender) + addrs_room(&m->to) + addrs_room(&m->cc) +
+	    JSON_STR_ROOM(m->subject.len) + JSON_STR_ROOM(m->message_id.len) +
+	    ids_room(&m->in_reply_to) + ids_room(&m->references) +
+	    JSON_STR_ROOM(m->thread_index.len) + JSON_STR_ROOM(m->list_id.len);
+	if ((start = buf_extend(b, room)) == NULL)
+		return;		/* over the ceiling: sticky, as buf_add */
+	d = start;
+	PUT(d, "{\"n\":");
+	d = put_u64(d, sc->n);
+	PUT(d, ",\"source\":");
+	memcpy(d, sc->path_json.data, sc->path_json.len);
+	d += sc->path_json.len;
+	PUT(d, ",\"pos\":");
+	d = put_u64(d, sm->pos);
+	PUT(d, ",\"from\":[");
+	d = put_addrs(d, &m->from);
+	PUT(d, "],\"sender\":[");
+	d = put_addrs(d, &m->sender);
+	PUT(d, "],\"to\":[");
+	d = put_addrs(d, &m->to);
+	PUT(d, "],\"cc\":[");
+	d = put_addrs(d, &m->cc);
+	PUT(d, "],\"subject\":");
+	d = put_str_or_null(d, m->subject);
+	PUT(d, ",\"date\":");
+	d = put_time(sc, d, m->has_date, m->date);
+	PUT(d, ",\"received\":");
+	d = put_time(sc, d, m->has_received, m->received);
+	PUT(d, ",\"message_id\":");
+	d = put_str_or_null(d, m->message_id);
+	PUT(d, ",\"in_reply_to\":[");
+	d = put_ids(d, &m->in_reply_to);
+	PUT(d, "],\"references\":[");
+	d = put_ids(d, &m->references);
+	PUT(d, "],\"thread_index\":");
+	d = put_str_or_null(d, m->thread_index);
+	PUT(d, ",\"list_id\":");
+	d = put_str_or_null(d, m->list_id);
+	PUT(d, ",\"auto\":[");
+	d = put_flags(d, m->auto_flags, 1);
+	PUT(d, "],\"problems\":[");
+	d = put_flags(d, m->bad_flags, 0);
+	PUT(d, "]}\n");
+	/* Give back what the record did not take. */
+	b->len -= room - (size_t)(d - start);
+	b->data[b->len] = '\0';
 }
 
 /* Joins a list into one CSV field, separated by ", " or " ". */
@@ -299,7 +374,7 @@ on_message(void *arg, const struct source_msg *sm, struct err *err)
 	struct scan	*sc = arg;
 	struct msg_meta	 m;
 
-	meta_parse(sc->mp, sm->hdr, &m);
+	meta_parse_lines(sc->mp, sm->hdr, sm->lines, sm->nlines, &m);
 	if (sm->flags & SOURCE_TRUNCATED)
 		m.bad_flags |= BAD_TRUNCATED;
 	if (sm->flags & SOURCE_NO_BODY_SEP)

@@ -18,10 +18,13 @@
  * window and lets everything behind it go.  The header block is kept in
  * the window only until the callback returns.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "../base/scan.h"
 #include "../base/str.h"
+#include "../base/xmalloc.h"
+#include "hdrscan.h"
 #include "mbox.h"
 #include "win.h"
 
@@ -33,6 +36,7 @@
 
 struct split {
 	struct win	 w;
+	struct line_list ll;		/* line starts of the block being read */
 	const char	*path;
 	source_cb	 cb;
 	void		*arg;
@@ -181,17 +185,29 @@ content_length(struct str line, int64_t *cl)
 	*cl = v;
 }
 
-/* Hands a header block to the callback. */
+/*
+ * Hands a header block to the callback, with the line starts listed
+ * while it was read (those inside the block) unless it was cut.
+ */
 static int
 emit(struct split *sp, uint64_t msg_off, uint64_t hstart, uint64_t hend,
     unsigned flags)
 {
 	struct source_msg	m;
+	size_t			n = sp->ll.n;
 
 	m.hdr = str_make(win_ptr(&sp->w, hstart), (size_t)(hend - hstart));
 	m.path = sp->path;
 	m.pos = msg_off;
 	m.flags = flags;
+	m.lines = NULL;
+	m.nlines = 0;
+	if (!sp->ll.over && !(flags & SOURCE_TRUNCATED)) {
+		while (n > 0 && sp->ll.v[n - 1] >= m.hdr.len)
+			n--;
+		m.lines = sp->ll.v;
+		m.nlines = n;
+	}
 	sp->st->messages++;
 	return sp->cb(sp->arg, &m, sp->err);
 }
@@ -248,12 +264,16 @@ field_start(struct split *sp, uint64_t keep, uint64_t hstart, uint64_t pos,
 
 /*
  * The stream offset of the next line after pos that can matter to the
- * splitter (scan_hdr_stop: an empty line, a 'C' or 'F' line), or the end
- * of the stream.  Bytes from keep on stay in memory; if
- * one field fills the whole window, *full is set and keep is moved up.
+ * splitter (hdrscan_stop: an empty line, a 'C' or 'F' line that may be
+ * Content-Length: or "From "), or the end of the stream; the line starts
+ * passed on the way are added to sp->ll (hdrscan.h), as offsets from
+ * hstart.  Bytes from keep on stay in
+ * memory; if one field fills the whole window, *full is set and keep is
+ * moved up.
  */
 static int64_t
-field_end(struct split *sp, uint64_t *keep, uint64_t pos, int *full)
+field_end(struct split *sp, uint64_t hstart, uint64_t *keep, uint64_t pos,
+    int *full)
 {
 	struct win	*w = &sp->w;
 	uint64_t	 scan = pos;
@@ -262,7 +282,16 @@ field_end(struct split *sp, uint64_t *keep, uint64_t pos, int *full)
 
 	for (;;) {
 		if (scan < win_end(w)) {
-			q = scan_hdr_stop(win_ptr(w, scan), w->buf + w->len);
+			if (scan - hstart < SOURCE_HDR_MAX)
+				q = hdrscan_stop(win_ptr(w, scan),
+				    w->buf + w->len,
+				    (uint32_t)(scan - hstart + 1), &sp->ll);
+			else {
+				/* Past the longest block: it will be cut. */
+				sp->ll.over = 1;
+				q = scan_hdr_stop(win_ptr(w, scan),
+				    w->buf + w->len);
+			}
 			if (q != NULL && q + 1 < w->buf + w->len)
 				return (int64_t)(w->base +
 				    (uint64_t)(q - w->buf) + 1);
@@ -300,6 +329,8 @@ read_header(struct split *sp, uint64_t msg_off, uint64_t hstart, int mbox,
 
 	*cl = -1;
 	*at_env = 0;
+	sp->ll.n = 0;
+	sp->ll.over = 0;
 	for (;;) {
 		if (!emitted && (pos - hstart > SOURCE_HDR_MAX || full)) {
 			/* Hand over what fits, then skip to the block's end. */
@@ -327,7 +358,7 @@ read_header(struct split *sp, uint64_t msg_off, uint64_t hstart, int mbox,
 				flags |= SOURCE_NO_BODY_SEP;
 			break;
 		}
-		if ((end = field_end(sp, &keep, pos, &full)) == -1)
+		if ((end = field_end(sp, hstart, &keep, pos, &full)) == -1)
 			return -1;
 		pos = (uint64_t)end;
 	}
@@ -487,6 +518,7 @@ mbox_scan(struct input *in, const char *path, uint64_t from, source_cb cb,
 	int		at_env, r, rc = -1;
 
 	win_init(&sp.w, in, WIN_CAP, WIN_MAX);
+	sp.ll.v = xreallocarray(NULL, SOURCE_LINES_MAX, sizeof(*sp.ll.v));
 	sp.w.base = from;	/* the input is positioned there */
 	for (;;) {
 		if ((eol = find_eol(&sp, off, off)) == -1)
@@ -516,6 +548,7 @@ mbox_scan(struct input *in, const char *path, uint64_t from, source_cb cb,
 out:
 	st->bytes += sp.w.read_total;
 	win_free(&sp.w);
+	free(sp.ll.v);
 	return rc;
 }
 
@@ -530,8 +563,10 @@ msg_scan_single(struct input *in, const char *path, source_cb cb,
 	int		at_env, rc;
 
 	win_init(&sp.w, in, 64 * 1024, WIN_MAX);
+	sp.ll.v = xreallocarray(NULL, SOURCE_LINES_MAX, sizeof(*sp.ll.v));
 	rc = read_header(&sp, 0, 0, 0, &next, &cl, &at_env);
 	st->bytes += sp.w.read_total;
 	win_free(&sp.w);
+	free(sp.ll.v);
 	return rc;
 }

@@ -40,7 +40,19 @@ struct source_msg {
 	uint64_t	 pos;	/* byte offset of the message in path's
 				 * (decompressed) content; 0 for single files */
 	unsigned	 flags;	/* enum source_flags */
+	/*
+	 * Where the lines of hdr that are not continuations start (byte
+	 * offsets, increasing, each above 0 and below hdr.len; the first
+	 * line, at 0, is not listed), found while the block was read;
+	 * NULL when not known (a cut block, too many lines).  Borrowed
+	 * like hdr: meta_parse_lines() uses it to skip its own search.
+	 */
+	const uint32_t	*lines;
+	size_t		 nlines;
 };
+
+/* The most line starts a struct source_msg lists. */
+#define SOURCE_LINES_MAX	4096
 
 /* Returns 0 to go on, or -1 (with err set) to stop the scan. */
 typedef int (*source_cb)(void *arg, const struct source_msg *m,

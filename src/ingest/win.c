@@ -67,7 +67,7 @@ win_more(struct win *w, uint64_t keep, struct err *err)
 }
 
 int64_t
-win_need(struct win *w, uint64_t keep, uint64_t off, size_t n,
+win_fill(struct win *w, uint64_t keep, uint64_t off, size_t n,
     struct err *err)
 {
 	int	r;

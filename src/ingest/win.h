@@ -43,14 +43,25 @@ win_ptr(const struct win *w, uint64_t off)
 	return w->buf + (off - w->base);
 }
 
+/* win_need() when it has to read: not inline. */
+int64_t	win_fill(struct win *w, uint64_t keep, uint64_t off, size_t n,
+	    struct err *err);
+
 /*
  * Reads more so that at least n bytes from off are in memory, or the
  * input ends first; bytes before keep (<= off) may be dropped.  Returns
  * the number of bytes now available from off (less than n only at the
- * end of input or when the window is full), or -1 with err set.
+ * end of input or when the window is full), or -1 with err set.  Inline
+ * for the usual case, bytes in memory already.
  */
-int64_t	win_need(struct win *w, uint64_t keep, uint64_t off, size_t n,
-	    struct err *err);
+static inline int64_t
+win_need(struct win *w, uint64_t keep, uint64_t off, size_t n,
+    struct err *err)
+{
+	if (win_end(w) >= off + n)
+		return (int64_t)(win_end(w) - off);
+	return win_fill(w, keep, off, n, err);
+}
 
 /* Reads one more chunk, keeping bytes from keep on.  Returns 1 if bytes
  * were added, 0 at the end of input or with a full window, -1 on error. */

@@ -40,11 +40,13 @@
  * implied by n), each address and name is one arena allocation; nothing
  * is allocated for a mailbox that yields no address.
  */
+#include <stdint.h>
 #include <string.h>
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
 
+#include "../base/scan.h"
 #include "addr.h"
 
 #define NAME_RAW_MAX	1024	/* display-name bytes kept for decoding */
@@ -940,7 +942,269 @@ addr_fast(struct ap *ap)
 	    -1 : 1;
 }
 
-/* The list loop; fast: try addr_fast before addr_element. */
+#ifndef __SSE2__
+#define ADDR_PLAIN(ap)	0
+#else
+#define ADDR_PLAIN(ap)	addr_plain(ap)
+/*
+ * For the 16 bytes at p: bit i of *plain set where p[i] is a letter, a
+ * digit or one of . - _ + (as addr_skip_plain tests them), of *sp where
+ * it is a space.
+ */
+static inline void
+addr_masks16(const unsigned char *p, unsigned *plain, unsigned *sp)
+{
+	const __m128i	a = _mm_loadu_si128((const __m128i *)(const void *)p);
+	const __m128i	al = _mm_or_si128(a, _mm_set1_epi8(0x20));
+	const __m128i	letter = _mm_and_si128(
+			    _mm_cmpgt_epi8(al, _mm_set1_epi8('a' - 1)),
+			    _mm_cmplt_epi8(al, _mm_set1_epi8('z' + 1)));
+	const __m128i	digit = _mm_and_si128(
+			    _mm_cmpgt_epi8(a, _mm_set1_epi8('0' - 1)),
+			    _mm_cmplt_epi8(a, _mm_set1_epi8('9' + 1)));
+	const __m128i	punct = _mm_or_si128(_mm_or_si128(
+			    _mm_cmpeq_epi8(a, _mm_set1_epi8('.')),
+			    _mm_cmpeq_epi8(a, _mm_set1_epi8('-'))),
+			    _mm_or_si128(_mm_cmpeq_epi8(a, _mm_set1_epi8('_')),
+			    _mm_cmpeq_epi8(a, _mm_set1_epi8('+'))));
+
+	*plain = (unsigned)_mm_movemask_epi8(_mm_or_si128(
+	    _mm_or_si128(letter, digit), punct));
+	*sp = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(a,
+	    _mm_set1_epi8(' ')));
+}
+
+/* Copies n plain bytes (ASCII) from s to d, A-Z lower-cased. */
+static inline void
+addr_lower_copy(char *d, const unsigned char *s, size_t n)
+{
+	size_t	i = 0;
+
+	if (n >= 16) {
+		for (;;) {
+			__m128i	a, up;
+
+			if (i + 16 > n)
+				i = n - 16;
+			a = _mm_loadu_si128((const __m128i *)(const void *)
+			    (s + i));
+			up = _mm_and_si128(_mm_cmpgt_epi8(a,
+			    _mm_set1_epi8('A' - 1)), _mm_cmplt_epi8(a,
+			    _mm_set1_epi8('Z' + 1)));
+			_mm_storeu_si128((__m128i *)(void *)(d + i),
+			    _mm_or_si128(a, _mm_and_si128(up,
+			    _mm_set1_epi8(0x20))));
+			if ((i += 16) >= n)
+				return;
+		}
+	}
+	for (; i < n; i++)
+		d[i] = (char)((unsigned)(s[i] - 'A') < 26u ? s[i] | 0x20 :
+		    s[i]);
+}
+
+/* The lowest set bit at or above bit i of m, or 64. */
+static inline unsigned
+bit_from(uint64_t m, unsigned i)
+{
+	m = i < 64 ? m >> i << i : 0;
+	return m != 0 ? (unsigned)__builtin_ctzll(m) : 64;
+}
+
+#ifdef SCAN_AVX2
+/* addr_masks16 for 32 bytes at once. */
+SCAN_TARGET_AVX2 static void
+addr_masks32_avx2(const unsigned char *p, uint32_t *plain, uint32_t *sp)
+{
+	const __m256i	a = _mm256_loadu_si256((const __m256i *)(const void *)
+			    p);
+	const __m256i	al = _mm256_or_si256(a, _mm256_set1_epi8(0x20));
+	const __m256i	letter = _mm256_and_si256(
+			    _mm256_cmpgt_epi8(al, _mm256_set1_epi8('a' - 1)),
+			    _mm256_cmpgt_epi8(_mm256_set1_epi8('z' + 1), al));
+	const __m256i	digit = _mm256_and_si256(
+			    _mm256_cmpgt_epi8(a, _mm256_set1_epi8('0' - 1)),
+			    _mm256_cmpgt_epi8(_mm256_set1_epi8('9' + 1), a));
+	const __m256i	punct = _mm256_or_si256(_mm256_or_si256(
+			    _mm256_cmpeq_epi8(a, _mm256_set1_epi8('.')),
+			    _mm256_cmpeq_epi8(a, _mm256_set1_epi8('-'))),
+			    _mm256_or_si256(
+			    _mm256_cmpeq_epi8(a, _mm256_set1_epi8('_')),
+			    _mm256_cmpeq_epi8(a, _mm256_set1_epi8('+'))));
+
+	*plain = (uint32_t)_mm256_movemask_epi8(_mm256_or_si256(
+	    _mm256_or_si256(letter, digit), punct));
+	*sp = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(a,
+	    _mm256_set1_epi8(' ')));
+}
+#endif
+
+/* The masks of bytes [from, from + 32) of b, ORed into *plain and *sp. */
+static inline void
+addr_masks32(const unsigned char *b, unsigned from, uint64_t *plain,
+    uint64_t *sp)
+{
+	unsigned	pl, sm;
+
+#ifdef SCAN_AVX2
+	if (scan_has_avx2()) {
+		uint32_t	pl32, sm32;
+
+		addr_masks32_avx2(b + from, &pl32, &sm32);
+		*plain |= (uint64_t)pl32 << from;
+		*sp |= (uint64_t)sm32 << from;
+		return;
+	}
+#endif
+	for (unsigned q = from; q < from + 32; q += 16) {
+		addr_masks16(b + q, &pl, &sm);
+		*plain |= (uint64_t)pl << q;
+		*sp |= (uint64_t)sm << q;
+	}
+}
+
+/* Where addr_plain found the parts of an element (offsets from it). */
+struct plain_at {
+	unsigned	ne;	/* the name is [0, ne) */
+	unsigned	lo, k;	/* the address is [lo, k) */
+	unsigned	next;	/* where the list goes on */
+};
+
+/*
+ * The shape test of addr_plain on the masks of the first lw bytes of
+ * the element at b; more: bytes follow those lw.  Returns 1 (and fills
+ * *at) for a plain element, 0 for none, 2 when the answer lies past lw.
+ */
+static int
+addr_plain_shape(const unsigned char *b, uint64_t plain, uint64_t sp,
+    unsigned lw, int more, struct plain_at *at)
+{
+	unsigned	i, j, k, ne, next;
+
+	/* The phrase: plain bytes and spaces, up to '<' or '@'. */
+	if ((i = bit_from(~(plain | sp), 0)) >= lw)
+		return more ? 2 : 0;
+	if (b[i] == '<') {
+		for (ne = i; ne > 0 && b[ne - 1] == ' '; ne--)
+			continue;
+		/* Two spaces in a row (ne - 1 >= 0 spaces checked). */
+		if (ne > 1 && (sp & (sp >> 1) & ((1ull << (ne - 1)) - 1)) != 0)
+			return 0;
+		if ((j = bit_from(~plain, i + 1)) >= lw)
+			return more ? 2 : 0;
+		if (j == i + 1 || b[j] != '@')
+			return 0;
+		if ((k = bit_from(~plain, j + 1)) >= lw)
+			return more ? 2 : 0;
+		if (k == j + 1 || b[k] != '>')
+			return 0;
+		for (next = k; next < lw && b[next] == '>'; next++)
+			continue;
+		if (next == lw && more)
+			return 2;	/* more '>' may follow */
+		at->lo = i + 1;
+	} else if (b[i] == '@') {
+		/* Bare: one plain run, '@', a plain run, blanks, ',' or end. */
+		if (i == 0 || (sp & ((1ull << i) - 1)) != 0)
+			return 0;
+		ne = 0;
+		k = bit_from(~plain, i + 1);
+		if (k >= lw && more)
+			return 2;
+		if (k == i + 1)
+			return 0;
+		for (next = k; next < lw && (b[next] == ' ' ||
+		    b[next] == '\t'); next++)
+			continue;
+		if (next == lw && more)
+			return 2;
+		if (next < lw && b[next] != ',')
+			return 0;
+		at->lo = 0;
+	} else
+		return 0;
+	if (b[k - 1] == '.')
+		return 0;
+	at->ne = ne;
+	at->k = k;
+	at->next = next;
+	return 1;
+}
+
+/*
+ * The commonest shapes of all, read from bit masks of the element's
+ * first 32 bytes, or 64 when those do not settle it: "Name <local@domain>",
+ * the name made of letters, digits, . - _ + and single spaces, and a bare
+ * "local@domain" followed by blanks and a ',' or the end; local part and
+ * domain made of letters, digits and . - _ +, the domain not ending in a
+ * dot.  For these, addr_fast and addr_push give exactly this: the address
+ * lower-cased and the name as it is (words_decode copies such a name),
+ * one arena allocation each, in that order, and ap->p after the '>'s (or
+ * at the ',' or the end).  Returns 1 when it read the element, 0 (ap->p
+ * untouched) for any other shape or a longer one, -1 on arena exhaustion.
+ */
+static int
+addr_plain(struct ap *ap)
+{
+	const unsigned char	*start = ap->p, *b = start;
+	unsigned char		 pad[64];
+	struct mail_addrs	*o = ap->out;
+	struct mail_addr	*v;
+	struct str		 name = STR("");
+	struct plain_at		 at;
+	uint64_t		 plain = 0, sp = 0;
+	size_t			 len = (size_t)(ap->end - start), n, cap;
+	char			*s, *d;
+	int			 r;
+
+	if (ap->w == NULL || o->n >= ADDR_LIST_MAX)
+		return 0;
+	if (len < 64) {
+		/* Zeros after the end: no class of their own. */
+		memcpy(pad, start, len);
+		memset(pad + len, 0, sizeof(pad) - len);
+		b = pad;
+	}
+	addr_masks32(b, 0, &plain, &sp);
+	if ((r = addr_plain_shape(b, plain, sp, len < 32 ? (unsigned)len : 32,
+	    len > 32, &at)) == 2) {
+		addr_masks32(b, 32, &plain, &sp);
+		r = addr_plain_shape(b, plain, sp, len < 64 ? (unsigned)len :
+		    64, len > 64, &at);
+	}
+	if (r != 1)
+		return 0;
+	/* [lo, k) is "local@domain". */
+	n = at.k - at.lo;
+	if (o->n == 0 || (o->n >= ADDR_CAP_MIN && (o->n & (o->n - 1)) == 0)) {
+		cap = o->n == 0 ? ADDR_CAP_MIN : o->n * 2;
+		if ((v = arena_alloc(ap->a, cap * sizeof(*v))) == NULL)
+			return -1;
+		if (o->n > 0)
+			memcpy(v, o->v, o->n * sizeof(*v));
+		o->v = v;
+	}
+	if ((s = arena_alloc(ap->a, n + 1)) == NULL)
+		return -1;
+	addr_lower_copy(s, start + at.lo, n);
+	s[n] = '\0';
+	if (at.ne > 0) {
+		if ((d = arena_alloc(ap->a, at.ne + 1)) == NULL)
+			return -1;
+		memcpy(d, start, at.ne);
+		d[at.ne] = '\0';
+		name = str_make(d, at.ne);
+	}
+	o->v[o->n].addr = str_make(s, n);
+	o->v[o->n].name = name;
+	o->n++;
+	ap->p = start + at.next;
+	return 1;
+}
+#endif
+
+/* The list loop; fast: try addr_plain, then addr_fast, before
+ * addr_element. */
 static int
 addr_list(struct arena *a, struct words *w, struct str value,
     struct mail_addrs *out, int fast)
@@ -962,7 +1226,9 @@ addr_list(struct arena *a, struct words *w, struct str value,
 		if (ap.p >= ap.end)
 			break;
 		if (*ap.p == ',') {
-			ap.p++;
+			/* The space of ", ", without addr_cfws_slow. */
+			if (++ap.p < ap.end && *ap.p == ' ')
+				ap.p++;
 			continue;
 		}
 		if (*ap.p == ';') {
@@ -972,7 +1238,8 @@ addr_list(struct arena *a, struct words *w, struct str value,
 			ap.p++;
 			continue;
 		}
-		if (fast && (r = addr_fast(&ap)) != 0) {
+		if (fast && ((r = ADDR_PLAIN(&ap)) != 0 ||
+		    (r = addr_fast(&ap)) != 0)) {
 			if (r == -1)
 				return -1;
 			continue;

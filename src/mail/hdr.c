@@ -11,8 +11,47 @@ hdr_iter_init(struct hdr_iter *it, struct str block)
 {
 	it->p = block.p;
 	it->end = block.p + block.len;
+	it->base = block.p;
+	it->ls = NULL;
+	it->ls_end = NULL;
 	it->bad_lines = 0;
 	it->fields = 0;
+}
+
+void
+hdr_iter_init_lines(struct hdr_iter *it, struct str block,
+    const uint32_t *lines, size_t n)
+{
+	uint32_t	prev = 0;
+	size_t		i;
+
+	hdr_iter_init(it, block);
+	/* Checked once here, so that hdr_next can trust it. */
+	for (i = 0; lines != NULL && i < n; i++) {
+		if (lines[i] <= prev || lines[i] >= block.len)
+			return;
+		prev = lines[i];
+	}
+	if (lines != NULL) {
+		it->ls = lines;
+		it->ls_end = lines + n;
+	}
+}
+
+size_t
+hdr_lines(struct str block, uint32_t *v, size_t max)
+{
+	size_t	n = 0;
+
+	for (size_t i = 1; i < block.len; i++) {
+		if (block.p[i - 1] != '\n' || block.p[i] == ' ' ||
+		    block.p[i] == '\t')
+			continue;
+		if (n < max)
+			v[n] = (uint32_t)i;
+		n++;
+	}
+	return n;
 }
 
 struct str

@@ -16,6 +16,7 @@
 #define RT_HDR_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "../base/arena.h"
 #include "../base/scan.h"
@@ -24,6 +25,9 @@
 struct hdr_iter {
 	const char	*p;		/* next unread byte */
 	const char	*end;
+	const char	*base;		/* the block's start */
+	const uint32_t	*ls;		/* line starts still ahead, or NULL */
+	const uint32_t	*ls_end;
 	size_t		 bad_lines;	/* lines that were not fields */
 	size_t		 fields;	/* fields returned so far */
 };
@@ -34,6 +38,22 @@ struct hdr_field {
 };
 
 void	hdr_iter_init(struct hdr_iter *it, struct str block);
+/*
+ * The same with the block's line starts given (borrowed): the offsets
+ * hdr_lines() lists, found by whoever read the block (the mbox splitter
+ * does), so that hdr_next need not search for them.  A list that is not
+ * increasing inside the block is not used (the iterator searches), so a
+ * wrong list never makes it read outside the block.
+ */
+void	hdr_iter_init_lines(struct hdr_iter *it, struct str block,
+	    const uint32_t *lines, size_t n);
+/*
+ * Lists in v (room for max) the offsets of the line starts of block that
+ * are not continuations: each i in 1..len-1 with block[i - 1] '\n' and
+ * block[i] neither SP nor HTAB.  Returns how many there are (more than
+ * max: only max are stored).  The plain reference for hdr_iter_init_lines.
+ */
+size_t	hdr_lines(struct str block, uint32_t *v, size_t max);
 
 /*
  * The iterator is the innermost loop of every scan (inline, so that the
@@ -85,9 +105,14 @@ hdr_next(struct hdr_iter *it, struct hdr_field *f)
 
 	for (p = it->p; p < end; ) {
 		line = p;
-		/* The whole field, continuation lines included. */
-		q = scan_field_end(line, end);
-		p = q != NULL ? q + 1 : end;
+		/* The whole field, continuation lines included: up to the
+		 * next line start listed, or found by one vector search. */
+		if (it->ls != NULL)
+			p = it->ls < it->ls_end ? it->base + *it->ls++ : end;
+		else {
+			q = scan_field_end(line, end);
+			p = q != NULL ? q + 1 : end;
+		}
 		q = name_end_at(line, p);
 		name_end = q;
 		while (q < p && (*q == ' ' || *q == '\t'))

@@ -26,8 +26,11 @@ struct meta_parser {
 	struct words	*words;		/* owned: iconv cache */
 	int		 slow;		/* meta_parse_slow: unfold all,
 					 * slow words functions */
-	/* fields[] entries of each name length: [by_len[n], by_len[n+1]) */
-	unsigned char	 by_len[NAME_MAX_LEN + 2];
+	/*
+	 * 1 + the fields[] entry with name length n whose first byte is
+	 * b (any case) in slot[n][b & 31], or 0: no two names share both.
+	 */
+	unsigned char	 slot[NAME_MAX_LEN + 1][32];
 };
 
 enum field_id {
@@ -38,7 +41,7 @@ enum field_id {
 	F_OTHER
 };
 
-/* Sorted by length (field_lookup stops past the name's length). */
+/* Sorted by length; no two of a length start with the same letter. */
 static const struct {
 	struct str	 name;
 	enum field_id	 id;
@@ -77,19 +80,13 @@ meta_parser_new(void)
 
 	mp->arena = arena_new(META_ARENA_LIMIT);
 	mp->words = words_new();
-	/* fields[] is sorted by length: each length is one run of it. */
-	for (size_t i = 1; i < nitems(fields); i++)
-		if (fields[i - 1].name.len > fields[i].name.len ||
-		    fields[i].name.len > NAME_MAX_LEN)
-			rt_fatal("meta: field table out of order");
-	/* by_len[n]: how many names are shorter than n (a count rather
-	 * than a walk, which gcc -O3 misreads as an overflow). */
-	for (size_t n = 0; n < nitems(mp->by_len); n++) {
-		size_t	k = 0;
+	for (size_t i = 0; i < nitems(fields); i++) {
+		unsigned char	*sl = &mp->slot[fields[i].name.len]
+				    [fields[i].name.p[0] & 31];
 
-		for (size_t i = 0; i < nitems(fields); i++)
-			k += fields[i].name.len < n;
-		mp->by_len[n] = (unsigned char)k;
+		if (fields[i].name.len > NAME_MAX_LEN || *sl != 0)
+			rt_fatal("meta: field table has a clash");
+		*sl = (unsigned char)(i + 1);
 	}
 	return mp;
 }
@@ -139,17 +136,18 @@ name_is(struct str name, const char *lit)
 static enum field_id
 field_lookup(const struct meta_parser *mp, struct str name)
 {
-	/* By length, then by the name itself: most fields of a real block
-	 * are Received, DKIM-Signature, X-... and ARC-..., and most of
-	 * them end at the length test or the first byte.  At most three
-	 * names share a length. */
-	if (name.len > NAME_MAX_LEN)
+	unsigned	k;
+
+	/* By length and first byte, one table look-up that leaves one
+	 * candidate at most, then by the name itself: most fields of a
+	 * real block (DKIM-Signature, X-..., ARC-...) end at the table.
+	 * (A name is never empty; ORing 0x20 in, as name_is does, does
+	 * not change the low five bits.) */
+	if (name.len > NAME_MAX_LEN ||
+	    (k = mp->slot[name.len][(unsigned char)name.p[0] & 31]) == 0)
 		return F_OTHER;
-	for (size_t i = mp->by_len[name.len]; i < mp->by_len[name.len + 1];
-	    i++)
-		if (name_is(name, fields[i].name.p))
-			return fields[i].id;
-	return F_OTHER;
+	return name_is(name, fields[k - 1].name.p) ? fields[k - 1].id :
+	    F_OTHER;
 }
 
 /*
@@ -465,7 +463,8 @@ meta_field(struct meta_parser *mp, enum field_id id, struct str raw,
 }
 
 void
-meta_parse(struct meta_parser *mp, struct str hdr, struct msg_meta *m)
+meta_parse_lines(struct meta_parser *mp, struct str hdr,
+    const uint32_t *lines, size_t n, struct msg_meta *m)
 {
 	struct hdr_iter		it;
 	struct hdr_field	f;
@@ -473,7 +472,7 @@ meta_parse(struct meta_parser *mp, struct str hdr, struct msg_meta *m)
 
 	arena_reset(mp->arena);
 	memset(m, 0, sizeof(*m));
-	hdr_iter_init(&it, hdr);
+	hdr_iter_init_lines(&it, hdr, lines, n);
 	while (hdr_next(&it, &f)) {
 		if (it.fields > META_MAX_FIELDS) {
 			m->bad_flags |= BAD_LIMIT;
@@ -491,6 +490,12 @@ meta_parse(struct meta_parser *mp, struct str hdr, struct msg_meta *m)
 			if (str_eq_ci(local, robots[i]))
 				m->auto_flags |= AUTO_ROBOT_SENDER;
 	}
+}
+
+void
+meta_parse(struct meta_parser *mp, struct str hdr, struct msg_meta *m)
+{
+	meta_parse_lines(mp, hdr, NULL, 0, m);
 }
 
 void

@@ -86,6 +86,14 @@ void			 meta_parser_free(struct meta_parser *mp);
  */
 void	meta_parse(struct meta_parser *mp, struct str hdr, struct msg_meta *out);
 /*
+ * meta_parse() of a block whose line starts are known (n offsets, as
+ * hdr_lines() lists them; the mbox splitter hands them over in struct
+ * source_msg): the same result without searching the block for them.
+ * lines NULL is meta_parse().
+ */
+void	meta_parse_lines(struct meta_parser *mp, struct str hdr,
+	    const uint32_t *lines, size_t n, struct msg_meta *out);
+/*
  * The same with every value unfolded before its parser reads it and the
  * slow versions of words_decode and words_sanitize: the reference that
  * tests and fuzz_meta compare meta_parse with.

@@ -4,7 +4,8 @@
  * the buffer has (and its ceiling), so the fast path's room test and the
  * fallback are both reached.
  *
- * Invariant checked: both append the same bytes, or both hit the ceiling.
+ * Invariant checked: both append the same bytes, or both hit the ceiling;
+ * json_put_str writes the reference's bytes within JSON_STR_ROOM.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -12,6 +13,7 @@
 
 #include "base/buf.h"
 #include "base/json.h"
+#include "base/xmalloc.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
@@ -20,7 +22,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct buf	f, r;
 	struct str	s;
-	size_t		room, max;
+	size_t		room, max, n;
+	char		*d;
 
 	if (size == 0)
 		return 0;
@@ -43,6 +46,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    memcmp(f.data, r.data, f.len) != 0 || f.data[f.len] != '\0'))
 		abort();
 	buf_free(&f);
+	buf_free(&r);
+	buf_init(&r, 0);	/* no ceiling this time */
+	buf_addc(&r, 'x');
+	json_add_str_slow(&r, s);
+	d = xmalloc(JSON_STR_ROOM(s.len));
+	n = json_put_str(d, s);
+	if (n > JSON_STR_ROOM(s.len) || n + 1 != r.len ||
+	    memcmp(d, r.data + 1, n) != 0)
+		abort();
+	free(d);
 	buf_free(&r);
 	return 0;
 }

@@ -3,7 +3,10 @@
  * through the decompressing input (gzip and zstd magic are sniffed too).
  *
  * Invariants checked: messages come in increasing positions, header
- * blocks are inside the input's size and within SOURCE_HDR_MAX; the
+ * blocks are inside the input's size and within SOURCE_HDR_MAX, the line
+ * starts handed over with a block are hdr_lines' (and none come with a
+ * cut block); the splitter's line-listing search (ingest/hdrscan.h)
+ * gives the same answer and list in its SSE2 and AVX2 forms; the
  * splitter's vector searches (base/scan.h) give the SSE2 answer in their
  * AVX2 versions too, from every start in the input; the envelope test
  * agrees with its plain reference on the input as a line and with "From "
@@ -14,14 +17,19 @@
 #include <string.h>
 
 #include "base/scan.h"
+#include "ingest/hdrscan.h"
 #include "ingest/input.h"
 #include "ingest/mbox.h"
+#include "mail/hdr.h"
 
 struct state {
 	uint64_t	last;
 	size_t		n;
 	size_t		size;
 };
+
+static uint32_t	ref[SOURCE_LINES_MAX], va[SOURCE_LINES_MAX],
+		vb[SOURCE_LINES_MAX];
 
 static int
 check(void *arg, const struct source_msg *m, struct err *err)
@@ -35,6 +43,13 @@ check(void *arg, const struct source_msg *m, struct err *err)
 	/* Uncompressed input: nothing can be longer than it. */
 	if (s->size > 0 && m->hdr.len > s->size)
 		abort();
+	if (m->lines != NULL) {
+		size_t	k = hdr_lines(m->hdr, ref, SOURCE_LINES_MAX);
+
+		if ((m->flags & SOURCE_TRUNCATED) || k != m->nlines ||
+		    (k > 0 && memcmp(ref, m->lines, k * sizeof(*ref)) != 0))
+			abort();
+	}
 	s->last = m->pos;
 	s->n++;
 	return 0;
@@ -67,6 +82,13 @@ check_scans(const char *p, size_t size)
 	if (!scan_has_avx2())
 		return;
 	for (size_t i = 0; i <= size && i < 64; i++) {
+		struct line_list a = { va, 0, 0 }, b = { vb, 0, 0 };
+
+		if (hdrscan_stop_avx2(p + i, end, 1, &a) !=
+		    hdrscan_stop_sse2(p + i, end, 1, &b) || a.n != b.n ||
+		    a.over != b.over ||
+		    memcmp(va, vb, a.n * sizeof(*va)) != 0)
+			abort();
 		if (scan_field_end_avx2(p + i, end) !=
 		    scan_field_end_sse2(p + i, end) ||
 		    scan_hdr_stop_avx2(p + i, end) !=

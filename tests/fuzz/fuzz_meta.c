@@ -5,16 +5,20 @@
  * Invariants checked: every address is non-empty and has no ASCII upper
  * case, every id is non-empty, the subject is valid UTF-8, and a parsed
  * date lies inside the years the spec allows; meta_parse_slow (every
- * value unfolded first) gives the same metadata.
+ * value unfolded first), and meta_parse_lines given hdr_lines' list,
+ * give the same metadata.
  */
 #include <stdint.h>
 #include <stdlib.h>
 
 #include "base/json.h"
 #include "mail/date.h"
+#include "mail/hdr.h"
 #include "mail/meta.h"
+#include "ingest/source.h"
 
-static struct meta_parser	*mp, *mp_slow;
+static struct meta_parser	*mp, *mp_slow, *mp_lines;
+static uint32_t			 lines[SOURCE_LINES_MAX];
 
 static void
 check_utf8(struct str s)
@@ -55,16 +59,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	struct str	h = str_make((const char *)data, size);
 	struct msg_meta	m, ms;
+	size_t		n;
 
 	if (mp == NULL) {
 		mp = meta_parser_new();
 		mp_slow = meta_parser_new();
+		mp_lines = meta_parser_new();
 	}
-	meta_parse(mp, str_make((const char *)data, size), &m);
-	meta_parse_slow(mp_slow, str_make((const char *)data, size), &ms);
+	meta_parse(mp, h, &m);
+	meta_parse_slow(mp_slow, h, &ms);
 	if (!meta_equal(&m, &ms))
 		abort();
+	if ((n = hdr_lines(h, lines, SOURCE_LINES_MAX)) <= SOURCE_LINES_MAX) {
+		meta_parse_lines(mp_lines, h, lines, n, &ms);
+		if (!meta_equal(&m, &ms))
+			abort();
+	}
 	check_addrs(&m.from);
 	check_addrs(&m.sender);
 	check_addrs(&m.to);

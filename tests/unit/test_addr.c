@@ -294,6 +294,10 @@ test_fast_slow(void)
 		"N\xc3\xa9 <a@b>", "a\xc3\xa9@b", "\"x\"@b", "Name <a@b>, \"o\" <c@d>",
 		"Name <a b@c>", "Customer Support <Customer Support@x>",
 		"g: a@b, c@d;", "a@b, g: <c@d>;, e@f", "\"\" <a@b>",
+		"Na  me <a@b>", "Na\tme <a@b>", "Name\t<a@b>", "Name <A@B.C.>",
+		"Name <a@b.c>>>>, d@e", "a@b\t, c@d", "a@b =x", "a@b=x",
+		"a@B.C\0", "Name <a@b\0>", "N.A.M.E <+a@-b>", "A+B <a_b@c-d>",
+		"a@b.c.", "a.b+c@D-E.F", "Name  <a@b>", " <a@b>",
 	};
 	struct arena		*a = arena_new(1 << 20);
 	struct words		*w = words_new();
@@ -332,6 +336,67 @@ test_fast_slow(void)
 	buf_free(&b);
 	words_free(w);
 	arena_free(a);
+}
+
+/*
+ * The plainest shapes (addr_plain) read from 64-byte masks: elements
+ * ending just before, at and after 64 bytes, with or without more of the
+ * list after them, against the reference parser; the arena must be used
+ * the same way too (same allocations in the same order).
+ */
+static void
+test_plain_lengths(void)
+{
+	/* Between name and local part, and after the domain. */
+	static const char *const forms[][2] = {
+		{ " <", ">" }, { "  <", ">" }, { "\t<", ">" }, { "<", ">" },
+		{ " < ", ">" }, { " <", ".>" }, { " <", ">>" }, { "", "" },
+		{ "", " junk" }, { "", "." }, { "", " ," }, { " <", "" },
+	};
+	static const char	fill[] = "Abcdefghij Klmnopqrst Uvwxyz.0123-45_67+89"
+	    " Abcdefghij Klmnopqrst Uvwxyz.0123-45_67+89";
+	struct arena		*a = arena_new(1 << 20), *as = arena_new(1 << 20);
+	struct words		*w = words_new();
+	struct mail_addrs	 f, s;
+	char			 in[512];
+	size_t			 bad = 0, cases = 0;
+
+	for (size_t fi = 0; fi < nitems(forms); fi++)
+	for (int nl = 0; nl < 70; nl += 3)
+	for (int ll = 1; ll < 40; ll += 5)
+	for (int dl = 1; dl < 40; dl += 6)
+	for (int tail = 0; tail < 2; tail++) {
+		int	k;
+
+		k = snprintf(in, sizeof(in), "%.*s%s%.*s@%.*s%s", nl, fill,
+		    forms[fi][0], ll, fill + 22, dl, fill + 44, forms[fi][1]);
+		if (tail)
+			snprintf(in + k, sizeof(in) - (size_t)k,
+			    ", x@y, Some Name <Other@Example.Org>");
+		arena_reset(a);
+		arena_reset(as);
+		memset(&f, 0, sizeof(f));
+		memset(&s, 0, sizeof(s));
+		addr_parse_list(a, w, str_cstr(in), &f);
+		addr_parse_list_slow(as, w, str_cstr(in), &s);
+		cases++;
+		if (f.n != s.n || f.bad != s.bad ||
+		    arena_used(a) != arena_used(as)) {
+			bad++;
+			continue;
+		}
+		for (size_t i = 0; i < f.n; i++)
+			if (!str_eq(f.v[i].addr, s.v[i].addr) ||
+			    !str_eq(f.v[i].name, s.v[i].name)) {
+				bad++;
+				break;
+			}
+	}
+	t_ok(cases > 10000, "%zu values", cases);
+	t_eq_i64((int64_t)bad, 0, "fast and slow agree, arena use too");
+	words_free(w);
+	arena_free(a);
+	arena_free(as);
 }
 
 static void
@@ -564,6 +629,7 @@ test_big(void)
 static const struct t_case cases[] = {
 	{ "cases", test_cases },
 	{ "fast_slow", test_fast_slow },
+	{ "plain_lengths", test_plain_lengths },
 	{ "local_domain", test_local_domain },
 	{ "append", test_append },
 	{ "limits", test_limits },

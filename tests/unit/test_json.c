@@ -1,11 +1,12 @@
 /*
- * test_json.c: JSON string escaping; the fast path of json_add_str
- * against json_add_str_slow, the byte-by-byte reference.
+ * test_json.c: JSON string escaping; the fast path of json_add_str, and
+ * json_put_str, against json_add_str_slow, the byte-by-byte reference.
  *
  * Expected escapes are written by hand from the rules in json.h.
  */
 #include "base/buf.h"
 #include "base/json.h"
+#include "base/xmalloc.h"
 #include "t.h"
 
 /* s through both, each appended after prefix to a buffer whose first
@@ -15,6 +16,8 @@ agree(struct str s, size_t cap, size_t max)
 {
 	struct buf	f, r;
 	int		same;
+	char		*d = xmalloc(JSON_STR_ROOM(s.len));
+	size_t		 n = json_put_str(d, s);
 
 	buf_init(&f, max);
 	buf_init(&r, max);
@@ -29,6 +32,11 @@ agree(struct str s, size_t cap, size_t max)
 	same = f.failed == r.failed && (f.failed ||
 	    (f.len == r.len && memcmp(f.data, r.data, f.len) == 0 &&
 	    f.data[f.len] == '\0'));
+	/* json_put_str writes what the reference appends after "x". */
+	if (!r.failed)
+		same = same && n + 1 == r.len && n <= JSON_STR_ROOM(s.len) &&
+		    memcmp(d, r.data + 1, n) == 0;
+	free(d);
 	buf_free(&f);
 	buf_free(&r);
 	return same;

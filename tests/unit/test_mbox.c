@@ -7,8 +7,10 @@
 
 #include "base/buf.h"
 #include "base/xmalloc.h"
+#include "ingest/hdrscan.h"
 #include "ingest/input.h"
 #include "ingest/mbox.h"
+#include "mail/hdr.h"
 #include "t.h"
 
 #define MAXMSG	16
@@ -366,6 +368,165 @@ test_compressed(void)
 	free(z);
 }
 
+/* What the line-start checks count. */
+struct lines_got {
+	size_t		n, listed, bad, truncated;
+	uint32_t	ref[SOURCE_LINES_MAX];
+};
+
+static int
+check_lines(void *arg, const struct source_msg *m, struct err *err)
+{
+	struct lines_got	*lg = arg;
+	size_t			 k;
+
+	(void)err;
+	lg->n++;
+	if (m->flags & SOURCE_TRUNCATED) {
+		lg->truncated++;
+		lg->bad += m->lines != NULL;
+		return 0;
+	}
+	if (m->lines == NULL)
+		return 0;
+	lg->listed++;
+	k = hdr_lines(m->hdr, lg->ref, SOURCE_LINES_MAX);
+	lg->bad += k != m->nlines || (k > 0 &&
+	    memcmp(lg->ref, m->lines, k * sizeof(*lg->ref)) != 0);
+	return 0;
+}
+
+/*
+ * The line starts the splitter hands over are hdr_lines' answer, for
+ * blocks of every shape and wherever the window's edges fall: LF and
+ * CRLF, continuations by SP and HTAB, Cc:, Content-Length: and From
+ * lines (where the search stops), lines that are no fields, a block
+ * with more lines than a list holds (none given) and a cut one.
+ */
+static void
+test_lines(void)
+{
+	static struct lines_got	 lg;
+	struct source_stats	 st = { 0 };
+	struct input		*in;
+	struct err		 err;
+	struct buf		 b;
+	unsigned		 x = 1;
+
+	buf_init(&b, 0);
+	for (int i = 0; i < 3000; i++) {
+		const char	*eol = i % 3 == 0 ? "\r\n" : "\n";
+
+		buf_addf(&b, "From a@x Mon Jan  1 00:00:00 2024\n");
+		for (int j = 0; j < 5 + i % 17; j++) {
+			x = x * 1103515245u + 12345u;
+			switch ((x >> 16) % 8) {
+			case 0:
+				buf_addf(&b, "Received: from x%u%s\tby y%s"
+				    " with z; Mon, 1 Jan 2024 00:00:%02u +0000"
+				    "%s", x % 977, eol, eol, x % 60, eol);
+				break;
+			case 1:
+				buf_addf(&b, "Cc: a%u@b%s", x % 97, eol);
+				break;
+			case 2:
+				buf_addf(&b, "Content-Length: %u%s", x % 9, eol);
+				break;
+			case 3:
+				buf_addf(&b, "From: <f%u@x>%s", x % 31, eol);
+				break;
+			case 4:
+				buf_addf(&b, "no field here%s", eol);
+				break;
+			case 5:
+				buf_addf(&b, "X-Long: %0*u%s", (int)(x % 300),
+				    x % 7, eol);
+				break;
+			default:
+				buf_addf(&b, "Subject: s%u%s %s", x % 13, eol,
+				    eol);
+				break;
+			}
+		}
+		if (i == 1000)
+			for (int j = 0; j < SOURCE_LINES_MAX + 10; j++)
+				buf_puts(&b, "T: x\n");
+		if (i == 2000)
+			for (int j = 0; j < 20000; j++)
+				buf_puts(&b, "X-Filler: 0123456789\n");
+		buf_addf(&b, "%sbody %d%s\n", eol, i, eol);
+	}
+	in = input_open_mem(b.data, b.len, "test");
+	t_eq_i64(mbox_scan(in, "test", 0, check_lines, &lg, &st, &err), 0,
+	    "split");
+	input_close(in);
+	t_eq_i64(lg.n, 3000, "every message");
+	t_eq_i64(lg.truncated, 1, "one cut block");
+	t_eq_i64(lg.listed, 2998, "every other block but the longest has "
+	    "its line starts");
+	t_eq_i64(lg.bad, 0, "they are hdr_lines' answer (none for the cut "
+	    "block)");
+	buf_free(&b);
+}
+
+/* The vector forms of hdrscan_stop give the plain answer and list. */
+static void
+test_hdrscan(void)
+{
+	static const char	alpha[] = "\n\n\n\r Cc\tFx:Ll";
+	static uint32_t		va[SOURCE_LINES_MAX], vb[SOURCE_LINES_MAX];
+	char			s[300];
+	unsigned		x = 7;
+
+	for (int round = 0; round < 2000; round++) {
+		for (size_t i = 0; i < sizeof(s); i++) {
+			x = x * 1103515245u + 12345u;
+			s[i] = alpha[(x >> 16) % (sizeof(alpha) - 1)];
+		}
+		for (size_t off = 0; off < 40; off++) {
+			struct line_list a = { va, 0, 0 }, b = { vb, 0, 0 };
+			const char	*ra, *rb;
+			size_t		 n = sizeof(s) - off - (x >> 8) % 200;
+
+			rb = hdrscan_stop_sse2(s + off, s + off + n, 1, &b);
+			/* The plain loop: no vector step at all. */
+			ra = NULL;
+			for (size_t i = 0; i < n; i++) {
+				const char *p = s + off + i;
+
+				if (*p != '\n')
+					continue;
+				if (i + 1 == n) {
+					ra = p;
+					break;
+				}
+				if (p[1] != ' ' && p[1] != '\t')
+					va[a.n++] = (uint32_t)i + 1;
+				if (strchr("\n\rCcF", p[1]) != NULL &&
+				    (p[1] == '\n' || p[1] == '\r' ||
+				    (p[1] == 'F' ? n - i <= 5 || p[5] == ' ' :
+				    n - i <= 9 || (p[9] | 0x20) == 'l'))) {
+					ra = p;
+					break;
+				}
+			}
+			t_ok(ra == rb && a.n == b.n && memcmp(va, vb,
+			    a.n * sizeof(*va)) == 0, "sse2, round %d", round);
+
+#ifdef SCAN_AVX2
+			if (scan_has_avx2()) {
+				b.n = 0;
+				rb = hdrscan_stop_avx2(s + off, s + off + n, 1,
+				    &b);
+				t_ok(ra == rb && a.n == b.n && memcmp(va, vb,
+				    a.n * sizeof(*va)) == 0, "avx2, round %d",
+				    round);
+			}
+#endif
+		}
+	}
+}
+
 static const struct t_case tcases[] = {
 	{ "split", test_split },
 	{ "positions", test_positions },
@@ -375,5 +536,7 @@ static const struct t_case tcases[] = {
 	{ "big_body", test_big_body },
 	{ "single", test_single },
 	{ "compressed", test_compressed },
+	{ "lines", test_lines },
+	{ "hdrscan", test_hdrscan },
 };
 T_MAIN(tcases)

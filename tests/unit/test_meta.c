@@ -16,7 +16,7 @@ test_hdr_iter(void)
 	const char		*blk = "A: 1\r\nB : two\n words\n\tmore\n"
 				    "no colon here\n continued junk\nC:\n";
 	struct hdr_iter		 it;
-	struct hdr_field	 f;
+	struct hdr_field	 f = { STR_NULL, STR_NULL };
 	struct arena		*a = arena_new(1 << 20);
 
 	hdr_iter_init(&it, str_cstr(blk));
@@ -192,8 +192,12 @@ test_fast_slow(void)
 
 /* What the corpus walk compares with. */
 struct corpus_meta {
-	struct meta_parser	*mp, *ms;
+	struct meta_parser	*mp, *ms, *ml;
 	size_t			 n, bad;
+	size_t			 listed;	/* blocks with line starts */
+	size_t			 bad_lines;	/* lists unlike hdr_lines */
+	size_t			 bad_ml;	/* meta_parse_lines unlike */
+	uint32_t		 ref[SOURCE_LINES_MAX];
 };
 
 static int
@@ -207,6 +211,15 @@ corpus_msg(void *arg, const struct source_msg *sm, struct err *err)
 	meta_parse_slow(cm->ms, sm->hdr, &s);
 	cm->n++;
 	cm->bad += !meta_equal(&m, &s);
+	if (sm->lines != NULL) {
+		size_t	k = hdr_lines(sm->hdr, cm->ref, SOURCE_LINES_MAX);
+
+		cm->listed++;
+		cm->bad_lines += k != sm->nlines || (k > 0 &&
+		    memcmp(cm->ref, sm->lines, k * sizeof(*cm->ref)) != 0);
+		meta_parse_lines(cm->ml, sm->hdr, sm->lines, sm->nlines, &s);
+		cm->bad_ml += !meta_equal(&m, &s);
+	}
 	return 0;
 }
 
@@ -217,20 +230,63 @@ test_fast_slow_corpora(void)
 	static const char *const parts[] = {
 		"linux-raid.mbox.zst", "torture", "spamassassin",
 	};
-	struct corpus_meta	 cm = { 0 };
+	static struct corpus_meta cm;
 	int			 rc;
 
 	cm.mp = meta_parser_new();
 	cm.ms = meta_parser_new();
+	cm.ml = meta_parser_new();
 	rc = corpus_scan(parts, nitems(parts), corpus_msg, &cm,
 	    "meta comparison");
 	meta_parser_free(cm.mp);
 	meta_parser_free(cm.ms);
+	meta_parser_free(cm.ml);
 	if (rc == -1)
 		return;
 	t_ok(cm.n > 20000, "%zu header blocks compared", cm.n);
 	t_eq_i64((int64_t)cm.bad, 0, "meta_parse and meta_parse_slow agree "
 	    "on the corpora");
+	/* Every block the corpora hold is short enough to be listed. */
+	t_eq_i64((int64_t)cm.listed, (int64_t)cm.n, "the readers list the "
+	    "line starts of every block");
+	t_eq_i64((int64_t)cm.bad_lines, 0, "the lists are hdr_lines'");
+	t_eq_i64((int64_t)cm.bad_ml, 0, "meta_parse_lines and meta_parse "
+	    "agree on the corpora");
+}
+
+/*
+ * meta_parse_lines with the right list is meta_parse; with a wrong one
+ * (not increasing, past the block, at 0) it stays inside the block
+ * (the sanitizer build checks that) and NULL is meta_parse.
+ */
+static void
+test_lines(void)
+{
+	static const char	blk[] = "From: A <a@x>\r\nTo: b@y,\r\n c@z\r\n"
+	    "bad line\r\nSubject: s\r\n\tt\r\nDate: Mon, 1 Jan 2024 "
+	    "00:00:00 +0000\r\nMessage-ID: <m@x>\r\n";
+	static const uint32_t	wrong[][3] = {
+		{ 30, 20, 10 }, { 0, 5, 9 }, { 15, 9999, 16 }, { 600, 1, 2 },
+	};
+	struct str		 h = str_make(blk, sizeof(blk) - 1);
+	struct meta_parser	*mp = meta_parser_new();
+	struct meta_parser	*ml = meta_parser_new();
+	struct msg_meta		 m, l;
+	uint32_t		 v[64];
+	size_t			 n = hdr_lines(h, v, nitems(v));
+
+	t_eq_i64(n, 5, "five line starts after the first");
+	meta_parse(mp, h, &m);
+	meta_parse_lines(ml, h, v, n, &l);
+	t_ok(meta_equal(&m, &l), "the right list");
+	t_eq_i64(m.to.n, 2, "a folded To");
+	meta_parse_lines(ml, h, NULL, 0, &l);
+	t_ok(meta_equal(&m, &l), "no list");
+	for (size_t i = 0; i < nitems(wrong); i++)
+		meta_parse_lines(ml, h, wrong[i], 3, &l);
+	t_ok(1, "wrong lists read nothing outside the block");
+	meta_parser_free(mp);
+	meta_parser_free(ml);
 }
 
 static const struct t_case cases[] = {
@@ -240,5 +296,6 @@ static const struct t_case cases[] = {
 	{ "limits", test_limits },
 	{ "fast_slow", test_fast_slow },
 	{ "fast_slow_corpora", test_fast_slow_corpora },
+	{ "lines", test_lines },
 };
 T_MAIN(cases)
