@@ -19,7 +19,8 @@
 
 #define VAULT_KEY_BYTES		32	/* every key and subkey */
 #define VAULT_NONCE_BYTES	24	/* XChaCha20 */
-#define VAULT_TAG_BYTES		16	/* Poly1305 */
+#define VAULT_GCM_NONCE_BYTES	12	/* AES-256-GCM */
+#define VAULT_TAG_BYTES		16	/* Poly1305, GCM */
 #define VAULT_ID_BYTES		8	/* master key id, binary */
 
 /* crypto_kdf contexts (exactly 8 bytes) and subkey ids. */
@@ -30,6 +31,7 @@
 #define VAULT_KDF_TENANT	"rttenant"
 #define VAULT_KDF_TENANT_SEAL1	1	/* seals fields, format v1 */
 #define VAULT_KDF_TENANT_BI1	2	/* blind indexes, version 1 */
+#define VAULT_KDF_TENANT_SEAL2	3	/* seals fields, format v2 */
 
 struct vault_master {
 	unsigned char	wrap[VAULT_KEY_BYTES];		/* secret */
@@ -50,13 +52,28 @@ struct vault_master {
  */
 struct vault_tkey {
 	unsigned char	seal[VAULT_KEY_BYTES];		/* secret */
+	unsigned char	seal2[VAULT_KEY_BYTES];		/* secret */
 	unsigned char	bi[VAULT_KEY_BYTES];		/* secret */
 	unsigned char	bi_state[VAULT_BI_KINDS][VAULT_BI_STATE_BYTES];
 							/* secret */
+	/* seal2 expanded for libsodium's AES-256-GCM, if has_gcm (the CPU
+	 * has AES-NI and CLMUL); malloc's 16-byte alignment is enough. */
+	crypto_aead_aes256gcm_state	gcm;		/* secret */
+	int		has_gcm;
 };
 
 /* Fills k->bi_state from k->bi (vault_seal.c). */
 void	vault_blind_prepare(struct vault_tkey *k);
+
+/* Fills k->gcm from k->seal2 where the CPU allows (vault_seal.c). */
+void	vault_seal_prepare(struct vault_tkey *k);
+
+/*
+ * The seal version vault_seal writes in this process: VAULT_SEAL_AESGCM
+ * where libsodium has AES-256-GCM in hardware (vault_init decides, and
+ * vault_seal_portable can turn it off), else VAULT_SEAL_XCHACHA.
+ */
+extern int	vault_seal_default;
 
 /*
  * Builds the objects from raw keys; the caller wipes key.  The master
@@ -73,7 +90,7 @@ struct vault_tkey	*vault_tkey_from_key(
  * vault_init calls it.
  */
 void	vault_nonce_init(void);
-void	vault_nonce(unsigned char out[VAULT_NONCE_BYTES]);
+void	vault_nonce(unsigned char *out, size_t n);	/* n <= VAULT_NONCE_BYTES */
 
 /*
  * Reads until n bytes or end of file; returns the count (< n only at end
