@@ -49,6 +49,11 @@
 #define PIN_SEALED \
 		"0118668347201a2d0a7ed83c8dad3371256c1f2d72307d50e40ea70a" \
 		"702c5981c7ee992665e29819e6aad6f6f22a"
+/* Pinned: the same in seal version 2 (AES-256-GCM), checked against
+ * Python's hashlib (the KDF) and cryptography (AESGCM). */
+#define PIN_SEALED2 \
+		"02234776671e6218b9d2ccb38c443a562e684190d7166e66b75c4cc8" \
+		"657f30ac572a"
 #define PIN_MASTER_ID	"82696a74e34b185b"
 #define PIN_BI_ADDRESS	"8adbf40924f6c256ee81b1ff19a4f64b"
 
@@ -688,6 +693,24 @@ test_pinned(void)
 	t_eq_i64(vault_open(k, ad, adlen, s, slen, out, &got, &err), 0,
 	    "pinned sealed field opens: %s", err.msg);
 	t_eq_mem((char *)out, got, "hello", "pinned plaintext");
+	slen = unhex(PIN_SEALED2, s, sizeof(s));
+	got = 0;
+	t_eq_i64(vault_open(k, ad, adlen, s, slen, out, &got, &err), 0,
+	    "pinned version 2 field opens: %s", err.msg);
+	t_eq_mem((char *)out, got, "hello", "pinned version 2 plaintext");
+	if (vault_seal_version() == VAULT_SEAL_AESGCM) {
+		struct vault_tkey	*pk = NULL;
+
+		/* And without AES-NI (OpenSSL). */
+		vault_seal_portable(1);
+		RT_ASSERT(vault_tkey_unwrap(m, 42, w, wlen, &pk, &err) == 0);
+		vault_seal_portable(0);
+		got = 0;
+		t_eq_i64(vault_open(pk, ad, adlen, s, slen, out, &got, &err),
+		    0, "pinned version 2 opens portably: %s", err.msg);
+		t_eq_mem((char *)out, got, "hello", "portable plaintext");
+		vault_tkey_free(pk);
+	}
 	vault_blind(k, VAULT_BI_ADDRESS, "a@example.com", 13, bi);
 	tohex(bi, sizeof(bi), hex);
 	t_eq_mem(hex, strlen(hex), PIN_BI_ADDRESS, "pinned blind index");
