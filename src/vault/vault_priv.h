@@ -11,6 +11,7 @@
 #define RT_VAULT_PRIV_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include <sodium.h>
@@ -41,28 +42,27 @@ struct vault_master {
 };
 
 #define VAULT_BI_KINDS		4	/* enum vault_bi_kind */
-#define VAULT_BI_STATE_BYTES	sizeof(crypto_generichash_blake2b_state)
 
 /*
- * bi_state[kind] is BLAKE2b keyed with bi and personalised for kind, before
- * any input (vault_blind_prepare): an index copies it and hashes only its
- * text, one compression instead of two for a short value.  Raw bytes, so
- * the heap object needs no 64-byte alignment; vault_blind copies a state
- * to an aligned local before use.
+ * bi_h[kind] is BLAKE2b's chaining value after the key block, keyed with
+ * bi and personalised for kind (vault_blind_prepare): an index of up to
+ * 128 bytes then costs one compression (vault_blind.c).  bi_h0[kind] is
+ * the value before the key block, for the empty value, whose last block
+ * is the key's.
  */
 struct vault_tkey {
 	unsigned char	seal[VAULT_KEY_BYTES];		/* secret */
 	unsigned char	seal2[VAULT_KEY_BYTES];		/* secret */
 	unsigned char	bi[VAULT_KEY_BYTES];		/* secret */
-	unsigned char	bi_state[VAULT_BI_KINDS][VAULT_BI_STATE_BYTES];
-							/* secret */
+	uint64_t	bi_h[VAULT_BI_KINDS][8];		/* secret */
+	uint64_t	bi_h0[VAULT_BI_KINDS][8];		/* secret */
 	/* seal2 expanded for libsodium's AES-256-GCM, if has_gcm (the CPU
 	 * has AES-NI and CLMUL); malloc's 16-byte alignment is enough. */
 	crypto_aead_aes256gcm_state	gcm;		/* secret */
 	int		has_gcm;
 };
 
-/* Fills k->bi_state from k->bi (vault_seal.c). */
+/* Fills k->bi_h and k->bi_h0 from k->bi (vault_blind.c). */
 void	vault_blind_prepare(struct vault_tkey *k);
 
 /* Fills k->gcm from k->seal2 where the CPU allows (vault_seal.c). */

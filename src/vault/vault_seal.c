@@ -1,13 +1,10 @@
 /*
- * vault_seal.c: sealing row fields and computing blind indexes.
+ * vault_seal.c: sealing row fields (the blind indexes are in
+ * vault_blind.c).
  *
- * These run on the import path, about ten times per message, so they
- * allocate nothing and copy no data: the AEAD reads the caller's
- * associated data in place (detached tag, written after the ciphertext),
- * and the blind index passes its kind as BLAKE2b's personalisation rather
- * than as a prefix that would need a buffer, starting from the keyed state
- * of its kind that vault_blind_prepare computed once per key (a short
- * value then costs one BLAKE2b compression, not two).
+ * This runs on the import path, once per message and per new address, so
+ * it allocates nothing and copies no data: the AEAD reads the caller's
+ * associated data in place (detached tag, written after the ciphertext).
  *
  * A sealed field is version || nonce || ciphertext || tag (vault.h), in
  * one of two versions, each with its own subkey of the data key:
@@ -52,23 +49,6 @@ _Static_assert(VAULT_GCM_NONCE_BYTES == crypto_aead_aes256gcm_NPUBBYTES,
     "nonce size");
 
 int	vault_seal_default = VAULT_SEAL_XCHACHA;	/* set by vault_init */
-
-/*
- * BLAKE2b personalisation per kind: the domain of each index.  "bi1" is
- * the index version; a change to how indexes are computed takes "bi2" and
- * a new subkey, and means recomputing the stored indexes.
- */
-static const unsigned char vault_bi_personal[][16] = {
-	[VAULT_BI_ADDRESS] =	"rt.bi1.address",
-	[VAULT_BI_DOMAIN] =	"rt.bi1.domain",
-	[VAULT_BI_MSGID] =	"rt.bi1.msgid",
-	[VAULT_BI_SOURCE] =	"rt.bi1.source",
-};
-
-_Static_assert(crypto_generichash_blake2b_PERSONALBYTES ==
-    sizeof(vault_bi_personal[0]), "personalisation size");
-_Static_assert(sizeof(vault_bi_personal) / sizeof(vault_bi_personal[0]) ==
-    VAULT_BI_KINDS, "a personalisation per kind");
 
 static size_t
 overhead(int version)
@@ -243,42 +223,4 @@ vault_open(const struct vault_tkey *k, const void *ad, size_t ad_len,
 	}
 	*plain_len_out = mlen;
 	return 0;
-}
-
-void
-vault_blind_prepare(struct vault_tkey *k)
-{
-	crypto_generichash_blake2b_state	st;
-
-	for (int i = 0; i < VAULT_BI_KINDS; i++) {
-		if (crypto_generichash_blake2b_init_salt_personal(&st, k->bi,
-		    sizeof(k->bi), VAULT_BI_BYTES, NULL,
-		    vault_bi_personal[i]) != 0)
-			rt_fatal("crypto_generichash_blake2b_init failed");
-		memcpy(k->bi_state[i], &st, sizeof(st));
-	}
-	sodium_memzero(&st, sizeof(st));
-}
-
-/*
- * The same as crypto_generichash_blake2b_salt_personal(out, 16, p, n,
- * k->bi, 32, NULL, personal): the keyed, personalised start is computed
- * once per key (vault_blind_prepare), and test_vault pins the indexes.
- */
-void
-vault_blind(const struct vault_tkey *k, enum vault_bi_kind kind,
-    const void *p, size_t n, unsigned char out[VAULT_BI_BYTES])
-{
-	static const unsigned char		none[1];
-	crypto_generichash_blake2b_state	st;
-
-	if ((unsigned)kind >= VAULT_BI_KINDS)
-		rt_fatal("vault_blind: unknown kind %d", (int)kind);
-	if (p == NULL)
-		p = none;		/* n is 0 */
-	memcpy(&st, k->bi_state[kind], sizeof(st));
-	if (crypto_generichash_blake2b_update(&st, p, n) != 0 ||
-	    crypto_generichash_blake2b_final(&st, out, VAULT_BI_BYTES) != 0)
-		rt_fatal("crypto_generichash_blake2b failed");
-	sodium_memzero(&st, sizeof(st));
 }

@@ -28,6 +28,7 @@
 #include "base/xmalloc.h"
 #include "t.h"
 #include "vault/vault.h"
+#include "vault/vault_priv.h"
 
 #define KEY_HEX "00112233445566778899aabbccddeeff" \
 		"0123456789abcdeffedcba9876543210"
@@ -670,6 +671,58 @@ test_blind(void)
  * an earlier build must still open, and the id and an index must come out
  * the same, or every database in the field breaks.
  */
+/*
+ * vault_blind is libsodium's keyed, personalised BLAKE2b-128 computed with
+ * the key block hashed ahead (vault_blind.c): the same bytes for every
+ * kind and every length around the block boundaries.
+ */
+static void
+test_blind_same_as_libsodium(void)
+{
+	static const char	*personal[VAULT_BI_KINDS] = { "rt.bi1.address",
+				    "rt.bi1.domain", "rt.bi1.msgid",
+				    "rt.bi1.source" };
+	struct vault_master	*m = master_text(KEY_TEXT);
+	struct vault_tkey	*k = tkey_make(m, 5);
+	unsigned char		 text[600], a[VAULT_BI_BYTES], b[VAULT_BI_BYTES];
+	unsigned char		 pers[16];
+	int			 same = 1, diff = 1;
+
+	fill(text, sizeof(text), 77);
+	for (int kind = 0; kind < VAULT_BI_KINDS; kind++) {
+		memset(pers, 0, sizeof(pers));
+		memcpy(pers, personal[kind], strlen(personal[kind]));
+		for (size_t n = 0; n <= sizeof(text); n++) {
+			vault_blind(k, (enum vault_bi_kind)kind, text, n, a);
+			RT_ASSERT(crypto_generichash_blake2b_salt_personal(b,
+			    sizeof(b), text, n, k->bi, sizeof(k->bi), NULL,
+			    pers) == 0);
+			if (memcmp(a, b, sizeof(a)) != 0) {
+				same = 0;
+				printf("# kind %d, %zu bytes differ\n", kind,
+				    n);
+			}
+		}
+		vault_blind(k, (enum vault_bi_kind)kind, NULL, 0, a);
+		RT_ASSERT(crypto_generichash_blake2b_salt_personal(b,
+		    sizeof(b), NULL, 0, k->bi, sizeof(k->bi), NULL,
+		    pers) == 0);
+		same &= memcmp(a, b, sizeof(a)) == 0;
+	}
+	t_ok(same, "every kind and length 0 to 600: libsodium's bytes");
+	/* And the index depends on every byte of the value. */
+	for (size_t i = 0; i < 300; i++) {
+		vault_blind(k, VAULT_BI_MSGID, text, 300, a);
+		text[i] ^= 1;
+		vault_blind(k, VAULT_BI_MSGID, text, 300, b);
+		text[i] ^= 1;
+		diff &= memcmp(a, b, sizeof(a)) != 0;
+	}
+	t_ok(diff, "a changed byte changes the index");
+	vault_tkey_free(k);
+	vault_master_free(m);
+}
+
 static void
 test_pinned(void)
 {
@@ -1351,6 +1404,7 @@ static const struct t_case cases[] = {
 	{ "seal_wrong_place", test_seal_wrong_place },
 	{ "tkey", test_tkey },
 	{ "blind", test_blind },
+	{ "blind_same_as_libsodium", test_blind_same_as_libsodium },
 	{ "pinned", test_pinned },
 	{ "master_parse", test_master_parse },
 	{ "master_file", test_master_file },
