@@ -174,20 +174,28 @@ put_field(struct buf *b, unsigned tag, struct str v)
 }
 
 void
-record_plain_encode(const struct msg_meta *m, struct buf *out)
+record_plain_encode_as(const struct msg_meta *m, int version,
+    struct buf *out)
 {
+	/* Version 3 leaves out what the keys name (record_keys_encode). */
+	size_t	from0 = version == 3 ? 1 : 0;
+	size_t	to0 = version == 3 ? clamp(m->to.n) : 0;
+	size_t	cc0 = version == 3 ? clamp(m->cc.n) : 0;
 	int	same;
 
-	buf_addc(out, 2);
+	if (version != 2 && version != 3)
+		rt_fatal("record_plain_encode: version %d", version);
+	buf_addc(out, (char)version);
 	for (size_t i = 0; i < m->from.n; i++) {
-		put_field(out, RT_FROM, m->from.v[i].addr);
+		if (i >= from0)
+			put_field(out, RT_FROM, m->from.v[i].addr);
 		put_field(out, RT_FROM_NAME, m->from.v[i].name);
 	}
 	for (size_t i = 0; i < m->sender.n; i++)
 		put_field(out, RT_SENDER, m->sender.v[i].addr);
-	for (size_t i = 0; i < m->to.n; i++)
+	for (size_t i = to0; i < m->to.n; i++)
 		put_field(out, RT_TO, m->to.v[i].addr);
-	for (size_t i = 0; i < m->cc.n; i++)
+	for (size_t i = cc0; i < m->cc.n; i++)
 		put_field(out, RT_CC, m->cc.v[i].addr);
 	if (m->subject.p != NULL)
 		put_field(out, RT_SUBJECT, m->subject);
@@ -206,6 +214,12 @@ record_plain_encode(const struct msg_meta *m, struct buf *out)
 		put_field(out, RT_LIST_ID, m->list_id);
 	if (m->thread_index.p != NULL)
 		put_field(out, RT_THREAD_INDEX, m->thread_index);
+}
+
+void
+record_plain_encode(const struct msg_meta *m, struct buf *out)
+{
+	record_plain_encode_as(m, RECORD_PLAIN_VERSION, out);
 }
 
 /* A field length of a version 2 blob at *pp: 0, or -1 if malformed
@@ -230,8 +244,7 @@ get_len(const unsigned char **pp, const unsigned char *end, size_t *n_out)
 }
 
 int
-record_plain_walk(const void *blob, size_t len,
-    int (*cb)(void *arg, enum record_tag tag, struct str value),
+record_plain_walk(const void *blob, size_t len, record_field_fn cb,
     void *arg, struct err *err)
 {
 	const unsigned char	*p = blob, *end = p + len;
@@ -239,7 +252,7 @@ record_plain_walk(const void *blob, size_t len,
 	size_t			 n;
 	struct str		 last_ref = STR_NULL;
 
-	if (len < 1 || (p[0] != 1 && p[0] != 2))
+	if (len < 1 || p[0] < 1 || p[0] > 3)
 		return err_set(err, ERR_PARSE, "stored fields: unknown "
 		    "version or empty record");
 	version = p[0];
@@ -253,7 +266,7 @@ record_plain_walk(const void *blob, size_t len,
 			p += 4;
 		} else if (get_len(&p, end, &n) == -1)
 			goto cut;
-		if (version == 2 && tag == TAG_IRT_LAST_REF) {
+		if (version >= 2 && tag == TAG_IRT_LAST_REF) {
 			if (n != 0 || last_ref.p == NULL)
 				return err_set(err, ERR_PARSE, "stored "
 				    "fields: In-Reply-To marked as a "
@@ -275,6 +288,44 @@ record_plain_walk(const void *blob, size_t len,
 	return 0;
 cut:
 	return err_set(err, ERR_PARSE, "stored fields: cut short");
+}
+
+/* The addresses of n keys, as fields of tag. */
+static int
+key_fields(const struct str *keys, size_t n, enum record_tag tag,
+    record_addr_fn addr, void *addr_arg, record_field_fn cb, void *arg,
+    struct err *err)
+{
+	struct str	a;
+
+	for (size_t i = 0; i < n; i++) {
+		if (addr(addr_arg, keys[i], &a, err) == -1)
+			return err_prefix(err, "stored fields: ");
+		if (cb(arg, tag, a) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+int
+record_fields_walk(const void *keys, size_t keys_len, const void *plain,
+    size_t plain_len, struct record_scratch *sc, record_addr_fn addr,
+    void *addr_arg, record_field_fn cb, void *arg, struct err *err)
+{
+	struct engine_rec	r;
+
+	if (plain_len >= 1 && *(const unsigned char *)plain == 3) {
+		memset(&r, 0, sizeof(r));
+		if (record_keys_decode(keys, keys_len, sc, &r, err) == -1 ||
+		    (r.sender.p != NULL && key_fields(&r.sender, 1, RT_FROM,
+		    addr, addr_arg, cb, arg, err) == -1) ||
+		    key_fields(r.to, r.nto, RT_TO, addr, addr_arg, cb, arg,
+		    err) == -1 ||
+		    key_fields(r.cc, r.ncc, RT_CC, addr, addr_arg, cb, arg,
+		    err) == -1)
+			return -1;
+	}
+	return record_plain_walk(plain, plain_len, cb, arg, err);
 }
 
 void
