@@ -215,7 +215,7 @@ test_plain_roundtrip(void)
 	    "List-Id: <l.x>\nThread-Index: AQ==\n"), &m);
 	buf_init(&b, 0);
 	buf_init(&s.text, 0);
-	record_plain_encode_as(&m, 2, &b);
+	record_plain_encode(&m, &b);
 	t_eq_i64(record_plain_walk(b.data, b.len, collect, &s, &err), 0,
 	    "walks");
 	/* References before In-Reply-To; this one is the last reference,
@@ -336,11 +336,11 @@ test_plain_v3(void)
 	buf_init(&p2, 0);
 	buf_init(&p3, 0);
 	record_keys_encode(&m, test_blind, NULL, &keys);
-	record_plain_encode_as(&m, 2, &p2);
-	record_plain_encode(&m, &p3);
-	t_eq_i64((unsigned char)p3.data[0], 3, "version 3 by default");
-	t_ok(p3.len + 4000 < p2.len, "version 3 is smaller: %zu, %zu",
-	    p3.len, p2.len);
+	record_plain_encode(&m, &p2);
+	record_plain_encode_v3(&m, keys.data, keys.len, &p3);
+	t_eq_i64((unsigned char)p3.data[0], 3, "version 3");
+	t_ok(p3.len + 4000 * (13 - RECORD_CHECK_BYTES) < p2.len,
+	    "version 3 is smaller: %zu, %zu", p3.len, p2.len);
 	buf_init(&s2.text, 0);
 	buf_init(&s3.text, 0);
 	t_eq_i64(record_plain_walk(p2.data, p2.len, collect, &s2, &err), 0,
@@ -373,6 +373,43 @@ test_plain_v3(void)
 	    "missing address: %s", err.msg);
 	t_eq_i64(record_fields_walk("\7", 1, p3.data, p3.len, &sc, rows_get,
 	    r, collect, &s3, &err), -1, "bad keys refused");
+	/* Keys altered in the database (they are not sealed): another
+	 * stored address in a To key, two swapped, or one left out. */
+	r->n = 4100;
+	{
+		size_t	to0 = 2 + 2 * RECORD_KEY_BYTES + 8;	/* sender, id */
+		char	save[RECORD_KEY_BYTES];
+
+		memcpy(save, keys.data + to0, RECORD_KEY_BYTES);
+		memcpy(keys.data + to0, r->keys.data, RECORD_KEY_BYTES);
+		t_eq_i64(record_fields_walk(keys.data, keys.len, p3.data,
+		    p3.len, &sc, rows_get, r, collect, &s3, &err), -1,
+		    "another address's key refused");
+		t_ok(strstr(err.msg, "not the ones its fields were sealed "
+		    "with") != NULL, "altered keys: %s", err.msg);
+		memcpy(keys.data + to0, keys.data + to0 + RECORD_KEY_BYTES,
+		    RECORD_KEY_BYTES);
+		memcpy(keys.data + to0 + RECORD_KEY_BYTES, save,
+		    RECORD_KEY_BYTES);
+		t_eq_i64(record_fields_walk(keys.data, keys.len, p3.data,
+		    p3.len, &sc, rows_get, r, collect, &s3, &err), -1,
+		    "swapped keys refused");
+		memcpy(keys.data + to0 + RECORD_KEY_BYTES, keys.data + to0,
+		    RECORD_KEY_BYTES);
+		memcpy(keys.data + to0, save, RECORD_KEY_BYTES);
+		buf_reset(&s3.text);
+		t_eq_i64(record_fields_walk(keys.data, keys.len, p3.data,
+		    p3.len, &sc, rows_get, r, collect, &s3, &err), 0,
+		    "put back: opens again");
+	}
+	/* The check field comes first; without it, refused. */
+	t_eq_i64(record_fields_walk(keys.data, keys.len, "\3\6\2hi", 5, &sc,
+	    rows_get, r, collect, &s3, &err), -1, "no check refused");
+	buf_reset(&s3.text);
+	t_eq_i64(record_plain_walk(p3.data, p3.len, collect, &s3, &err), 0,
+	    "the check is not a field");
+	t_ok(memmem(s3.text.data, s3.text.len, "13=", 3) == NULL,
+	    "no tag 13 handed over");
 	record_scratch_free(&sc);
 	buf_free(&s2.text);
 	buf_free(&s3.text);
@@ -414,16 +451,34 @@ test_plain_pinned(void)
 
 	meta_parse(mp, STR("From: a@x\nSubject: hi\n"), &m);
 	buf_init(&b, 0);
-	record_plain_encode_as(&m, 2, &b);
+	record_plain_encode(&m, &b);
 	hex(&b, h, sizeof(h));
 	/* 02 | 01 03 "a@x" | 02 00 (no name) | 06 02 "hi" */
 	t_eq_mem(h, strlen(h), "02010361407802000602" "6869", "pinned bytes");
-	/* Version 3: the From address is the keys' (the address row's). */
-	buf_reset(&b);
-	record_plain_encode(&m, &b);
-	hex(&b, h, sizeof(h));
-	/* 03 | 02 00 (no name) | 06 02 "hi" */
-	t_eq_mem(h, strlen(h), "03" "0200" "06026869", "pinned version 3");
+	/* Version 3: the From address is the keys' (the address row's),
+	 * checked by the first 8 bytes of its key. */
+	{
+		struct buf	k;
+		char		want[64], kh[40];
+
+		buf_init(&k, 0);
+		record_keys_encode(&m, test_blind, NULL, &k);
+		buf_reset(&b);
+		record_plain_encode_v3(&m, k.data, k.len, &b);
+		hex(&b, h, sizeof(h));
+		/* 03 | 0d 08 key[0..8] | 02 00 (no name) | 06 02 "hi" */
+		buf_reset(&k);
+		{
+			unsigned char	key[RECORD_KEY_BYTES];
+
+			test_blind(NULL, RECORD_ADDRESS, STR("a@x"), key);
+			buf_add(&k, key, 8);
+		}
+		hex(&k, kh, sizeof(kh));
+		snprintf(want, sizeof(want), "030d08%s020006026869", kh);
+		t_eq_mem(h, strlen(h), want, "pinned version 3");
+		buf_free(&k);
+	}
 
 	/* A 300-byte value takes a two-byte length: ac 02. */
 	memset(subj, 'x', sizeof(subj));
@@ -433,7 +488,7 @@ test_plain_pinned(void)
 	buf_puts(&hdr, "\n");
 	meta_parse(mp, str_make(hdr.data, hdr.len), &m);
 	buf_reset(&b);
-	record_plain_encode_as(&m, 2, &b);
+	record_plain_encode(&m, &b);
 	t_eq_i64(b.len, 1 + 1 + 2 + 300, "two-byte length");
 	t_ok(b.len > 3 && (unsigned char)b.data[2] == 0xac &&
 	    (unsigned char)b.data[3] == 0x02, "LEB128, low group first");
@@ -446,7 +501,7 @@ test_plain_pinned(void)
 	meta_parse(mp, STR("In-Reply-To: <b@x>\nReferences: <a@x> <b@x>\n"),
 	    &m);
 	buf_reset(&b);
-	record_plain_encode_as(&m, 2, &b);
+	record_plain_encode(&m, &b);
 	hex(&b, h, sizeof(h));
 	/* 02 | 09 03 "a@x" | 09 03 "b@x" | 0c 00 */
 	t_eq_mem(h, strlen(h), "02" "0903614078" "0903624078" "0c00",
@@ -459,7 +514,7 @@ test_plain_pinned(void)
 	meta_parse(mp, STR("In-Reply-To: <c@x>\nReferences: <a@x> <b@x>\n"),
 	    &m);
 	buf_reset(&b);
-	record_plain_encode_as(&m, 2, &b);
+	record_plain_encode(&m, &b);
 	buf_reset(&s.text);
 	t_eq_i64(record_plain_walk(b.data, b.len, collect, &s, &err), 0,
 	    "walks");
