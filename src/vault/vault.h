@@ -11,9 +11,10 @@
  *    only wrapped: XChaCha20-Poly1305 under the master key's wrap subkey,
  *    with "replytime data key v1" || tenant id as associated data, so a
  *    wrapped key copied to another tenant's row does not open.
- *  - From a data key two subkeys are derived: one seals row fields
- *    (XChaCha20-Poly1305), one computes blind indexes (keyed BLAKE2b), so
- *    an index never reveals anything about the encryption key.
+ *  - From a data key three subkeys are derived: two seal row fields (one
+ *    per seal version: XChaCha20-Poly1305, AES-256-GCM), one computes
+ *    blind indexes (keyed BLAKE2b), so an index never reveals anything
+ *    about the encryption keys.
  *
  * The master key's id is a short public fingerprint (16 hex digits) that
  * the database records, so that opening it with another key file gives a
