@@ -158,13 +158,14 @@ record_scratch_free(struct record_scratch *s)
 	s->cap = 0;
 }
 
-/* A field of a version 2 plain blob: tag, then the length in 7-bit
- * groups, low group first, the high bit meaning "more" (LEB128). */
+/* The head of a field of a version 2 or 3 plain blob: tag, then the
+ * length in 7-bit groups, low group first, the high bit meaning "more"
+ * (LEB128). */
 static void
-put_field(struct buf *b, unsigned tag, struct str v)
+put_head(struct buf *b, unsigned tag, size_t len)
 {
 	unsigned char	h[1 + RECORD_LEN_MAX];
-	size_t		n = 0, len = v.len;
+	size_t		n = 0;
 
 	h[n++] = (unsigned char)tag;
 	while (len >= 0x80 && n < sizeof(h) - 1) {
@@ -173,6 +174,12 @@ put_field(struct buf *b, unsigned tag, struct str v)
 	}
 	h[n++] = (unsigned char)len;
 	buf_add(b, h, n);
+}
+
+static void
+put_field(struct buf *b, unsigned tag, struct str v)
+{
+	put_head(b, tag, v.len);
 	buf_add(b, v.p, v.len);
 }
 
@@ -199,18 +206,7 @@ put_keys_check(struct buf *out, const unsigned char *k, size_t len)
 	if (len < c + 8 + RECORD_KEY_BYTES * (nto + ncc))
 		rt_fatal("record_plain_encode_v3: keys of %zu bytes", len);
 	n = nkeys * RECORD_CHECK_BYTES;
-	{
-		unsigned char	h[1 + RECORD_LEN_MAX];
-		size_t		hn = 0, l = n;
-
-		h[hn++] = TAG_KEYS_CHECK;
-		while (l >= 0x80) {
-			h[hn++] = (unsigned char)(l | 0x80);
-			l >>= 7;
-		}
-		h[hn++] = (unsigned char)l;
-		buf_add(out, h, hn);
-	}
+	put_head(out, TAG_KEYS_CHECK, n);
 	if (sender)
 		buf_add(out, k + 2, RECORD_CHECK_BYTES);
 	for (size_t i = 0; i < nto + ncc; i++)

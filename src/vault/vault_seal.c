@@ -134,12 +134,9 @@ void
 vault_seal(const struct vault_tkey *k, const void *ad, size_t ad_len,
     const void *plain, size_t n, unsigned char *out)
 {
-	int	v = vault_seal_default;
-
-	/* A key made before vault_seal_portable(0) has no expanded key. */
-	if (v == VAULT_SEAL_AESGCM && !k->has_gcm)
-		v = VAULT_SEAL_XCHACHA;
-	vault_seal_as(k, v, ad, ad_len, plain, n, out);
+	/* out has room for vault_sealed_len(n): this version exactly (a key
+	 * made under vault_seal_portable(1) cannot write version 2). */
+	vault_seal_as(k, vault_seal_default, ad, ad_len, plain, n, out);
 }
 
 /* Version 2 without AES-NI: OpenSSL's AES-256-GCM (its bit-sliced and

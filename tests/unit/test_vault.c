@@ -372,7 +372,9 @@ test_seal_portable(void)
 	t_eq_i64(vault_open(pt, ad, adlen - 1, s, slen, out, &got, &err), -1,
 	    "portable open refuses another place");
 
+	vault_seal_portable(1);
 	vault_seal(pt, ad, adlen, plain, n, t);
+	vault_seal_portable(0);
 	t_eq_i64(t[0], VAULT_SEAL_XCHACHA, "portable key seals v1");
 	t_eq_i64(vault_open(hw, ad, adlen, t, vault_sealed_len_as(
 	    VAULT_SEAL_XCHACHA, n), out, &got, &err), 0, "v1 opens: %s",
