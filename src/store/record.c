@@ -123,8 +123,8 @@ record_keys_decode(const void *blob, size_t len, struct record_scratch *sc,
 		return err_set(err, ERR_PARSE, "stored keys: %zu bytes where "
 		    "%zu keys need %zu", (size_t)(end - p), stored,
 		    stored * RECORD_KEY_BYTES);
-	if (total > sc->cap) {
-		sc->cap = total * 2;
+	if (total > sc->cap || sc->v == NULL) {	/* never NULL + 0 */
+		sc->cap = total * 2 + 1;
 		sc->v = xreallocarray(sc->v, sc->cap, sizeof(*sc->v));
 	}
 	v = sc->v;
