@@ -10,6 +10,7 @@
 
 #include "../base/civil.h"
 #include "../base/json.h"
+#include "../base/strtab.h"
 #include "../base/xmalloc.h"
 #include "../imap/imap_sync.h"
 #include "export_csv.h"
@@ -29,6 +30,16 @@ static const char *const heads[EXPORT_NTABLES] = {
 	NULL,
 };
 
+/* The tenant's addresses by blind index, opened, for the messages of
+ * record version 3, which name theirs by key (record.h). */
+struct addr_map {
+	struct strtab		 keys;		/* id by blind index */
+	struct buf		 text;		/* the addresses, end to end */
+	size_t			*off;		/* by id, into text */
+	size_t			*len;
+	size_t			 cap;
+};
+
 struct exp {
 	struct archive		*a;
 	enum export_table	 t;
@@ -36,6 +47,8 @@ struct exp {
 	void			*arg;
 	struct buf		 row, plain;
 	struct buf		 fields[RT_THREAD_INDEX + 1];
+	struct addr_map		 am;
+	struct record_scratch	 sc;
 };
 
 /* A mailbox row, copied out of the scan (see export_mailboxes). */
@@ -104,6 +117,46 @@ on_field(void *arg, enum record_tag tag, struct str v)
 }
 
 static int
+load_addr(void *arg, const struct store_addr *sa, struct err *err)
+{
+	struct exp	*x = arg;
+	struct addr_map	*am = &x->am;
+	int64_t		 row;
+	uint32_t	 id;
+	int		 added;
+
+	memcpy(&row, sa->bi, sizeof(row));
+	id = strtab_put(&am->keys, str_make((const char *)sa->bi,
+	    STORE_BI_LEN), &added);
+	if (!added)
+		return 0;
+	if (id >= am->cap) {
+		am->cap = am->cap ? am->cap * 2 : 1024;
+		am->off = xreallocarray(am->off, am->cap, sizeof(*am->off));
+		am->len = xreallocarray(am->len, am->cap, sizeof(*am->len));
+	}
+	am->off[id] = am->text.len;
+	if (archive_open_sealed(x->a, "addresses", row, 0, sa->sealed,
+	    sa->sealed_len, &am->text, err) == -1)
+		return -1;
+	am->len[id] = am->text.len - am->off[id];
+	return buf_check(&am->text, err);
+}
+
+static int
+addr_of(void *arg, struct str key, struct str *addr_out, struct err *err)
+{
+	struct addr_map	*am = arg;
+	uint32_t	 id = strtab_get(&am->keys, key);
+
+	if (id == STRTAB_NONE)
+		return err_set(err, ERR_PARSE, "an address the message's keys "
+		    "name is not stored");
+	*addr_out = str_make(am->text.data + am->off[id], am->len[id]);
+	return 0;
+}
+
+static int
 on_msg(void *arg, const struct store_msg *m, struct err *err)
 {
 	struct exp	*x = arg;
@@ -113,8 +166,8 @@ on_msg(void *arg, const struct store_msg *m, struct err *err)
 	buf_reset(&x->plain);
 	if (archive_open_sealed(x->a, "messages", m->source_id, m->pos,
 	    m->sealed, m->sealed_len, &x->plain, err) == -1 ||
-	    record_plain_walk(x->plain.data, x->plain.len, on_field, x,
-	    err) == -1)
+	    record_fields_walk(m->keys, m->keys_len, x->plain.data,
+	    x->plain.len, &x->sc, addr_of, &x->am, on_field, x, err) == -1)
 		return err_prefix(err, "message %" PRId64 ": ", m->seq);
 	buf_reset(&x->row);
 	buf_addf(&x->row, "%" PRId64 ",%" PRId64 ",%" PRId64 ",", m->seq,
@@ -265,6 +318,9 @@ one_table(struct exp *x, enum export_table t, struct err *err)
 		return -1;
 	switch (t) {
 	case EXPORT_MESSAGES:
+		/* Before the scan: its callback may not use the store. */
+		if (store_addr_scan(a->st, a->tid, load_addr, x, err) == -1)
+			return -1;
 		return store_msg_scan(a->st, a->tid, on_msg, x, err);
 	case EXPORT_ADDRESSES:
 		return store_addr_scan(a->st, a->tid, on_addr, x, err);
@@ -292,6 +348,8 @@ run(struct archive *a, int which, export_line_fn fn, void *arg,
 	x.arg = arg;
 	buf_init(&x.row, 0);
 	buf_init(&x.plain, 0);
+	strtab_init(&x.am.keys);
+	buf_init(&x.am.text, 0);
 	for (size_t i = 0; i < nitems(x.fields); i++)
 		buf_init(&x.fields[i], 0);
 	for (int t = 0; rc == 0 && t < EXPORT_NTABLES; t++)
@@ -299,6 +357,11 @@ run(struct archive *a, int which, export_line_fn fn, void *arg,
 			rc = one_table(&x, (enum export_table)t, err);
 	buf_free(&x.row);
 	buf_free(&x.plain);
+	strtab_fini(&x.am.keys);
+	buf_free(&x.am.text);
+	free(x.am.off);
+	free(x.am.len);
+	record_scratch_free(&x.sc);
 	for (size_t i = 0; i < nitems(x.fields); i++)
 		buf_free(&x.fields[i]);
 	return rc;

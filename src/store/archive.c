@@ -76,7 +76,7 @@ archive_open_sealed(const struct archive *a, const char *table,
 	size_t		 pn = 0;
 	int		 rc;
 
-	if (n < VAULT_SEAL_OVERHEAD)
+	if (n < VAULT_SEAL2_OVERHEAD)
 		return err_set(err, ERR_PARSE, "stored %s row: sealed value "
 		    "too short", table);
 	p = xmalloc(n);

@@ -299,10 +299,10 @@ on_message(void *arg, const struct source_msg *sm, struct err *err)
 	 * the same batch (a batch is handed over only after a message). */
 	buf_reset(&im->keys);
 	record_keys_encode(&m, msg_blind, im, &im->keys);
-	buf_reset(&im->plain);
-	record_plain_encode(&m, &im->plain);
 	if (buf_check(&im->keys, err) == -1)
 		return -1;
+	buf_reset(&im->plain);
+	record_plain_encode_v3(&m, im->keys.data, im->keys.len, &im->plain);
 	r = rowq_add(rowq_current(im->q), ROWQ_MSG, im->keys.data,
 	    im->keys.len, im->plain.data, im->plain.len);
 	r->pos = (int64_t)sm->pos;

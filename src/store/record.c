@@ -15,6 +15,9 @@
 /* A field of a version 2 plain blob, never handed to a caller: the last
  * In-Reply-To id is the last reference (see record.h). */
 #define TAG_IRT_LAST_REF	12
+/* The first field of a version 3 blob, never handed to a caller: what
+ * the keys named when it was sealed (record.h). */
+#define TAG_KEYS_CHECK		13
 
 static void
 put_u16(struct buf *b, size_t v)
@@ -120,8 +123,8 @@ record_keys_decode(const void *blob, size_t len, struct record_scratch *sc,
 		return err_set(err, ERR_PARSE, "stored keys: %zu bytes where "
 		    "%zu keys need %zu", (size_t)(end - p), stored,
 		    stored * RECORD_KEY_BYTES);
-	if (total > sc->cap) {
-		sc->cap = total * 2;
+	if (total > sc->cap || sc->v == NULL) {	/* never NULL + 0 */
+		sc->cap = total * 2 + 1;
 		sc->v = xreallocarray(sc->v, sc->cap, sizeof(*sc->v));
 	}
 	v = sc->v;
@@ -155,13 +158,14 @@ record_scratch_free(struct record_scratch *s)
 	s->cap = 0;
 }
 
-/* A field of a version 2 plain blob: tag, then the length in 7-bit
- * groups, low group first, the high bit meaning "more" (LEB128). */
+/* The head of a field of a version 2 or 3 plain blob: tag, then the
+ * length in 7-bit groups, low group first, the high bit meaning "more"
+ * (LEB128). */
 static void
-put_field(struct buf *b, unsigned tag, struct str v)
+put_head(struct buf *b, unsigned tag, size_t len)
 {
 	unsigned char	h[1 + RECORD_LEN_MAX];
-	size_t		n = 0, len = v.len;
+	size_t		n = 0;
 
 	h[n++] = (unsigned char)tag;
 	while (len >= 0x80 && n < sizeof(h) - 1) {
@@ -170,24 +174,70 @@ put_field(struct buf *b, unsigned tag, struct str v)
 	}
 	h[n++] = (unsigned char)len;
 	buf_add(b, h, n);
+}
+
+static void
+put_field(struct buf *b, unsigned tag, struct str v)
+{
+	put_head(b, tag, v.len);
 	buf_add(b, v.p, v.len);
 }
 
-void
-record_plain_encode(const struct msg_meta *m, struct buf *out)
+/*
+ * The check field of a version 3 blob: the first RECORD_CHECK_BYTES of
+ * each address key that keys (as record_keys_encode wrote it) names, in
+ * the order sender, To, Cc.
+ */
+static void
+put_keys_check(struct buf *out, const unsigned char *k, size_t len)
 {
+	size_t	nkeys, c, n, nto, ncc;
+	int	sender;
+
+	if (len < 2)
+		rt_fatal("record_plain_encode_v3: keys of %zu bytes", len);
+	sender = (k[1] & KEYS_SENDER) != 0;
+	c = 2 + RECORD_KEY_BYTES * (size_t)(sender + ((k[1] & KEYS_ID) != 0));
+	if (len < c + 8)
+		rt_fatal("record_plain_encode_v3: keys of %zu bytes", len);
+	nto = (size_t)k[c] << 8 | k[c + 1];
+	ncc = (size_t)k[c + 2] << 8 | k[c + 3];
+	nkeys = (size_t)sender + nto + ncc;
+	if (len < c + 8 + RECORD_KEY_BYTES * (nto + ncc))
+		rt_fatal("record_plain_encode_v3: keys of %zu bytes", len);
+	n = nkeys * RECORD_CHECK_BYTES;
+	put_head(out, TAG_KEYS_CHECK, n);
+	if (sender)
+		buf_add(out, k + 2, RECORD_CHECK_BYTES);
+	for (size_t i = 0; i < nto + ncc; i++)
+		buf_add(out, k + c + 8 + RECORD_KEY_BYTES * i,
+		    RECORD_CHECK_BYTES);
+}
+
+static void
+plain_encode(const struct msg_meta *m, const void *keys, size_t keys_len,
+    struct buf *out)
+{
+	/* Version 3 leaves out what the keys name (record_keys_encode). */
+	int	v3 = keys != NULL;
+	size_t	from0 = v3 ? 1 : 0;
+	size_t	to0 = v3 ? clamp(m->to.n) : 0;
+	size_t	cc0 = v3 ? clamp(m->cc.n) : 0;
 	int	same;
 
-	buf_addc(out, 2);
+	buf_addc(out, v3 ? 3 : 2);
+	if (v3)
+		put_keys_check(out, keys, keys_len);
 	for (size_t i = 0; i < m->from.n; i++) {
-		put_field(out, RT_FROM, m->from.v[i].addr);
+		if (i >= from0)
+			put_field(out, RT_FROM, m->from.v[i].addr);
 		put_field(out, RT_FROM_NAME, m->from.v[i].name);
 	}
 	for (size_t i = 0; i < m->sender.n; i++)
 		put_field(out, RT_SENDER, m->sender.v[i].addr);
-	for (size_t i = 0; i < m->to.n; i++)
+	for (size_t i = to0; i < m->to.n; i++)
 		put_field(out, RT_TO, m->to.v[i].addr);
-	for (size_t i = 0; i < m->cc.n; i++)
+	for (size_t i = cc0; i < m->cc.n; i++)
 		put_field(out, RT_CC, m->cc.v[i].addr);
 	if (m->subject.p != NULL)
 		put_field(out, RT_SUBJECT, m->subject);
@@ -206,6 +256,19 @@ record_plain_encode(const struct msg_meta *m, struct buf *out)
 		put_field(out, RT_LIST_ID, m->list_id);
 	if (m->thread_index.p != NULL)
 		put_field(out, RT_THREAD_INDEX, m->thread_index);
+}
+
+void
+record_plain_encode(const struct msg_meta *m, struct buf *out)
+{
+	plain_encode(m, NULL, 0, out);
+}
+
+void
+record_plain_encode_v3(const struct msg_meta *m, const void *keys,
+    size_t keys_len, struct buf *out)
+{
+	plain_encode(m, keys, keys_len, out);
 }
 
 /* A field length of a version 2 blob at *pp: 0, or -1 if malformed
@@ -230,8 +293,7 @@ get_len(const unsigned char **pp, const unsigned char *end, size_t *n_out)
 }
 
 int
-record_plain_walk(const void *blob, size_t len,
-    int (*cb)(void *arg, enum record_tag tag, struct str value),
+record_plain_walk(const void *blob, size_t len, record_field_fn cb,
     void *arg, struct err *err)
 {
 	const unsigned char	*p = blob, *end = p + len;
@@ -239,7 +301,7 @@ record_plain_walk(const void *blob, size_t len,
 	size_t			 n;
 	struct str		 last_ref = STR_NULL;
 
-	if (len < 1 || (p[0] != 1 && p[0] != 2))
+	if (len < 1 || p[0] < 1 || p[0] > 3)
 		return err_set(err, ERR_PARSE, "stored fields: unknown "
 		    "version or empty record");
 	version = p[0];
@@ -253,7 +315,13 @@ record_plain_walk(const void *blob, size_t len,
 			p += 4;
 		} else if (get_len(&p, end, &n) == -1)
 			goto cut;
-		if (version == 2 && tag == TAG_IRT_LAST_REF) {
+		if (version == 3 && tag == TAG_KEYS_CHECK) {
+			if ((size_t)(end - p) < n || n % RECORD_CHECK_BYTES)
+				return err_set(err, ERR_PARSE, "stored "
+				    "fields: bad keys check");
+			continue;	/* record_fields_walk's */
+		}
+		if (version >= 2 && tag == TAG_IRT_LAST_REF) {
 			if (n != 0 || last_ref.p == NULL)
 				return err_set(err, ERR_PARSE, "stored "
 				    "fields: In-Reply-To marked as a "
@@ -275,6 +343,83 @@ record_plain_walk(const void *blob, size_t len,
 	return 0;
 cut:
 	return err_set(err, ERR_PARSE, "stored fields: cut short");
+}
+
+/* The addresses of n keys, as fields of tag. */
+static int
+key_fields(const struct str *keys, size_t n, enum record_tag tag,
+    record_addr_fn addr, void *addr_arg, record_field_fn cb, void *arg,
+    struct err *err)
+{
+	struct str	a;
+
+	for (size_t i = 0; i < n; i++) {
+		if (addr(addr_arg, keys[i], &a, err) == -1)
+			return err_prefix(err, "stored fields: ");
+		if (cb(arg, tag, a) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/* Whether the check field check (of a version 3 blob) names the keys
+ * of r's sender, To and Cc. */
+static int
+keys_match(struct str check, const struct engine_rec *r)
+{
+	const char	*p = check.p;
+	size_t		 n = (r->sender.p != NULL) + r->nto + r->ncc;
+
+	if (check.len != n * RECORD_CHECK_BYTES)
+		return 0;
+	if (r->sender.p != NULL) {
+		if (memcmp(p, r->sender.p, RECORD_CHECK_BYTES) != 0)
+			return 0;
+		p += RECORD_CHECK_BYTES;
+	}
+	for (size_t i = 0; i < r->nto + r->ncc; i++, p += RECORD_CHECK_BYTES)
+		if (memcmp(p, (i < r->nto ? r->to[i] : r->cc[i - r->nto]).p,
+		    RECORD_CHECK_BYTES) != 0)
+			return 0;
+	return 1;
+}
+
+int
+record_fields_walk(const void *keys, size_t keys_len, const void *plain,
+    size_t plain_len, struct record_scratch *sc, record_addr_fn addr,
+    void *addr_arg, record_field_fn cb, void *arg, struct err *err)
+{
+	const unsigned char	*p = plain, *end = p + plain_len;
+	struct engine_rec	 r;
+	struct str		 check;
+	size_t			 n;
+
+	if (plain_len >= 1 && p[0] == 3) {
+		/* The check comes first: the keys must be the ones the
+		 * fields were sealed with, or their addresses are not the
+		 * message's. */
+		p++;
+		if (p == end || *p++ != TAG_KEYS_CHECK ||
+		    get_len(&p, end, &n) == -1 || (size_t)(end - p) < n)
+			return err_set(err, ERR_PARSE, "stored fields: "
+			    "version 3 without its keys check");
+		check = str_make((const char *)p, n);
+		memset(&r, 0, sizeof(r));
+		if (record_keys_decode(keys, keys_len, sc, &r, err) == -1)
+			return -1;
+		if (!keys_match(check, &r))
+			return err_set(err, ERR_PARSE, "stored fields: the "
+			    "message's keys are not the ones its fields were "
+			    "sealed with (altered?)");
+		if ((r.sender.p != NULL && key_fields(&r.sender, 1, RT_FROM,
+		    addr, addr_arg, cb, arg, err) == -1) ||
+		    key_fields(r.to, r.nto, RT_TO, addr, addr_arg, cb, arg,
+		    err) == -1 ||
+		    key_fields(r.cc, r.ncc, RT_CC, addr, addr_arg, cb, arg,
+		    err) == -1)
+			return -1;
+	}
+	return record_plain_walk(plain, plain_len, cb, arg, err);
 }
 
 void

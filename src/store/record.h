@@ -19,9 +19,17 @@
  * byte).  References come before In-Reply-To, and tag 12 with an empty
  * value stands for an In-Reply-To id equal to the last reference before
  * it (the walker hands it over as RT_IN_REPLY_TO with that value).
- * Version 1, written before, had a u32 big-endian length and no tag 12;
- * both are read.  The walker gives the fields of one tag in stored
- * order; fields of different tags may come in another order.
+ * Version 1, written before, had a u32 big-endian length and no tag 12.
+ * Version 3 is version 2 without the addresses that the keys name (the
+ * first From, the first RECORD_KEYS_MAX To and Cc): their text is in the
+ * tenant's address rows, one per distinct address, which an import writes
+ * with its messages; record_fields_walk puts them back.  Its first field,
+ * tag 13, binds the keys to the sealed fields: the first
+ * RECORD_CHECK_BYTES bytes of each of those address keys, in order
+ * (sender, To, Cc), so keys altered in the database, which are not
+ * sealed, cannot change the addresses a message is read with.  All three
+ * versions are read.  The walkers give the fields of one tag in stored order; fields
+ * of different tags may come in another order.
  *
  * Pure: no I/O, no keys; blinding is the caller's callback.
  */
@@ -38,6 +46,7 @@
 #define RECORD_KEY_BYTES	16
 #define RECORD_KEYS_MAX		(4 * 1024)	/* keys of one kind */
 #define RECORD_LEN_MAX		5	/* bytes of a plain field's length */
+#define RECORD_CHECK_BYTES	8	/* of each address key, version 3 */
 
 enum record_kind {
 	RECORD_ADDRESS,
@@ -75,16 +84,49 @@ int	record_keys_decode(const void *blob, size_t len,
 	    struct err *err);
 void	record_scratch_free(struct record_scratch *s);
 
-/* Appends the plain blob of m to out. */
+/*
+ * Appends the plain blob of m to out: record_plain_encode in version 2,
+ * record_plain_encode_v3 in version 3, given the keys blob that
+ * record_keys_encode wrote for m (the addresses it names are left out;
+ * they need their address rows).
+ */
 void	record_plain_encode(const struct msg_meta *m, struct buf *out);
+void	record_plain_encode_v3(const struct msg_meta *m, const void *keys,
+	    size_t keys_len, struct buf *out);
+
+typedef int	(*record_field_fn)(void *arg, enum record_tag tag,
+		    struct str value);
 
 /*
- * Walks a plain blob: calls cb for every field in order; values borrow
- * from blob.  Returns 0, -1 when malformed (err set), or cb's -1.
+ * Walks a plain blob: calls cb for every field it holds, in order; values
+ * borrow from blob.  Returns 0, -1 when malformed (err set), or cb's -1.
+ * Of a version 3 blob, that is all but the addresses its keys name.
  */
-int	record_plain_walk(const void *blob, size_t len,
-	    int (*cb)(void *arg, enum record_tag tag, struct str value),
+int	record_plain_walk(const void *blob, size_t len, record_field_fn cb,
 	    void *arg, struct err *err);
+
+/*
+ * The text of the address with blind index key (RECORD_KEY_BYTES bytes):
+ * 0 with *addr_out set (borrowed until the next call), or -1 with err
+ * set when there is none.
+ */
+typedef int	(*record_addr_fn)(void *arg, struct str key, struct str *addr_out,
+		    struct err *err);
+
+/*
+ * Walks every field of a message, from its keys and plain blobs: for a
+ * version 3 plain blob, the keys must be those of its check field, and
+ * the addresses they name come first, as addr gives them (the first
+ * From, then To, then Cc), then the blob's fields; other versions hold
+ * them all.  The fields of each tag come in the
+ * message's order.  scratch as for record_keys_decode.  Returns 0, -1
+ * when a blob is malformed or an address is missing (err set), or cb's
+ * -1.
+ */
+int	record_fields_walk(const void *keys, size_t keys_len,
+	    const void *plain, size_t plain_len,
+	    struct record_scratch *scratch, record_addr_fn addr,
+	    void *addr_arg, record_field_fn cb, void *arg, struct err *err);
 
 /*
  * The blind indexes of an address's domain and of each parent domain

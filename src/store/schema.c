@@ -242,6 +242,19 @@ static const char schema_v5[] =
 static const char schema_v6[] =
 	"INSERT INTO meta (key, value) VALUES ('record_version', '2');\n";
 
+/*
+ * Version 7: sealed values may be in seal version 2 (AES-256-GCM, vault.h),
+ * written wherever the CPU has AES in hardware, and messages in record
+ * version 3 (record.h: the addresses the keys name are left to the
+ * address rows).  Older values and rows stay as they are and are still
+ * read.  No table changes: the step records both versions, and the
+ * schema version keeps an older replytime, which cannot read the new
+ * ones, from opening the database at all.
+ */
+static const char schema_v7[] =
+	"INSERT INTO meta (key, value) VALUES ('seal_version', '2');\n"
+	"UPDATE meta SET value = '3' WHERE key = 'record_version';\n";
+
 const struct schema_step schema_steps[] = {
 	{ .version = 1, .what = "create the tables", .sql = schema_v1 },
 	{ .version = 2, .what = "add the log and source identities",
@@ -253,6 +266,8 @@ const struct schema_step schema_steps[] = {
 	  .sql = schema_v5 },
 	{ .version = 6, .what = "store messages in record version 2",
 	  .sql = schema_v6 },
+	{ .version = 7, .what = "seal in AES-256-GCM, record version 3",
+	  .sql = schema_v7 },
 };
 const size_t schema_nsteps = sizeof(schema_steps) / sizeof(schema_steps[0]);
 

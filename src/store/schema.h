@@ -15,7 +15,7 @@
 
 #include <stddef.h>
 
-#define SCHEMA_VERSION		6	/* the version this program writes */
+#define SCHEMA_VERSION		7	/* the version this program writes */
 #define SCHEMA_DATA_GEN		5	/* the version that added data_gen */
 
 struct schema_step {

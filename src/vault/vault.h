@@ -11,9 +11,10 @@
  *    only wrapped: XChaCha20-Poly1305 under the master key's wrap subkey,
  *    with "replytime data key v1" || tenant id as associated data, so a
  *    wrapped key copied to another tenant's row does not open.
- *  - From a data key two subkeys are derived: one seals row fields
- *    (XChaCha20-Poly1305), one computes blind indexes (keyed BLAKE2b), so
- *    an index never reveals anything about the encryption key.
+ *  - From a data key three subkeys are derived: two seal row fields (one
+ *    per seal version: XChaCha20-Poly1305, AES-256-GCM), one computes
+ *    blind indexes (keyed BLAKE2b), so an index never reveals anything
+ *    about the encryption keys.
  *
  * The master key's id is a short public fingerprint (16 hex digits) that
  * the database records, so that opening it with another key file gives a
@@ -174,18 +175,42 @@ void	vault_tkey_free(struct vault_tkey *k);
 /* ---- Sealing row fields ------------------------------------------------ */
 
 /*
- * A sealed field: version (1) || random nonce (24) || ciphertext (n) ||
- * tag (16).  Version 1 is XChaCha20-Poly1305 IETF with the data key's
- * version-1 seal subkey; bump the version byte if the AEAD ever changes.
- * Each version has its own subkey, so a version byte changed by an
- * attacker makes the tag fail: the byte is authenticated by key
- * separation.
+ * A sealed field: version (1) || random nonce || ciphertext (n) || tag (16).
+ *
+ *  - Version 1 (VAULT_SEAL_XCHACHA): XChaCha20-Poly1305 IETF with the data
+ *    key's version-1 seal subkey, 24-byte nonce: 41 bytes of overhead.
+ *    Random 192-bit nonces stay unique for any number of fields.
+ *  - Version 2 (VAULT_SEAL_AESGCM): AES-256-GCM with the version-2 seal
+ *    subkey, 12-byte nonce: 29 bytes.  Random 96-bit nonces are safe for
+ *    2^32 fields under one key (NIST SP 800-38D), a chance of a repeat
+ *    below 2^-33 over that many; one tenant's key seals about one field
+ *    per message and address.
+ *
+ * vault_seal writes version 2 where the CPU runs AES-256-GCM in hardware,
+ * else version 1; vault_open reads both everywhere.  A new AEAD takes a
+ * new version byte.  Each version has its own subkey, so a version byte
+ * changed by an attacker makes the tag fail: the byte is authenticated by
+ * key separation.
  */
-#define VAULT_SEAL_VERSION	1
-#define VAULT_SEAL_OVERHEAD	(1 + 24 + 16)
+#define VAULT_SEAL_XCHACHA	1
+#define VAULT_SEAL_AESGCM	2
+#define VAULT_SEAL_OVERHEAD	(1 + 24 + 16)	/* version 1, the larger */
+#define VAULT_SEAL2_OVERHEAD	(1 + 12 + 16)	/* version 2, the smaller */
 
-/* plain_len + VAULT_SEAL_OVERHEAD; aborts on overflow (a bug). */
+/* plain_len + the overhead of the version vault_seal writes here; aborts
+ * on overflow (a bug).  vault_sealed_len_as: of the given version. */
 size_t	vault_sealed_len(size_t plain_len);
+size_t	vault_sealed_len_as(int version, size_t plain_len);
+
+/* The version vault_seal writes in this process (after vault_init). */
+int	vault_seal_version(void);
+
+/*
+ * on: seal and open as on a CPU without AES in hardware (version 1; version
+ * 2 opened with OpenSSL); off: the CPU's choice.  For tests: it applies to
+ * keys made after the call.  Not thread-safe.
+ */
+void	vault_seal_portable(int on);
 
 /*
  * Seals n bytes of plain (n may be 0) into out, which must have room for
@@ -195,14 +220,19 @@ size_t	vault_sealed_len(size_t plain_len);
  * in it the tenant id, the row's key and the table (and column, if a row
  * holds several sealed values), each of fixed length or length-prefixed
  * so that two places never give the same bytes.  A value moved to another
- * place then fails to open.  Cannot fail.
+ * place then fails to open.  Cannot fail.  vault_seal_as writes the given
+ * version (vault_sealed_len_as(version, n) bytes); version 2 needs a key
+ * made where vault_seal_version() is 2.
  */
 void	vault_seal(const struct vault_tkey *k, const void *ad, size_t ad_len,
 	    const void *plain, size_t n, unsigned char *out);
+void	vault_seal_as(const struct vault_tkey *k, int version, const void *ad,
+	    size_t ad_len, const void *plain, size_t n, unsigned char *out);
 
 /*
- * Opens what vault_seal wrote.  plain_out must have room for
- * n - VAULT_SEAL_OVERHEAD bytes (at most n) and must not overlap sealed;
+ * Opens what vault_seal wrote, of either version.  plain_out must have
+ * room for n - VAULT_SEAL2_OVERHEAD bytes (at most n) and must not overlap
+ * sealed;
  * *plain_len_out receives the length.  Fails on input shorter than the
  * overhead, an unknown version, or data that does not authenticate (wrong
  * key, wrong associated data, or altered bytes).  On failure

@@ -49,6 +49,7 @@ vault_init(struct err *err)
 		return err_set(err, ERR_IO, "the crypto library could not "
 		    "start: no random source (is /dev/urandom missing?)");
 	vault_nonce_init();
+	vault_seal_portable(0);
 	atomic_store_explicit(&vault_ready, 1, memory_order_release);
 	return 0;
 }

@@ -1,10 +1,10 @@
 /*
  * vault_nonce.c: random nonces for sealing, without a system call each.
  *
- * Sealing a field takes a 24-byte random nonce.  Asking the kernel for 24
- * bytes costs about as much as the encryption itself, so each thread
- * draws 4 KiB at once from the kernel's generator and hands them out 24
- * at a time.  Used bytes are wiped, so no position is handed out twice.
+ * Sealing a field takes a random nonce (24 bytes for XChaCha20, 12 for
+ * AES-256-GCM).  Asking the kernel for them costs about as much as the
+ * encryption itself, so each thread draws 4 KiB at once from the kernel's
+ * generator and hands them out a nonce at a time.  Used bytes are wiped, so no position is handed out twice.
  * The pool is filled by getrandom(2) itself, in one call: libsodium's
  * randombytes_buf reads the same generator 256 bytes a call, sixteen
  * system calls a pool (about 1% of an import).  It falls back to
@@ -19,8 +19,8 @@
  * signal handler.
  *
  * Nonces are public once used and need only be unique, so the pool needs
- * no locking of memory; uniqueness at 192 random bits holds for any number
- * of fields.
+ * no locking of memory.  vault.h says how many fields each nonce size
+ * allows under one key.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -85,17 +85,19 @@ fill_random(unsigned char *p, size_t n)
 }
 
 void
-vault_nonce(unsigned char out[VAULT_NONCE_BYTES])
+vault_nonce(unsigned char *out, size_t n)
 {
 	unsigned	gen;
 
 	gen = atomic_load_explicit(&fork_gen, memory_order_relaxed);
-	if (pool.gen != gen || POOL_BYTES - pool.off < VAULT_NONCE_BYTES) {
+	if (n > VAULT_NONCE_BYTES)
+		rt_fatal("vault_nonce: %zu bytes asked", n);
+	if (pool.gen != gen || POOL_BYTES - pool.off < n) {
 		fill_random(pool.buf, sizeof(pool.buf));
 		pool.gen = gen;
 		pool.off = 0;
 	}
-	memcpy(out, pool.buf + pool.off, VAULT_NONCE_BYTES);
-	sodium_memzero(pool.buf + pool.off, VAULT_NONCE_BYTES);
-	pool.off += VAULT_NONCE_BYTES;
+	memcpy(out, pool.buf + pool.off, n);
+	sodium_memzero(pool.buf + pool.off, n);
+	pool.off += n;
 }

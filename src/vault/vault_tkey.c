@@ -11,8 +11,8 @@
  * another format, fails to authenticate instead of opening.  Bump the
  * version byte if the AEAD ever changes; the text changes with it.
  *
- * Unwrapping derives the two subkeys the tenant's rows use (seal, blind
- * index) and wipes the data key itself; nothing else ever needs it, and
+ * Unwrapping derives the subkeys the tenant's rows use (a seal subkey per
+ * seal version, the blind index) and wipes the data key itself; nothing else ever needs it, and
  * rewrapping works from the blob.
  */
 #include <inttypes.h>
@@ -50,10 +50,13 @@ vault_tkey_from_key(const unsigned char key[VAULT_KEY_BYTES])
 
 	if (crypto_kdf_derive_from_key(k->seal, sizeof(k->seal),
 	    VAULT_KDF_TENANT_SEAL1, VAULT_KDF_TENANT, key) != 0 ||
+	    crypto_kdf_derive_from_key(k->seal2, sizeof(k->seal2),
+	    VAULT_KDF_TENANT_SEAL2, VAULT_KDF_TENANT, key) != 0 ||
 	    crypto_kdf_derive_from_key(k->bi, sizeof(k->bi),
 	    VAULT_KDF_TENANT_BI1, VAULT_KDF_TENANT, key) != 0)
 		rt_fatal("crypto_kdf_derive_from_key failed");
 	vault_blind_prepare(k);
+	vault_seal_prepare(k);
 	return k;
 }
 

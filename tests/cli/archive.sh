@@ -166,8 +166,9 @@ ring=$(ls -d "$(dirname "$REPLYTIME_KEY_FILE")"/keyring-* | head -n 1)
 [ "$("$rt" tenant list --db "$db" | cut -f1 | tr '\n' ' ')" = "acme " ]; ok $? "and only it"
 
 # Crash safety: kill -9 at random instants until an import gets to the
-# end by itself; the result equals an uninterrupted import.
-"$rt" demo-data --messages 120000 --seed 5 > "$tmp/big.mbox" 2>/dev/null
+# end by itself; the result equals an uninterrupted import.  The input is
+# large enough that a fast import is still killed a few times.
+"$rt" demo-data --messages 240000 --seed 5 > "$tmp/big.mbox" 2>/dev/null
 cdb=$tmp/db/crash.db
 "$rt" tenant create --db "$cdb" --tenant t 2>/dev/null
 kills=0 runs=0 rc=137
@@ -185,7 +186,7 @@ grep -q " 0 new" "$tmp/err"; ok $? "and nothing is left to import"
 "$rt" report --db "$cdb" --tenant t --config "$ini" --format json > "$tmp/c.json" 2>/dev/null
 "$rt" report --config "$ini" --format json "$tmp/big.mbox" > "$tmp/f.json" 2>/dev/null
 cmp -s "$tmp/c.json" "$tmp/f.json"; ok $? "after $kills kill -9s: the same report as the file"
-jq -e '.totals.messages == 120000 and .totals.duplicates == 0' "$tmp/c.json" > /dev/null
+jq -e '.totals.messages == 240000 and .totals.duplicates == 0' "$tmp/c.json" > /dev/null
 ok $? "every message once"
 [ "$kills" -ge 3 ]; ok $? "the import was really killed ($kills times)"
 echo "1..$n"

@@ -5,9 +5,10 @@
  *  0  vault_master_parse: must accept exactly what an independent check
  *     here accepts (the magic line, 64 hex digits, an optional LF, not all
  *     zeros), and give the same id twice;
- *  1  vault_open with a fixed key and place: must fail, except on the one
- *     pinned sealed field (which must give "hello"), since nothing but
- *     vault_seal can make bytes that authenticate;
+ *  1  vault_open with a fixed key and place: must fail, except on the
+ *     pinned sealed fields, one per seal version (which must give
+ *     "hello"), since nothing but vault_seal can make bytes that
+ *     authenticate;
  *  2  vault_seal then vault_open of the rest as plaintext: must round
  *     trip, and must fail once any one byte (chosen by the input) is
  *     changed;
@@ -41,6 +42,9 @@ int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define PIN_SEALED \
 		"0118668347201a2d0a7ed83c8dad3371256c1f2d72307d50e40ea70a" \
 		"702c5981c7ee992665e29819e6aad6f6f22a"
+#define PIN_SEALED2 \
+		"02234776671e6218b9d2ccb38c443a562e684190d7166e66b75c4cc8" \
+		"657f30ac572a"
 #define FUZZ_BACKUP_TEXT	"replytime fuzz backup\n"
 #define FUZZ_MAX		(1 << 20)
 #define PLACE_AD_MAX		(8 + 8 + 1 + 64)
@@ -50,6 +54,8 @@ static struct vault_tkey	*tkey;
 static unsigned char		 pin_wrapped[VAULT_WRAPPED_BYTES];
 static unsigned char		 pin_sealed[64];
 static size_t			 pin_sealed_len;
+static unsigned char		 pin_sealed2[64];
+static size_t			 pin_sealed2_len;
 static unsigned char		 ad[PLACE_AD_MAX];
 static size_t			 ad_len;
 static int			 in_fd = -1, out_fd = -1;
@@ -100,6 +106,7 @@ fuzz_setup(void)
 		abort();
 	unhex(PIN_WRAPPED, pin_wrapped);
 	pin_sealed_len = unhex(PIN_SEALED, pin_sealed);
+	pin_sealed2_len = unhex(PIN_SEALED2, pin_sealed2);
 	if (vault_tkey_unwrap(master, 42, pin_wrapped, sizeof(pin_wrapped),
 	    &tkey, &err) == -1)
 		abort();
@@ -169,8 +176,10 @@ fuzz_open(const uint8_t *p, size_t n)
 	if (out == NULL)
 		abort();
 	if (vault_open(tkey, ad, ad_len, p, n, out, &got, &err) == 0) {
-		if (n != pin_sealed_len || memcmp(p, pin_sealed, n) != 0 ||
-		    got != 5 || memcmp(out, "hello", 5) != 0)
+		if (!(n == pin_sealed_len && memcmp(p, pin_sealed, n) == 0) &&
+		    !(n == pin_sealed2_len && memcmp(p, pin_sealed2, n) == 0))
+			abort();
+		if (got != 5 || memcmp(out, "hello", 5) != 0)
 			abort();
 	} else if (got != SIZE_MAX || err.msg[0] == '\0') {
 		abort();

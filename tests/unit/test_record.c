@@ -1,6 +1,6 @@
 /*
  * test_record.c: the stored form of messages.  Keys round-trip, plain
- * fields round-trip, and -- the property the store rests on -- a report
+ * fields round-trip (version 3 with the address rows), and -- the property the store rests on -- a report
  * computed from blind-indexed records is byte for byte the report
  * computed from plaintext, over every golden report case (and the
  * linux-raid archive when the corpora are present).
@@ -229,10 +229,201 @@ test_plain_roundtrip(void)
 	    "cut in a field header refused");
 	t_eq_i64(record_plain_walk(b.data, 8, collect, &s, &err), -1,
 	    "cut in a value refused");
-	t_eq_i64(record_plain_walk("\3", 1, collect, &s, &err), -1,
+	t_eq_i64(record_plain_walk("\4", 1, collect, &s, &err), -1,
 	    "unknown version refused");
 	buf_free(&s.text);
 	buf_free(&b);
+	meta_parser_free(mp);
+}
+
+/* Addresses by blind index, as the tenant's address rows hold them. */
+struct rows {
+	struct buf	keys, text;	/* 16-byte keys; NUL-ended texts */
+	size_t		n;
+	size_t		off[8192];
+};
+
+static void
+rows_add(struct rows *r, struct str a)
+{
+	unsigned char	k[RECORD_KEY_BYTES];
+
+	test_blind(NULL, RECORD_ADDRESS, a, k);
+	RT_ASSERT(r->n < nitems(r->off));
+	buf_add(&r->keys, k, sizeof(k));
+	r->off[r->n++] = r->text.len;
+	buf_addstr(&r->text, a);
+	buf_addc(&r->text, '\0');
+}
+
+static int
+rows_get(void *arg, struct str key, struct str *out, struct err *err)
+{
+	struct rows	*r = arg;
+
+	for (size_t i = 0; i < r->n; i++)
+		if (key.len == RECORD_KEY_BYTES && memcmp(r->keys.data +
+		    i * RECORD_KEY_BYTES, key.p, RECORD_KEY_BYTES) == 0) {
+			*out = str_cstr(r->text.data + r->off[i]);
+			return 0;
+		}
+	return err_set(err, ERR_PARSE, "no such address");
+}
+
+/* Fields of one tag from a "tag=value;" list, in order. */
+static void
+of_tag(const struct buf *all, int tag, struct buf *out)
+{
+	char		want[8];
+	const char	*p = all->data, *end = p + all->len, *semi;
+
+	buf_reset(out);
+	snprintf(want, sizeof(want), "%d=", tag);
+	for (; p < end; p = semi + 1) {
+		semi = memchr(p, ';', (size_t)(end - p));
+		RT_ASSERT(semi != NULL);
+		if (strncmp(p, want, strlen(want)) == 0)
+			buf_add(out, p, (size_t)(semi + 1 - p));
+	}
+}
+
+/*
+ * Version 3 leaves out the addresses the keys name; record_fields_walk
+ * puts them back from the address rows: every tag's fields as version 2
+ * has them, also past RECORD_KEYS_MAX To addresses and with several From.
+ */
+static void
+test_plain_v3(void)
+{
+	struct meta_parser	*mp = meta_parser_new();
+	struct msg_meta		 m;
+	struct buf		 hdr, keys, p2, p3, t2, t3;
+	struct seen		 s2, s3;
+	struct rows		*r = xcalloc(1, sizeof(*r));
+	struct record_scratch	 sc = { NULL, 0 };
+	struct mail_addr	*to;
+	char			*names;
+	struct err		 err;
+	int			 same = 1;
+
+	buf_init(&hdr, 0);
+	buf_puts(&hdr, "From: A <a@x.example>, B <b@x.example>\n"
+	    "To: t@y.example\n"
+	    "Cc: d@z.example, e@z.example, d@z.example\n"
+	    "Sender: s@x.example\nSubject: hi\nMessage-ID: <1@x>\n"
+	    "In-Reply-To: <0@x>\nReferences: <r@x> <0@x>\n"
+	    "List-Id: <l.x>\n");
+	meta_parse(mp, str_make(hdr.data, hdr.len), &m);
+	/* More To than the keys hold (the parser stops at fewer). */
+	to = xcalloc(RECORD_KEYS_MAX + 3, sizeof(*to));
+	names = xcalloc(RECORD_KEYS_MAX + 3, 24);
+	for (int i = 0; i < RECORD_KEYS_MAX + 3; i++) {
+		snprintf(names + 24 * i, 24, "u%d@y.example", i % 5000);
+		to[i].addr = str_cstr(names + 24 * i);
+		to[i].name = STR("");
+	}
+	m.to.v = to;
+	m.to.n = RECORD_KEYS_MAX + 3;
+	buf_init(&r->keys, 0);
+	buf_init(&r->text, 0);
+	for (size_t i = 0; i < m.from.n; i++)
+		rows_add(r, m.from.v[i].addr);
+	for (size_t i = 0; i < m.to.n && i < RECORD_KEYS_MAX; i++)
+		rows_add(r, m.to.v[i].addr);
+	rows_add(r, STR("d@z.example"));
+	rows_add(r, STR("e@z.example"));
+	buf_init(&keys, 0);
+	buf_init(&p2, 0);
+	buf_init(&p3, 0);
+	record_keys_encode(&m, test_blind, NULL, &keys);
+	record_plain_encode(&m, &p2);
+	record_plain_encode_v3(&m, keys.data, keys.len, &p3);
+	t_eq_i64((unsigned char)p3.data[0], 3, "version 3");
+	t_ok(p3.len + 4000 * (13 - RECORD_CHECK_BYTES) < p2.len,
+	    "version 3 is smaller: %zu, %zu", p3.len, p2.len);
+	buf_init(&s2.text, 0);
+	buf_init(&s3.text, 0);
+	t_eq_i64(record_plain_walk(p2.data, p2.len, collect, &s2, &err), 0,
+	    "version 2 walks");
+	t_eq_i64(record_fields_walk(keys.data, keys.len, p3.data, p3.len, &sc,
+	    rows_get, r, collect, &s3, &err), 0, "version 3 walks: %s",
+	    err.msg);
+	buf_init(&t2, 0);
+	buf_init(&t3, 0);
+	for (int tag = RT_FROM; tag <= RT_THREAD_INDEX; tag++) {
+		of_tag(&s2.text, tag, &t2);
+		of_tag(&s3.text, tag, &t3);
+		if (t2.len != t3.len || memcmp(t2.data, t3.data, t2.len) != 0) {
+			same = 0;
+			printf("# tag %d differs\n", tag);
+		}
+	}
+	t_ok(same, "every tag's fields as version 2 has them");
+	/* Version 2 blobs need no address rows. */
+	buf_reset(&s3.text);
+	t_eq_i64(record_fields_walk(keys.data, keys.len, p2.data, p2.len, &sc,
+	    rows_get, r, collect, &s3, &err), 0, "version 2 through it");
+	t_ok(s3.text.len == s2.text.len && memcmp(s3.text.data, s2.text.data,
+	    s2.text.len) == 0, "version 2 unchanged");
+	/* A missing address row is an error, not a shorter field. */
+	r->n = 1;
+	t_eq_i64(record_fields_walk(keys.data, keys.len, p3.data, p3.len, &sc,
+	    rows_get, r, collect, &s3, &err), -1, "missing address refused");
+	t_ok(strstr(err.msg, "stored fields: no such address") != NULL,
+	    "missing address: %s", err.msg);
+	t_eq_i64(record_fields_walk("\7", 1, p3.data, p3.len, &sc, rows_get,
+	    r, collect, &s3, &err), -1, "bad keys refused");
+	/* Keys altered in the database (they are not sealed): another
+	 * stored address in a To key, two swapped, or one left out. */
+	r->n = 4100;
+	{
+		size_t	to0 = 2 + 2 * RECORD_KEY_BYTES + 8;	/* sender, id */
+		char	save[RECORD_KEY_BYTES];
+
+		memcpy(save, keys.data + to0, RECORD_KEY_BYTES);
+		memcpy(keys.data + to0, r->keys.data, RECORD_KEY_BYTES);
+		t_eq_i64(record_fields_walk(keys.data, keys.len, p3.data,
+		    p3.len, &sc, rows_get, r, collect, &s3, &err), -1,
+		    "another address's key refused");
+		t_ok(strstr(err.msg, "not the ones its fields were sealed "
+		    "with") != NULL, "altered keys: %s", err.msg);
+		memcpy(keys.data + to0, keys.data + to0 + RECORD_KEY_BYTES,
+		    RECORD_KEY_BYTES);
+		memcpy(keys.data + to0 + RECORD_KEY_BYTES, save,
+		    RECORD_KEY_BYTES);
+		t_eq_i64(record_fields_walk(keys.data, keys.len, p3.data,
+		    p3.len, &sc, rows_get, r, collect, &s3, &err), -1,
+		    "swapped keys refused");
+		memcpy(keys.data + to0 + RECORD_KEY_BYTES, keys.data + to0,
+		    RECORD_KEY_BYTES);
+		memcpy(keys.data + to0, save, RECORD_KEY_BYTES);
+		buf_reset(&s3.text);
+		t_eq_i64(record_fields_walk(keys.data, keys.len, p3.data,
+		    p3.len, &sc, rows_get, r, collect, &s3, &err), 0,
+		    "put back: opens again");
+	}
+	/* The check field comes first; without it, refused. */
+	t_eq_i64(record_fields_walk(keys.data, keys.len, "\3\6\2hi", 5, &sc,
+	    rows_get, r, collect, &s3, &err), -1, "no check refused");
+	buf_reset(&s3.text);
+	t_eq_i64(record_plain_walk(p3.data, p3.len, collect, &s3, &err), 0,
+	    "the check is not a field");
+	t_ok(memmem(s3.text.data, s3.text.len, "13=", 3) == NULL,
+	    "no tag 13 handed over");
+	record_scratch_free(&sc);
+	buf_free(&s2.text);
+	buf_free(&s3.text);
+	buf_free(&t2);
+	buf_free(&t3);
+	buf_free(&keys);
+	buf_free(&p2);
+	buf_free(&p3);
+	buf_free(&hdr);
+	buf_free(&r->keys);
+	buf_free(&r->text);
+	free(r);
+	free(to);
+	free(names);
 	meta_parser_free(mp);
 }
 
@@ -264,6 +455,30 @@ test_plain_pinned(void)
 	hex(&b, h, sizeof(h));
 	/* 02 | 01 03 "a@x" | 02 00 (no name) | 06 02 "hi" */
 	t_eq_mem(h, strlen(h), "02010361407802000602" "6869", "pinned bytes");
+	/* Version 3: the From address is the keys' (the address row's),
+	 * checked by the first 8 bytes of its key. */
+	{
+		struct buf	k;
+		char		want[64], kh[40];
+
+		buf_init(&k, 0);
+		record_keys_encode(&m, test_blind, NULL, &k);
+		buf_reset(&b);
+		record_plain_encode_v3(&m, k.data, k.len, &b);
+		hex(&b, h, sizeof(h));
+		/* 03 | 0d 08 key[0..8] | 02 00 (no name) | 06 02 "hi" */
+		buf_reset(&k);
+		{
+			unsigned char	key[RECORD_KEY_BYTES];
+
+			test_blind(NULL, RECORD_ADDRESS, STR("a@x"), key);
+			buf_add(&k, key, 8);
+		}
+		hex(&k, kh, sizeof(kh));
+		snprintf(want, sizeof(want), "030d08%s020006026869", kh);
+		t_eq_mem(h, strlen(h), want, "pinned version 3");
+		buf_free(&k);
+	}
 
 	/* A 300-byte value takes a two-byte length: ac 02. */
 	memset(subj, 'x', sizeof(subj));
@@ -430,6 +645,7 @@ static const struct t_case cases[] = {
 	{ "corpus", test_corpus },
 	{ "plain_roundtrip", test_plain_roundtrip },
 	{ "plain_pinned", test_plain_pinned },
+	{ "plain_v3", test_plain_v3 },
 	{ "keys_roundtrip", test_keys_roundtrip },
 	{ "keys_versions", test_keys_versions },
 };

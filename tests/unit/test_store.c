@@ -609,6 +609,10 @@ test_migrate_v1(void)
 	store_close(st);
 	t_eq_i64(raw_count(path, "SELECT value FROM meta WHERE key ="
 	    " 'schema_version'"), SCHEMA_VERSION, "version recorded");
+	t_eq_i64(raw_count(path, "SELECT value FROM meta WHERE key ="
+	    " 'record_version'"), 3, "record version 3 recorded");
+	t_eq_i64(raw_count(path, "SELECT value FROM meta WHERE key ="
+	    " 'seal_version'"), 2, "seal version 2 recorded");
 	free(path);
 	dir_free();
 }

@@ -22,10 +22,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <sodium.h>
+
 #include "base/str.h"
 #include "base/xmalloc.h"
 #include "t.h"
 #include "vault/vault.h"
+#include "vault/vault_priv.h"
 
 #define KEY_HEX "00112233445566778899aabbccddeeff" \
 		"0123456789abcdeffedcba9876543210"
@@ -47,6 +50,11 @@
 #define PIN_SEALED \
 		"0118668347201a2d0a7ed83c8dad3371256c1f2d72307d50e40ea70a" \
 		"702c5981c7ee992665e29819e6aad6f6f22a"
+/* Pinned: the same in seal version 2 (AES-256-GCM), checked against
+ * Python's hashlib (the KDF) and cryptography (AESGCM). */
+#define PIN_SEALED2 \
+		"02234776671e6218b9d2ccb38c443a562e684190d7166e66b75c4cc8" \
+		"657f30ac572a"
 #define PIN_MASTER_ID	"82696a74e34b185b"
 #define PIN_BI_ADDRESS	"8adbf40924f6c256ee81b1ff19a4f64b"
 
@@ -230,39 +238,54 @@ fill(unsigned char *p, size_t n, uint64_t seed)
 	}
 }
 
-static void
-test_seal_roundtrip(void)
+/* The seal versions this CPU writes: 1, and 2 with AES in hardware. */
+static int
+versions(int out[2])
 {
-	struct vault_master	*m = master_text(KEY_TEXT);
-	struct vault_tkey	*k = tkey_make(m, 1);
+	int	n = 0;
+
+	out[n++] = VAULT_SEAL_XCHACHA;
+	if (vault_seal_version() == VAULT_SEAL_AESGCM)
+		out[n++] = VAULT_SEAL_AESGCM;
+	return n;
+}
+
+static size_t
+nonce_len(int version)
+{
+	return version == VAULT_SEAL_AESGCM ? 12 : 24;
+}
+
+static void
+seal_roundtrip(struct vault_tkey *k, int v)
+{
 	static const size_t	 sizes[] = { 0, 1, 2, 63, 64, 1000, 1 << 20 };
 	unsigned char		 ad[PLACE_AD_MAX];
 	size_t			 adlen = place_ad(ad, 1, 99, "message.subject");
 	struct err		 err;
 
-	t_eq_i64(vault_sealed_len(0), VAULT_SEAL_OVERHEAD, "overhead");
-	t_eq_i64(VAULT_SEAL_OVERHEAD, 41, "overhead is 41");
 	for (size_t i = 0; i < nitems(sizes); i++) {
-		size_t		 n = sizes[i], slen = vault_sealed_len(n);
+		size_t		 n = sizes[i], slen = vault_sealed_len_as(v, n);
 		unsigned char	*plain = xmalloc(n + 1);
 		unsigned char	*s1 = xmalloc(slen), *s2 = xmalloc(slen);
 		unsigned char	*back = xmalloc(n + 1);
 		size_t		 got = SIZE_MAX;
 
 		fill(plain, n, i);
-		vault_seal(k, ad, adlen, plain, n, s1);
-		vault_seal(k, ad, adlen, plain, n, s2);
-		t_eq_i64(s1[0], VAULT_SEAL_VERSION, "size %zu: version", n);
-		t_ok(memcmp(s1 + 1, s2 + 1, 24) != 0, "size %zu: fresh nonce",
-		    n);
+		vault_seal_as(k, v, ad, adlen, plain, n, s1);
+		vault_seal_as(k, v, ad, adlen, plain, n, s2);
+		t_eq_i64(s1[0], v, "v%d size %zu: version", v, n);
+		t_ok(memcmp(s1 + 1, s2 + 1, nonce_len(v)) != 0,
+		    "v%d size %zu: fresh nonce", v, n);
 		t_eq_i64(vault_open(k, ad, adlen, s1, slen, back, &got, &err),
-		    0, "size %zu: opens", n);
-		t_eq_i64(got, n, "size %zu: length", n);
-		t_ok(n == 0 || memcmp(back, plain, n) == 0, "size %zu: same",
-		    n);
+		    0, "v%d size %zu: opens", v, n);
+		t_eq_i64(got, n, "v%d size %zu: length", v, n);
+		t_ok(n == 0 || memcmp(back, plain, n) == 0,
+		    "v%d size %zu: same", v, n);
 		if (n > 0 && n <= 64)
 			t_ok(memmem(s1, slen, plain, n) == NULL || n < 4,
-			    "size %zu: no plaintext in the sealed bytes", n);
+			    "v%d size %zu: no plaintext in the sealed bytes",
+			    v, n);
 		free(plain);
 		free(s1);
 		free(s2);
@@ -273,30 +296,110 @@ test_seal_roundtrip(void)
 		unsigned char	s[VAULT_SEAL_OVERHEAD];
 		size_t		got = 5;
 
-		vault_seal(k, NULL, 0, NULL, 0, s);
-		t_eq_i64(vault_open(k, NULL, 0, s, sizeof(s), NULL, &got,
-		    &err), 0, "empty, no AD, NULL out");
-		t_eq_i64(got, 0, "empty length");
+		vault_seal_as(k, v, NULL, 0, NULL, 0, s);
+		t_eq_i64(vault_open(k, NULL, 0, s, vault_sealed_len_as(v, 0),
+		    NULL, &got, &err), 0, "v%d empty, no AD, NULL out", v);
+		t_eq_i64(got, 0, "v%d empty length", v);
 	}
+}
+
+static void
+test_seal_roundtrip(void)
+{
+	struct vault_master	*m = master_text(KEY_TEXT);
+	struct vault_tkey	*k = tkey_make(m, 1);
+	int			 v[2], nv = versions(v);
+
+	t_eq_i64(VAULT_SEAL_OVERHEAD, 41, "version 1 overhead is 41");
+	t_eq_i64(VAULT_SEAL2_OVERHEAD, 29, "version 2 overhead is 29");
+	t_eq_i64(vault_sealed_len_as(VAULT_SEAL_XCHACHA, 7), 48, "v1 length");
+	t_eq_i64(vault_sealed_len_as(VAULT_SEAL_AESGCM, 7), 36, "v2 length");
+	t_eq_i64(vault_sealed_len(0), vault_seal_version() ==
+	    VAULT_SEAL_AESGCM ? 29 : 41, "default overhead");
+	/* libsodium's AES-256-GCM needs AES-NI and CLMUL. */
+	t_eq_i64(vault_seal_version(), crypto_aead_aes256gcm_is_available() ?
+	    VAULT_SEAL_AESGCM : VAULT_SEAL_XCHACHA,
+	    "version 2 exactly where the CPU has AES-256-GCM");
+	for (int i = 0; i < nv; i++)
+		seal_roundtrip(k, v[i]);
 	vault_tkey_free(k);
 	vault_master_free(m);
 }
 
+/*
+ * Version 2 is read on a CPU without AES in hardware (OpenSSL), and
+ * version 1 where version 2 is written: one data key, opened both ways.
+ */
 static void
-test_seal_tamper(void)
+test_seal_portable(void)
 {
 	struct vault_master	*m = master_text(KEY_TEXT);
-	struct vault_tkey	*k = tkey_make(m, 1);
+	struct vault_tkey	*hw = NULL, *pt = NULL;
+	unsigned char		*w = NULL, ad[PLACE_AD_MAX], s[200], t[200];
+	unsigned char		 out[200];
+	static const char	 plain[] = "Re: the quarterly numbers";
+	size_t			 n = sizeof(plain) - 1, slen, got = 0, wlen = 0;
+	size_t			 adlen = place_ad(ad, 3, 8, "messages");
+	struct err		 err;
+	int			 all = 1;
+
+	if (vault_seal_version() != VAULT_SEAL_AESGCM) {
+		printf("# no AES-256-GCM in hardware here: nothing to check\n");
+		vault_master_free(m);
+		return;
+	}
+	RT_ASSERT(vault_tkey_new(m, 3, &w, &wlen, &hw, &err) == 0);
+	vault_seal_portable(1);
+	t_eq_i64(vault_seal_version(), VAULT_SEAL_XCHACHA, "portable: v1");
+	RT_ASSERT(vault_tkey_unwrap(m, 3, w, wlen, &pt, &err) == 0);
+	vault_seal_portable(0);
+	t_eq_i64(vault_seal_version(), VAULT_SEAL_AESGCM, "back to v2");
+
+	slen = vault_sealed_len_as(VAULT_SEAL_AESGCM, n);
+	vault_seal(hw, ad, adlen, plain, n, s);
+	t_eq_i64(s[0], VAULT_SEAL_AESGCM, "hardware key seals v2");
+	t_eq_i64(vault_open(pt, ad, adlen, s, slen, out, &got, &err), 0,
+	    "v2 opens without AES-NI: %s", err.msg);
+	t_eq_mem((char *)out, got, plain, "same text");
+	for (size_t i = 1; i < slen; i++) {
+		memcpy(t, s, slen);
+		t[i] ^= 0x10;
+		if (vault_open(pt, ad, adlen, t, slen, out, &got, &err) != -1 ||
+		    strstr(err.msg, "does not authenticate") == NULL)
+			all = 0;
+	}
+	t_ok(all, "portable open refuses every altered byte");
+	t_eq_i64(vault_open(pt, ad, adlen - 1, s, slen, out, &got, &err), -1,
+	    "portable open refuses another place");
+
+	vault_seal_portable(1);
+	vault_seal(pt, ad, adlen, plain, n, t);
+	vault_seal_portable(0);
+	t_eq_i64(t[0], VAULT_SEAL_XCHACHA, "portable key seals v1");
+	t_eq_i64(vault_open(hw, ad, adlen, t, vault_sealed_len_as(
+	    VAULT_SEAL_XCHACHA, n), out, &got, &err), 0, "v1 opens: %s",
+	    err.msg);
+	t_eq_mem((char *)out, got, plain, "same text from v1");
+	free(w);
+	vault_tkey_free(hw);
+	vault_tkey_free(pt);
+	vault_master_free(m);
+}
+
+static void
+seal_tamper(struct vault_tkey *k, int v)
+{
 	static const char	 plain[] = "Quarterly invoice for ACME";
 	const size_t		 n = sizeof(plain) - 1;
 	unsigned char		 ad[PLACE_AD_MAX], s[128], t[128];
 	unsigned char		 out[128];
 	size_t			 adlen = place_ad(ad, 1, 5, "message.subject");
-	size_t			 slen = vault_sealed_len(n), got;
+	size_t			 slen = vault_sealed_len_as(v, n), got;
+	size_t			 min = vault_sealed_len_as(v, 0);
 	struct err		 err;
 	int			 all = 1, clean = 1, zeroed = 1;
 
-	vault_seal(k, ad, adlen, plain, n, s);
+	vault_seal_as(k, v, ad, adlen, plain, n, s);
 	for (size_t i = 0; i < slen; i++) {
 		for (unsigned bit = 0; bit < 8; bit++) {
 			memcpy(t, s, slen);
@@ -318,32 +421,56 @@ test_seal_tamper(void)
 			}
 		}
 	}
-	t_ok(all, "every flipped bit is refused");
-	t_ok(clean, "messages say 'does not authenticate', show no text");
-	t_ok(zeroed, "refused output is zeros");
+	t_ok(all, "v%d: every flipped bit is refused", v);
+	t_ok(clean, "v%d: messages say 'does not authenticate', show no text",
+	    v);
+	t_ok(zeroed, "v%d: refused output is zeros", v);
 	for (size_t len = 0; len < slen; len++)
 		if (vault_open(k, ad, adlen, s, len, out, &got, &err) != -1)
 			all = 0;
-	t_ok(all, "every truncation is refused");
-	t_eq_i64(vault_open(k, ad, adlen, s, 40, out, &got, &err), -1,
-	    "short");
-	t_ok(strstr(err.msg, "too short (40 bytes, at least 41)") != NULL,
-	    "short message: %s", err.msg);
+	t_ok(all, "v%d: every truncation is refused", v);
+	t_eq_i64(vault_open(k, ad, adlen, s, min - 1, out, &got, &err), -1,
+	    "v%d: short", v);
+	{
+		char	want[64];
+
+		snprintf(want, sizeof(want), "too short (%zu bytes, at least "
+		    "%zu)", min - 1, min);
+		t_ok(strstr(err.msg, want) != NULL, "v%d: short message: %s",
+		    v, err.msg);
+	}
 	memcpy(t, s, slen);
-	t[0] = 2;
+	t[0] = 3;
 	t_eq_i64(vault_open(k, ad, adlen, t, slen, out, &got, &err), -1,
-	    "version 2");
-	t_eq_i64(err.code, ERR_UNSUPPORTED, "unknown version code");
-	t_ok(strstr(err.msg, "format version 2") != NULL, "version message: %s",
-	    err.msg);
+	    "v%d: version 3", v);
+	t_eq_i64(err.code, ERR_UNSUPPORTED, "v%d: unknown version code", v);
+	t_ok(strstr(err.msg, "format version 3") != NULL,
+	    "v%d: version message: %s", v, err.msg);
 	t[0] = 0;
 	t_eq_i64(vault_open(k, ad, adlen, t, slen, out, &got, &err), -1,
-	    "version 0");
+	    "v%d: version 0", v);
+	/* The other version's byte: another subkey and layout, refused. */
+	t[0] = (unsigned char)(v == 1 ? 2 : 1);
+	t_eq_i64(vault_open(k, ad, adlen, t, slen, out, &got, &err), -1,
+	    "v%d: read as the other version", v);
+	t_ok(strstr(err.msg, "ACME") == NULL, "v%d: other version: no text",
+	    v);
 	/* One more byte at the end moves the tag: refused. */
 	memcpy(t, s, slen);
 	t[slen] = 0;
 	t_eq_i64(vault_open(k, ad, adlen, t, slen + 1, out, &got, &err), -1,
-	    "extended");
+	    "v%d: extended", v);
+}
+
+static void
+test_seal_tamper(void)
+{
+	struct vault_master	*m = master_text(KEY_TEXT);
+	struct vault_tkey	*k = tkey_make(m, 1);
+	int			 v[2], nv = versions(v);
+
+	for (int i = 0; i < nv; i++)
+		seal_tamper(k, v[i]);
 	vault_tkey_free(k);
 	vault_master_free(m);
 }
@@ -372,7 +499,8 @@ test_seal_fork(void)
 	vault_seal(k, NULL, 0, NULL, 0, s);
 	t_eq_i64(read(fds[0], c, sizeof(c)), sizeof(c), "child's seal");
 	RT_ASSERT(waitpid(pid, &status, 0) == pid);
-	t_ok(memcmp(s + 1, c + 1, 24) != 0, "child and parent nonces differ");
+	t_ok(memcmp(s + 1, c + 1, nonce_len(vault_seal_version())) != 0,
+	    "child and parent nonces differ");
 	close(fds[0]);
 	close(fds[1]);
 	vault_tkey_free(k);
@@ -545,6 +673,58 @@ test_blind(void)
  * an earlier build must still open, and the id and an index must come out
  * the same, or every database in the field breaks.
  */
+/*
+ * vault_blind is libsodium's keyed, personalised BLAKE2b-128 computed with
+ * the key block hashed ahead (vault_blind.c): the same bytes for every
+ * kind and every length around the block boundaries.
+ */
+static void
+test_blind_same_as_libsodium(void)
+{
+	static const char	*personal[VAULT_BI_KINDS] = { "rt.bi1.address",
+				    "rt.bi1.domain", "rt.bi1.msgid",
+				    "rt.bi1.source" };
+	struct vault_master	*m = master_text(KEY_TEXT);
+	struct vault_tkey	*k = tkey_make(m, 5);
+	unsigned char		 text[600], a[VAULT_BI_BYTES], b[VAULT_BI_BYTES];
+	unsigned char		 pers[16];
+	int			 same = 1, diff = 1;
+
+	fill(text, sizeof(text), 77);
+	for (int kind = 0; kind < VAULT_BI_KINDS; kind++) {
+		memset(pers, 0, sizeof(pers));
+		memcpy(pers, personal[kind], strlen(personal[kind]));
+		for (size_t n = 0; n <= sizeof(text); n++) {
+			vault_blind(k, (enum vault_bi_kind)kind, text, n, a);
+			RT_ASSERT(crypto_generichash_blake2b_salt_personal(b,
+			    sizeof(b), text, n, k->bi, sizeof(k->bi), NULL,
+			    pers) == 0);
+			if (memcmp(a, b, sizeof(a)) != 0) {
+				same = 0;
+				printf("# kind %d, %zu bytes differ\n", kind,
+				    n);
+			}
+		}
+		vault_blind(k, (enum vault_bi_kind)kind, NULL, 0, a);
+		RT_ASSERT(crypto_generichash_blake2b_salt_personal(b,
+		    sizeof(b), NULL, 0, k->bi, sizeof(k->bi), NULL,
+		    pers) == 0);
+		same &= memcmp(a, b, sizeof(a)) == 0;
+	}
+	t_ok(same, "every kind and length 0 to 600: libsodium's bytes");
+	/* And the index depends on every byte of the value. */
+	for (size_t i = 0; i < 300; i++) {
+		vault_blind(k, VAULT_BI_MSGID, text, 300, a);
+		text[i] ^= 1;
+		vault_blind(k, VAULT_BI_MSGID, text, 300, b);
+		text[i] ^= 1;
+		diff &= memcmp(a, b, sizeof(a)) != 0;
+	}
+	t_ok(diff, "a changed byte changes the index");
+	vault_tkey_free(k);
+	vault_master_free(m);
+}
+
 static void
 test_pinned(void)
 {
@@ -568,6 +748,24 @@ test_pinned(void)
 	t_eq_i64(vault_open(k, ad, adlen, s, slen, out, &got, &err), 0,
 	    "pinned sealed field opens: %s", err.msg);
 	t_eq_mem((char *)out, got, "hello", "pinned plaintext");
+	slen = unhex(PIN_SEALED2, s, sizeof(s));
+	got = 0;
+	t_eq_i64(vault_open(k, ad, adlen, s, slen, out, &got, &err), 0,
+	    "pinned version 2 field opens: %s", err.msg);
+	t_eq_mem((char *)out, got, "hello", "pinned version 2 plaintext");
+	if (vault_seal_version() == VAULT_SEAL_AESGCM) {
+		struct vault_tkey	*pk = NULL;
+
+		/* And without AES-NI (OpenSSL). */
+		vault_seal_portable(1);
+		RT_ASSERT(vault_tkey_unwrap(m, 42, w, wlen, &pk, &err) == 0);
+		vault_seal_portable(0);
+		got = 0;
+		t_eq_i64(vault_open(pk, ad, adlen, s, slen, out, &got, &err),
+		    0, "pinned version 2 opens portably: %s", err.msg);
+		t_eq_mem((char *)out, got, "hello", "portable plaintext");
+		vault_tkey_free(pk);
+	}
 	vault_blind(k, VAULT_BI_ADDRESS, "a@example.com", 13, bi);
 	tohex(bi, sizeof(bi), hex);
 	t_eq_mem(hex, strlen(hex), PIN_BI_ADDRESS, "pinned blind index");
@@ -1203,10 +1401,12 @@ static const struct t_case cases[] = {
 	{ "init", test_init },
 	{ "seal_roundtrip", test_seal_roundtrip },
 	{ "seal_tamper", test_seal_tamper },
+	{ "seal_portable", test_seal_portable },
 	{ "seal_fork", test_seal_fork },
 	{ "seal_wrong_place", test_seal_wrong_place },
 	{ "tkey", test_tkey },
 	{ "blind", test_blind },
+	{ "blind_same_as_libsodium", test_blind_same_as_libsodium },
 	{ "pinned", test_pinned },
 	{ "master_parse", test_master_parse },
 	{ "master_file", test_master_file },
