@@ -291,7 +291,7 @@ on_message(void *arg, const struct source_msg *sm, struct err *err)
 		im->st->known++;	/* committed by an earlier run */
 		return 0;
 	}
-	meta_parse(im->mp, sm->hdr, &m);
+	meta_parse_lines(im->mp, sm->hdr, sm->lines, sm->nlines, &m);
 	if (m.bad_flags || (sm->flags & (SOURCE_TRUNCATED |
 	    SOURCE_NO_BODY_SEP)))
 		im->st->malformed++;
