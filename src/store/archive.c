@@ -86,6 +86,7 @@ archive_open_sealed(const struct archive *a, const char *table,
 	else
 		err_prefix(err, "stored %s row (%lld, %lld): ", table,
 		    (long long)row_a, (long long)row_b);
+	sodium_memzero(p, n);
 	free(p);
 	return rc;
 }

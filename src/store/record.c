@@ -18,6 +18,7 @@
 /* The first field of a version 3 blob, never handed to a caller: what
  * the keys named when it was sealed (record.h). */
 #define TAG_KEYS_CHECK		13
+#define CHECK_HEAD		9	/* the check's flags byte and counts */
 
 static void
 put_u16(struct buf *b, size_t v)
@@ -184,29 +185,45 @@ put_field(struct buf *b, unsigned tag, struct str v)
 }
 
 /*
- * The check field of a version 3 blob: the first RECORD_CHECK_BYTES of
- * each address key that keys (as record_keys_encode wrote it) names, in
- * the order sender, To, Cc.
+ * Where the parts of a keys blob (as record_keys_encode wrote it) are:
+ * whether it names a sender, the offset c of its four counts, and the
+ * To and Cc counts.  -1 if len is too short for what it says.
+ */
+static int
+keys_layout(const unsigned char *k, size_t len, int *sender, size_t *c,
+    size_t *nto, size_t *ncc)
+{
+	if (len < 2)
+		return -1;
+	*sender = (k[1] & KEYS_SENDER) != 0;
+	*c = 2 + RECORD_KEY_BYTES * (size_t)(*sender +
+	    ((k[1] & KEYS_ID) != 0));
+	if (len < *c + 8)
+		return -1;
+	*nto = (size_t)k[*c] << 8 | k[*c + 1];
+	*ncc = (size_t)k[*c + 2] << 8 | k[*c + 3];
+	return len < *c + 8 + RECORD_KEY_BYTES * (*nto + *ncc) ? -1 : 0;
+}
+
+/*
+ * The check field of a version 3 blob binds the keys blob's roles and
+ * the addresses it names: its flags byte, its four counts, then the
+ * first RECORD_CHECK_BYTES of each address key, in the order sender,
+ * To, Cc.  So a key moved from To to Cc, a sender turned recipient or
+ * another address's key no longer matches.
  */
 static void
 put_keys_check(struct buf *out, const unsigned char *k, size_t len)
 {
-	size_t	nkeys, c, n, nto, ncc;
+	size_t	c, nto, ncc;
 	int	sender;
 
-	if (len < 2)
+	if (keys_layout(k, len, &sender, &c, &nto, &ncc) == -1)
 		rt_fatal("record_plain_encode_v3: keys of %zu bytes", len);
-	sender = (k[1] & KEYS_SENDER) != 0;
-	c = 2 + RECORD_KEY_BYTES * (size_t)(sender + ((k[1] & KEYS_ID) != 0));
-	if (len < c + 8)
-		rt_fatal("record_plain_encode_v3: keys of %zu bytes", len);
-	nto = (size_t)k[c] << 8 | k[c + 1];
-	ncc = (size_t)k[c + 2] << 8 | k[c + 3];
-	nkeys = (size_t)sender + nto + ncc;
-	if (len < c + 8 + RECORD_KEY_BYTES * (nto + ncc))
-		rt_fatal("record_plain_encode_v3: keys of %zu bytes", len);
-	n = nkeys * RECORD_CHECK_BYTES;
-	put_head(out, TAG_KEYS_CHECK, n);
+	put_head(out, TAG_KEYS_CHECK, CHECK_HEAD +
+	    ((size_t)sender + nto + ncc) * RECORD_CHECK_BYTES);
+	buf_addc(out, (char)k[1]);
+	buf_add(out, k + c, 8);
 	if (sender)
 		buf_add(out, k + 2, RECORD_CHECK_BYTES);
 	for (size_t i = 0; i < nto + ncc; i++)
@@ -316,7 +333,8 @@ record_plain_walk(const void *blob, size_t len, record_field_fn cb,
 		} else if (get_len(&p, end, &n) == -1)
 			goto cut;
 		if (version == 3 && tag == TAG_KEYS_CHECK) {
-			if ((size_t)(end - p) < n || n % RECORD_CHECK_BYTES)
+			if ((size_t)(end - p) < n || n < CHECK_HEAD ||
+			    (n - CHECK_HEAD) % RECORD_CHECK_BYTES)
 				return err_set(err, ERR_PARSE, "stored "
 				    "fields: bad keys check");
 			continue;	/* record_fields_walk's */
@@ -362,23 +380,29 @@ key_fields(const struct str *keys, size_t n, enum record_tag tag,
 	return 0;
 }
 
-/* Whether the check field check (of a version 3 blob) names the keys
- * of r's sender, To and Cc. */
+/* Whether check (the check field of a version 3 blob) is the one
+ * put_keys_check() makes of the keys blob k. */
 static int
-keys_match(struct str check, const struct engine_rec *r)
+keys_match(struct str check, const unsigned char *k, size_t len)
 {
 	const char	*p = check.p;
-	size_t		 n = (r->sender.p != NULL) + r->nto + r->ncc;
+	size_t		 c, nto, ncc;
+	int		 sender;
 
-	if (check.len != n * RECORD_CHECK_BYTES)
+	if (keys_layout(k, len, &sender, &c, &nto, &ncc) == -1 ||
+	    check.len != CHECK_HEAD + ((size_t)sender + nto + ncc) *
+	    RECORD_CHECK_BYTES)
 		return 0;
-	if (r->sender.p != NULL) {
-		if (memcmp(p, r->sender.p, RECORD_CHECK_BYTES) != 0)
+	if ((unsigned char)p[0] != k[1] || memcmp(p + 1, k + c, 8) != 0)
+		return 0;
+	p += CHECK_HEAD;
+	if (sender) {
+		if (memcmp(p, k + 2, RECORD_CHECK_BYTES) != 0)
 			return 0;
 		p += RECORD_CHECK_BYTES;
 	}
-	for (size_t i = 0; i < r->nto + r->ncc; i++, p += RECORD_CHECK_BYTES)
-		if (memcmp(p, (i < r->nto ? r->to[i] : r->cc[i - r->nto]).p,
+	for (size_t i = 0; i < nto + ncc; i++, p += RECORD_CHECK_BYTES)
+		if (memcmp(p, k + c + 8 + RECORD_KEY_BYTES * i,
 		    RECORD_CHECK_BYTES) != 0)
 			return 0;
 	return 1;
@@ -407,7 +431,7 @@ record_fields_walk(const void *keys, size_t keys_len, const void *plain,
 		memset(&r, 0, sizeof(r));
 		if (record_keys_decode(keys, keys_len, sc, &r, err) == -1)
 			return -1;
-		if (!keys_match(check, &r))
+		if (!keys_match(check, keys, keys_len))
 			return err_set(err, ERR_PARSE, "stored fields: the "
 			    "message's keys are not the ones its fields were "
 			    "sealed with (altered?)");

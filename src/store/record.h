@@ -24,12 +24,15 @@
  * first From, the first RECORD_KEYS_MAX To and Cc): their text is in the
  * tenant's address rows, one per distinct address, which an import writes
  * with its messages; record_fields_walk puts them back.  Its first field,
- * tag 13, binds the keys to the sealed fields: the first
- * RECORD_CHECK_BYTES bytes of each of those address keys, in order
- * (sender, To, Cc), so keys altered in the database, which are not
- * sealed, cannot change the addresses a message is read with.  All three
- * versions are read.  The walkers give the fields of one tag in stored order; fields
- * of different tags may come in another order.
+ * tag 13, binds the keys to the sealed fields: the keys blob's flags
+ * byte and its four counts, then the first RECORD_CHECK_BYTES bytes of
+ * each of those address keys, in order (sender, To, Cc), so keys altered
+ * in the database, which are not sealed, cannot change the addresses a
+ * message is read with, nor move one to another role (a To to Cc, the
+ * sender to To).  The message-id keys are not bound: they are not read
+ * back as text.  All three versions are read.  The walkers give the
+ * fields of one tag in stored order; fields of different tags may come
+ * in another order.
  *
  * Pure: no I/O, no keys; blinding is the caller's callback.
  */

@@ -184,7 +184,8 @@ void	vault_tkey_free(struct vault_tkey *k);
  *    subkey, 12-byte nonce: 29 bytes.  Random 96-bit nonces are safe for
  *    2^32 fields under one key (NIST SP 800-38D), a chance of a repeat
  *    below 2^-33 over that many; one tenant's key seals about one field
- *    per message and address.
+ *    per message and address at each import (docs/security.md: what
+ *    the bound counts).
  *
  * vault_seal writes version 2 where the CPU runs AES-256-GCM in hardware,
  * else version 1; vault_open reads both everywhere.  A new AEAD takes a

@@ -140,7 +140,8 @@ vault_seal(const struct vault_tkey *k, const void *ad, size_t ad_len,
 }
 
 /* Version 2 without AES-NI: OpenSSL's AES-256-GCM (its bit-sliced and
- * vector-permute AES take no table lookups by key). */
+ * vector-permute AES take no table lookups by key; without carry-less
+ * multiplication its GHASH uses 4-bit tables of the hash key). */
 static int
 open_gcm_portable(const struct vault_tkey *k, const unsigned char *ad,
     size_t ad_len, const unsigned char *nonce, const unsigned char *c,

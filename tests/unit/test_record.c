@@ -427,6 +427,71 @@ test_plain_v3(void)
 	meta_parser_free(mp);
 }
 
+/*
+ * The keys blob is not sealed: its roles changed in the database (the
+ * address keys left as they are) must not read as another message.
+ */
+static void
+test_plain_v3_roles(void)
+{
+	struct meta_parser	*mp = meta_parser_new();
+	struct msg_meta		 m;
+	struct buf		 keys, p3, alt;
+	struct seen		 s;
+	struct rows		*r = xcalloc(1, sizeof(*r));
+	struct record_scratch	 sc = { NULL, 0 };
+	struct err		 err;
+	size_t			 c = 2 + RECORD_KEY_BYTES;	/* sender */
+
+	meta_parse(mp, STR("From: a@x.example\nTo: b@y.example\n"
+	    "Cc: c@z.example\nSubject: hi\n"), &m);
+	buf_init(&r->keys, 0);
+	buf_init(&r->text, 0);
+	rows_add(r, STR("a@x.example"));
+	rows_add(r, STR("b@y.example"));
+	rows_add(r, STR("c@z.example"));
+	buf_init(&keys, 0);
+	buf_init(&p3, 0);
+	buf_init(&s.text, 0);
+	record_keys_encode(&m, test_blind, NULL, &keys);
+	record_plain_encode_v3(&m, keys.data, keys.len, &p3);
+	t_eq_i64(record_fields_walk(keys.data, keys.len, p3.data, p3.len, &sc,
+	    rows_get, r, collect, &s, &err), 0, "as stored: %s", err.msg);
+	t_eq_i64(keys.data[c + 1], 1, "one To");
+	/* The To counted as a Cc: the same keys in the same order. */
+	buf_init(&alt, 0);
+	buf_add(&alt, keys.data, keys.len);
+	alt.data[c + 1] = 0;
+	alt.data[c + 3] = 2;
+	t_eq_i64(record_fields_walk(alt.data, alt.len, p3.data, p3.len, &sc,
+	    rows_get, r, collect, &s, &err), -1, "a To moved to Cc refused");
+	t_ok(strstr(err.msg, "not the ones its fields were sealed with") !=
+	    NULL, "moved: %s", err.msg);
+	/* The sender made the first To: no sender flag, its key after the
+	 * counts. */
+	buf_reset(&alt);
+	buf_addc(&alt, keys.data[0]);
+	buf_addc(&alt, (char)(keys.data[1] & ~1));
+	buf_add(&alt, keys.data + c, 8);
+	alt.data[3] = 2;	/* nto: the sender and b */
+	buf_add(&alt, keys.data + 2, RECORD_KEY_BYTES);
+	buf_add(&alt, keys.data + c + 8, keys.len - c - 8);
+	t_eq_i64((int64_t)alt.len, (int64_t)keys.len, "same length");
+	t_eq_i64(record_fields_walk(alt.data, alt.len, p3.data, p3.len, &sc,
+	    rows_get, r, collect, &s, &err), -1, "the sender as a To refused");
+	t_ok(strstr(err.msg, "not the ones its fields were sealed with") !=
+	    NULL, "sender: %s", err.msg);
+	record_scratch_free(&sc);
+	buf_free(&alt);
+	buf_free(&keys);
+	buf_free(&p3);
+	buf_free(&s.text);
+	buf_free(&r->keys);
+	buf_free(&r->text);
+	free(r);
+	meta_parser_free(mp);
+}
+
 static void
 hex(const struct buf *b, char *out, size_t size)
 {
@@ -459,14 +524,15 @@ test_plain_pinned(void)
 	 * checked by the first 8 bytes of its key. */
 	{
 		struct buf	k;
-		char		want[64], kh[40];
+		char		want[96], kh[40];
 
 		buf_init(&k, 0);
 		record_keys_encode(&m, test_blind, NULL, &k);
 		buf_reset(&b);
 		record_plain_encode_v3(&m, k.data, k.len, &b);
 		hex(&b, h, sizeof(h));
-		/* 03 | 0d 08 key[0..8] | 02 00 (no name) | 06 02 "hi" */
+		/* 03 | 0d 11 flags 01, counts 0 0 0 0, key[0..8] |
+		 * 02 00 (no name) | 06 02 "hi" */
 		buf_reset(&k);
 		{
 			unsigned char	key[RECORD_KEY_BYTES];
@@ -475,7 +541,8 @@ test_plain_pinned(void)
 			buf_add(&k, key, 8);
 		}
 		hex(&k, kh, sizeof(kh));
-		snprintf(want, sizeof(want), "030d08%s020006026869", kh);
+		snprintf(want, sizeof(want), "030d11010000000000000000%s"
+		    "020006026869", kh);
 		t_eq_mem(h, strlen(h), want, "pinned version 3");
 		buf_free(&k);
 	}
@@ -646,6 +713,7 @@ static const struct t_case cases[] = {
 	{ "plain_roundtrip", test_plain_roundtrip },
 	{ "plain_pinned", test_plain_pinned },
 	{ "plain_v3", test_plain_v3 },
+	{ "plain_v3_roles", test_plain_v3_roles },
 	{ "keys_roundtrip", test_keys_roundtrip },
 	{ "keys_versions", test_keys_versions },
 };
