@@ -33,6 +33,7 @@ struct trow {
 	size_t		 order;		/* the default order */
 	struct cell	 c[12];
 	uint32_t	 rl, rr, fl, fr;	/* domains: sample ranges */
+	unsigned	 have;		/* domains: D_* computed */
 };
 
 struct sorter {
@@ -344,28 +345,125 @@ drange(const uint32_t *off, const int64_t *dt, uint32_t d, int64_t from,
 	uint32_t	a = off[d], n = off[d + 1] - off[d];
 
 	*l = a + vfig_lower(dt + a, n, from);
-	*r = a + vfig_lower(dt + a, n, to);
+	*r = *l + vfig_lower(dt + *l, a + n - *l, to);
 }
 
-/* A domain row's median and 90th percentile reply time and median first
- * reply time, from its sample ranges. */
-static void
-domain_stats(struct trow *row, const struct rstat *rs,
-    const struct rstat *fs)
-{
-	uint32_t	l = row->rl, r = row->rr;
+/* A row's sort key: cmp_rows() on a cell of count or duration (den 1). */
+struct skey {
+	int64_t		 k;
+	uint32_t	 miss;		/* no value: last either way */
+	uint32_t	 i;		/* the row: its default order */
+};
 
-	if (r > l) {
-		row->c[2] = (struct cell){ 1, rstat_kth(rs, l, r,
-		    (r - l + 1) / 2 - 1), 1 };
-		row->c[3] = (struct cell){ 1, rstat_kth(rs, l, r,
-		    (uint32_t)((9 * (uint64_t)(r - l) + 9) / 10 - 1)), 1 };
+static int
+cmp_skey(const void *pa, const void *pb, void *arg)
+{
+	const struct skey	*a = pa, *b = pb;
+	const int		*desc = arg;
+	int			 r;
+
+	if (a->miss != b->miss)
+		return a->miss ? 1 : -1;
+	r = a->k < b->k ? -1 : a->k > b->k;
+	if (*desc)
+		r = -r;
+	if (r == 0)
+		r = a->i < b->i ? -1 : a->i > b->i;
+	return r;
+}
+
+/*
+ * Sorts rows as qsort_r(cmp_rows) does, by a numeric column, through
+ * small keys: the rows themselves are large for the comparisons to walk.
+ * Rows' order fields must be 0 .. n-1 in their current order.
+ */
+static void
+sort_by_cell(struct trow *rows, size_t n, const struct sorter *so)
+{
+	struct skey	*key = xreallocarray(NULL, n ? n : 1, sizeof(*key));
+	struct trow	*tmp = xreallocarray(NULL, n ? n : 1, sizeof(*tmp));
+	int		 desc = so->desc;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct cell *c = &rows[i].c[so->col - 1];
+
+		RT_ASSERT(rows[i].order == i && (c->den == 1 || !c->has));
+		key[i] = (struct skey){ c->has ? c->num : 0, !c->has,
+		    (uint32_t)i };
 	}
-	l = row->fl;
-	r = row->fr;
-	if (r > l)
-		row->c[4] = (struct cell){ 1, rstat_kth(fs, l, r,
-		    (r - l + 1) / 2 - 1), 1 };
+	qsort_r(key, n, sizeof(*key), cmp_skey, &desc);
+	for (size_t i = 0; i < n; i++)
+		tmp[i] = rows[key[i].i];
+	memcpy(rows, tmp, n * sizeof(*rows));
+	free(tmp);
+	free(key);
+}
+
+/*
+ * A domain row's cells are computed when first needed: the sort column
+ * for every row, the rest for the rows shown (and, to leave out a row
+ * with nothing, only until one is not zero).
+ */
+enum {
+	D_RECV	= 1 << 0,	/* c[0] */
+	D_REP	= 1 << 1,	/* c[1], rl, rr */
+	D_FR	= 1 << 2,	/* fl, fr, c[4].has */
+	D_AW	= 1 << 3,	/* c[5] */
+	D_STATS	= 1 << 4,	/* c[2], c[3], c[4] */
+	D_ALL	= (1 << 5) - 1,
+};
+
+struct dctx {
+	const struct vgroup	*vg;
+	const struct rstat	*rs, *fs;	/* by the query's clock */
+	int64_t			 from, to, at;
+};
+
+static void
+dcells(const struct dctx *c, struct trow *row, unsigned need)
+{
+	const struct vgroup	*vg = c->vg;
+	uint32_t		 l, r, k[2], d = row->d;
+	int64_t			 v[2];
+
+	if (need & D_STATS)
+		need |= D_REP | D_FR;
+	need &= ~row->have;
+	row->have |= need;
+	if (need & D_RECV) {
+		drange(vg->recv.d_off, vg->recv.d_t, d, c->from, c->to, &l,
+		    &r);
+		row->c[0] = (struct cell){ 1, r - l, 1 };
+	}
+	if (need & D_REP) {
+		drange(vg->rep.d_off, vg->rep.d_t, d, c->from, c->to,
+		    &row->rl, &row->rr);
+		row->c[1] = (struct cell){ 1, row->rr - row->rl, 1 };
+	}
+	if (need & D_FR) {
+		drange(vg->fr.d_off, vg->fr.d_t, d, c->from, c->to, &row->fl,
+		    &row->fr);
+		row->c[4].has = row->fr > row->fl;
+	}
+	if (need & D_AW)	/* awaiting at the end of the period */
+		row->c[5] = (struct cell){ 1, vfig_awaiting_in(vg, d, c->at),
+		    1 };
+	if (!(need & D_STATS))
+		return;
+	/* The median and 90th percentile reply time, the median first
+	 * reply time. */
+	if ((r = row->rr) > (l = row->rl)) {
+		k[0] = (r - l + 1) / 2 - 1;
+		k[1] = (uint32_t)((9 * (uint64_t)(r - l) + 9) / 10 - 1);
+		rstat_kths(c->rs, l, r, k, 2, v);
+		row->c[2] = (struct cell){ 1, v[0], 1 };
+		row->c[3] = (struct cell){ 1, v[1], 1 };
+	}
+	if ((r = row->fr) > (l = row->fl)) {
+		k[0] = (r - l + 1) / 2 - 1;
+		rstat_kths(c->fs, l, r, k, 1, v);
+		row->c[4] = (struct cell){ 1, v[0], 1 };
+	}
 }
 
 static int
@@ -373,78 +471,68 @@ domains_compute(const struct view_snap *s, const struct view_scope *sc,
     const struct view_query *q, struct vctx *x, struct dtable *t,
     struct err *err)
 {
-	const struct vgroup	*vg;
-	uint32_t		 nd = intern_count(s->domains), l, r, nopen, *open;
-	int64_t			*aw;
+	static const unsigned	 col_need[] = { 0, D_RECV, D_REP, D_STATS,
+				    D_STATS, D_STATS, D_AW };
+	struct dctx		 c;
+	uint32_t		 nd = intern_count(s->domains);
 	struct sorter		 so;
-	int			 rc, col, eager, biz = q->clock == VIEW_CLOCK_BUSINESS;
+	int			 rc, col, biz = q->clock == VIEW_CLOCK_BUSINESS;
+	unsigned		 need;
 
 	memset(t, 0, sizeof(*t));
 	if ((rc = vq_prepare(s, sc, q, x, err)) != 0)
 		return rc;
 	if ((col = sort_col(dcols, nitems(dcols), q, err)) == -1)
 		return -1;
-	vg = &s->g[x->g];
-	/* Sorted by a median: every row's; else only those shown. */
-	eager = col == 3 || col == 4 || col == 5;
-	/* Awaiting at the end of the period, per domain: one pass. */
-	aw = xcalloc((size_t)nd + 1, sizeof(*aw));
-	nopen = vspan_open(vg, x->p.at, &open);
-	for (uint32_t k = 0; k < nopen; k++) {
-		uint32_t d = vg->spans[open[k]].domain;
-
-		if (d != VNONE)
-			aw[d]++;
-	}
-	free(open);
+	c.vg = &s->g[x->g];
+	c.rs = biz ? &c.vg->rep.d_rbiz : &c.vg->rep.d_rcal;
+	c.fs = biz ? &c.vg->fr.d_rbiz : &c.vg->fr.d_rcal;
+	c.from = x->p.from;
+	c.to = x->p.to;
+	c.at = x->p.at;
+	/* Default: most received first. */
+	so.col = col < (int)nitems(dcols) ? (size_t)col : 1;
+	so.desc = col < (int)nitems(dcols) ? q->desc : 1;
+	need = col_need[so.col];
 	t->rows = xcalloc(nd ? nd : 1, sizeof(*t->rows));
 	for (uint32_t d = 0; d < nd; d++) {
 		struct trow	*row = &t->rows[t->n];
 		struct str	 name = intern_str(s->domains, d);
-		const struct rstat *rs = biz ? &vg->rep.d_rbiz : &vg->rep.d_rcal;
-		const struct rstat *fs = biz ? &vg->fr.d_rbiz : &vg->fr.d_rcal;
 
 		if (config_domain_internal(s->cfg, name))
+			continue;
+		if (q->domain[0] != '\0' && !str_eq(name,
+		    str_cstr(q->domain)))
 			continue;
 		memset(row, 0, sizeof(*row));
 		row->label = name.p;
 		row->label_len = name.len;
 		row->d = d;
 		row->order = t->n;
-		drange(vg->recv.d_off, vg->recv.d_t, d, x->p.from, x->p.to, &l,
-		    &r);
-		row->c[0] = (struct cell){ 1, r - l, 1 };
-		drange(vg->rep.d_off, vg->rep.d_t, d, x->p.from, x->p.to, &l,
-		    &r);
-		row->c[1] = (struct cell){ 1, r - l, 1 };
-		row->rl = l;
-		row->rr = r;
-		drange(vg->fr.d_off, vg->fr.d_t, d, x->p.from, x->p.to, &l,
-		    &r);
-		row->fl = l;
-		row->fr = r;
-		row->c[4].has = r > l;
-		if (eager)
-			domain_stats(row, rs, fs);
-		row->c[5] = (struct cell){ 1, aw[d], 1 };
-		if (row->c[0].num == 0 && row->c[1].num == 0 && aw[d] == 0 &&
-		    !row->c[4].has)
-			continue;
-		if (q->domain[0] != '\0' && !str_eq(name,
-		    str_cstr(q->domain)))
-			continue;
+		/* A row with nothing in the period is left out. */
+		dcells(&c, row, D_RECV);
+		if (row->c[0].num == 0) {
+			dcells(&c, row, D_REP);
+			if (row->c[1].num == 0) {
+				dcells(&c, row, D_AW);
+				if (row->c[5].num == 0) {
+					dcells(&c, row, D_FR);
+					if (!row->c[4].has)
+						continue;
+				}
+			}
+		}
+		dcells(&c, row, need);
 		t->n++;
 	}
-	free(aw);
-	/* Default: most received first. */
-	so.col = col < (int)nitems(dcols) ? (size_t)col : 1;
-	so.desc = col < (int)nitems(dcols) ? q->desc : 1;
-	qsort_r(t->rows, t->n, sizeof(*t->rows), cmp_rows, &so);
-	/* The medians of the rows shown only, unless they set the order. */
-	for (size_t i = (size_t)q->offset; !eager && i < t->n &&
+	if (so.col == 0)
+		qsort_r(t->rows, t->n, sizeof(*t->rows), cmp_rows, &so);
+	else
+		sort_by_cell(t->rows, t->n, &so);
+	/* The other cells of the rows shown. */
+	for (size_t i = (size_t)q->offset; i < t->n &&
 	    i < (size_t)q->offset + (size_t)q->limit; i++)
-		domain_stats(&t->rows[i], biz ? &vg->rep.d_rbiz :
-		    &vg->rep.d_rcal, biz ? &vg->fr.d_rbiz : &vg->fr.d_rcal);
+		dcells(&c, &t->rows[i], D_ALL);
 	return 0;
 }
 
@@ -521,7 +609,9 @@ view_domains_json(const struct view_snap *s, const struct view_scope *sc,
 		    "{\"domain\":");
 		json_add_str(b, intern_str(s->domains, row->d));
 		for (size_t c = 1; c < nitems(dcols); c++) {
-			buf_addf(b, ",\"%s\":", dcols[c].key);
+			buf_lit(b, ",\"");
+			buf_puts(b, dcols[c].key);
+			buf_lit(b, "\":");
 			vj_int_or_null(b, row->c[c - 1].has,
 			    row->c[c - 1].num);
 		}
