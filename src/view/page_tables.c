@@ -333,7 +333,8 @@ static const struct col dcols[] = {
 };
 
 struct dtable {
-	struct trow	*rows;
+	struct trow	*rows;		/* in the default order */
+	uint32_t	*ord;		/* n: the rows sorted */
 	size_t		 n;
 };
 
@@ -348,54 +349,59 @@ drange(const uint32_t *off, const int64_t *dt, uint32_t d, int64_t from,
 	*r = *l + vfig_lower(dt + *l, a + n - *l, to);
 }
 
-/* A row's sort key: cmp_rows() on a cell of count or duration (den 1). */
-struct skey {
-	int64_t		 k;
-	uint32_t	 miss;		/* no value: last either way */
-	uint32_t	 i;		/* the row: its default order */
-};
-
+/* cmp_rows() on the rows that two indices name. */
 static int
-cmp_skey(const void *pa, const void *pb, void *arg)
+cmp_ord(const void *pa, const void *pb, void *arg)
 {
-	const struct skey	*a = pa, *b = pb;
-	const int		*desc = arg;
-	int			 r;
+	const struct trow	*rows = ((const struct trow *const *)arg)[0];
+	const struct sorter	*so = ((const void *const *)arg)[1];
 
-	if (a->miss != b->miss)
-		return a->miss ? 1 : -1;
-	r = a->k < b->k ? -1 : a->k > b->k;
-	if (*desc)
-		r = -r;
-	if (r == 0)
-		r = a->i < b->i ? -1 : a->i > b->i;
-	return r;
+	return cmp_rows(&rows[*(const uint32_t *)pa],
+	    &rows[*(const uint32_t *)pb], (void *)(uintptr_t)so);
 }
 
 /*
- * Sorts rows as qsort_r(cmp_rows) does, by a numeric column, through
- * small keys: the rows themselves are large for the comparisons to walk.
- * Rows' order fields must be 0 .. n-1 in their current order.
+ * ord gets the order of rows[0..n) as qsort_r(cmp_rows) would sort them
+ * (every row's order field is its index).  A column of counts or
+ * durations (den 1) is sorted by a stable radix sort of one key a row:
+ * its distance from the first value in the direction asked, rows without
+ * a value after every other; ties stay in the default order.
  */
 static void
-sort_by_cell(struct trow *rows, size_t n, const struct sorter *so)
+sort_rows(const struct trow *rows, size_t n, const struct sorter *so,
+    uint32_t *ord)
 {
-	struct skey	*key = xreallocarray(NULL, n ? n : 1, sizeof(*key));
-	struct trow	*tmp = xreallocarray(NULL, n ? n : 1, sizeof(*tmp));
-	int		 desc = so->desc;
+	uint64_t	*key;
+	int64_t		 lo = INT64_MAX, hi = INT64_MIN;
+	const void	*arg[2] = { rows, so };
 
+	if (so->col == 0) {
+		for (size_t i = 0; i < n; i++)
+			ord[i] = (uint32_t)i;
+		qsort_r(ord, n, sizeof(*ord), cmp_ord, arg);
+		return;
+	}
 	for (size_t i = 0; i < n; i++) {
 		const struct cell *c = &rows[i].c[so->col - 1];
 
 		RT_ASSERT(rows[i].order == i && (c->den == 1 || !c->has));
-		key[i] = (struct skey){ c->has ? c->num : 0, !c->has,
-		    (uint32_t)i };
+		if (c->has && c->num < lo)
+			lo = c->num;
+		if (c->has && c->num > hi)
+			hi = c->num;
 	}
-	qsort_r(key, n, sizeof(*key), cmp_skey, &desc);
-	for (size_t i = 0; i < n; i++)
-		tmp[i] = rows[key[i].i];
-	memcpy(rows, tmp, n * sizeof(*rows));
-	free(tmp);
+	key = xreallocarray(NULL, n ? n : 1, sizeof(*key));
+	for (size_t i = 0; i < n; i++) {
+		const struct cell *c = &rows[i].c[so->col - 1];
+
+		if (!c->has)
+			key[i] = (uint64_t)hi - (uint64_t)lo + 1;
+		else if (so->desc)
+			key[i] = (uint64_t)hi - (uint64_t)c->num;
+		else
+			key[i] = (uint64_t)c->num - (uint64_t)lo;
+	}
+	rstat_sort_idx(key, (uint32_t)n, ord);
 	free(key);
 }
 
@@ -494,7 +500,7 @@ domains_compute(const struct view_snap *s, const struct view_scope *sc,
 	so.col = col < (int)nitems(dcols) ? (size_t)col : 1;
 	so.desc = col < (int)nitems(dcols) ? q->desc : 1;
 	need = col_need[so.col];
-	t->rows = xcalloc(nd ? nd : 1, sizeof(*t->rows));
+	t->rows = xreallocarray(NULL, nd ? nd : 1, sizeof(*t->rows));
 	for (uint32_t d = 0; d < nd; d++) {
 		struct trow	*row = &t->rows[t->n];
 		struct str	 name = intern_str(s->domains, d);
@@ -504,7 +510,10 @@ domains_compute(const struct view_snap *s, const struct view_scope *sc,
 		if (q->domain[0] != '\0' && !str_eq(name,
 		    str_cstr(q->domain)))
 			continue;
-		memset(row, 0, sizeof(*row));
+		/* The fields a domain row uses: cells 0-5 and those that
+		 * dcells() sets. */
+		row->have = 0;
+		memset(row->c, 0, 6 * sizeof(row->c[0]));
 		row->label = name.p;
 		row->label_len = name.len;
 		row->d = d;
@@ -525,14 +534,12 @@ domains_compute(const struct view_snap *s, const struct view_scope *sc,
 		dcells(&c, row, need);
 		t->n++;
 	}
-	if (so.col == 0)
-		qsort_r(t->rows, t->n, sizeof(*t->rows), cmp_rows, &so);
-	else
-		sort_by_cell(t->rows, t->n, &so);
+	t->ord = xreallocarray(NULL, t->n ? t->n : 1, sizeof(*t->ord));
+	sort_rows(t->rows, t->n, &so, t->ord);
 	/* The other cells of the rows shown. */
 	for (size_t i = (size_t)q->offset; i < t->n &&
 	    i < (size_t)q->offset + (size_t)q->limit; i++)
-		dcells(&c, &t->rows[i], D_ALL);
+		dcells(&c, &t->rows[t->ord[i]], D_ALL);
 	return 0;
 }
 
@@ -558,7 +565,7 @@ view_domains_html(const struct view_snap *s, const struct view_scope *sc,
 	buf_lit(b, "<tbody>");
 	end = (size_t)q->offset + (size_t)q->limit;
 	for (size_t i = (size_t)q->offset; i < t.n && i < end; i++) {
-		const struct trow *row = &t.rows[i];
+		const struct trow *row = &t.rows[t.ord[i]];
 		struct str name = intern_str(s->domains, row->d);
 		struct buf dn;
 
@@ -577,6 +584,7 @@ view_domains_html(const struct view_snap *s, const struct view_scope *sc,
 		buf_free(&dn);
 	}
 	buf_lit(b, "</tbody></table></section>\n");
+	free(t.ord);
 	free(t.rows);
 	return 0;
 }
@@ -603,7 +611,7 @@ view_domains_json(const struct view_snap *s, const struct view_scope *sc,
 	buf_addf(b, ",\"total\":%zu,\"domains\":[", t.n);
 	end = (size_t)q->offset + (size_t)q->limit;
 	for (size_t i = (size_t)q->offset; i < t.n && i < end; i++) {
-		const struct trow *row = &t.rows[i];
+		const struct trow *row = &t.rows[t.ord[i]];
 
 		buf_puts(b, i > (size_t)q->offset ? ",{\"domain\":" :
 		    "{\"domain\":");
@@ -618,6 +626,7 @@ view_domains_json(const struct view_snap *s, const struct view_scope *sc,
 		buf_addc(b, '}');
 	}
 	buf_lit(b, "]}\n");
+	free(t.ord);
 	free(t.rows);
 	return 0;
 }
