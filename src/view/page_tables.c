@@ -224,9 +224,10 @@ gtable_free(struct gtable *t)
 	free(t->rows);
 }
 
+/* A number's link up to its domain parameter (number_link()). */
 static void
-number_link(struct buf *b, const struct vctx *x, size_t g,
-    const struct col *c, const char *domain)
+number_href(struct buf *b, const struct vctx *x, size_t g,
+    const struct col *c)
 {
 	vl_start(b, c->metric == VIEW_M_AWAITING ? "/queue" :
 	    "/conversations");
@@ -237,6 +238,13 @@ number_link(struct buf *b, const struct vctx *x, size_t g,
 		vl_param(b, "clock", "business");
 	if (c->type == C_SHARE && x->s->cfg->rules.sla_targets.n > 0)
 		vl_param_i(b, "le", x->s->cfg->rules.sla_targets.v[0]);
+}
+
+static void
+number_link(struct buf *b, const struct vctx *x, size_t g,
+    const struct col *c, const char *domain)
+{
+	number_href(b, x, g, c);
 	if (domain != NULL)
 		vl_param(b, "domain", domain);
 	vl_end(b);
@@ -549,6 +557,7 @@ view_domains_html(const struct view_snap *s, const struct view_scope *sc,
 {
 	struct vctx	x;
 	struct dtable	t;
+	struct buf	href[nitems(dcols)];
 	int		r, sorted;
 	size_t		end;
 
@@ -563,6 +572,11 @@ view_domains_html(const struct view_snap *s, const struct view_scope *sc,
 	    "<table class=\"rt-table rt-domains-table\">", t.n);
 	head_html(b, &x, "/domains", dcols, nitems(dcols), sorted);
 	buf_lit(b, "<tbody>");
+	/* Each column's links differ by the domain only: the rest once. */
+	for (size_t c = 1; c < nitems(dcols); c++) {
+		buf_init(&href[c], 0);
+		number_href(&href[c], &x, x.g, &dcols[c]);
+	}
 	end = (size_t)q->offset + (size_t)q->limit;
 	for (size_t i = (size_t)q->offset; i < t.n && i < end; i++) {
 		const struct trow *row = &t.rows[t.ord[i]];
@@ -576,7 +590,9 @@ view_domains_html(const struct view_snap *s, const struct view_scope *sc,
 		buf_lit(b, "</th>");
 		for (size_t c = 1; c < nitems(dcols); c++) {
 			buf_lit(b, "<td>");
-			number_link(b, &x, x.g, &dcols[c], dn.data);
+			buf_add(b, href[c].data, href[c].len);
+			vl_param(b, "domain", dn.data);
+			vl_end(b);
 			cell_html(b, &dcols[c], &row->c[c - 1]);
 			buf_lit(b, "</a></td>");
 		}
@@ -584,6 +600,8 @@ view_domains_html(const struct view_snap *s, const struct view_scope *sc,
 		buf_free(&dn);
 	}
 	buf_lit(b, "</tbody></table></section>\n");
+	for (size_t c = 1; c < nitems(dcols); c++)
+		buf_free(&href[c]);
 	free(t.ord);
 	free(t.rows);
 	return 0;
