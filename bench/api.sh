@@ -96,16 +96,27 @@ echo "wrk -t2 -c$conns -d$dur --latency -s bench/api.lua URL; $runs runs, median
     "server and wrk share $cpus cores; load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 if [ -n "$base_url" ]; then
 	echo "baseline $BASE and $rt, runs alternating"
-	printf '%-22s %10s %9s %10s %9s %7s   %s\n' route "base r/s" "base p99" \
-	    "req/s" "p99 ms" ratio targets
+	printf '%-22s %9s %8s %8s %9s %8s %8s %6s   %s\n' route "base r/s" \
+	    "base p99" "base us" "req/s" "p99 ms" "cpu us" ratio targets
 else
-	printf '%-22s %10s %9s %9s   %s\n' route "req/s" "p50 ms" "p99 ms" targets
+	printf '%-22s %9s %8s %8s %8s   %s\n' route "req/s" "p50 ms" "p99 ms" \
+	    "cpu us" targets
 fi
+echo "(cpu us: the server's CPU time a request; ratio: of requests/s)"
 fail=0
-# measure URL ROUTE TAG: one wrk run, its figures appended to $tmp/TAG.*.
+# cpu PID: the process's user and system time so far, in clock ticks.
+cpu() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+tick=$(getconf CLK_TCK)
+# measure URL ROUTE TAG PID: one wrk run, its figures appended to
+# $tmp/TAG.*; .cpu gets the server's CPU time a request (microseconds),
+# which other work on the machine disturbs less than requests/s.
 measure() {
+	local c0
+	c0=$(cpu "$4")
 	RT_PATH=$2 RT_HNAME=$hname RT_HVAL=$hval \
 	    wrk -t2 -c"$conns" -d"$dur" --latency -s "$root/bench/api.lua" "$1" > "$tmp/wrk"
+	awk -v c="$(( $(cpu "$4") - c0 ))" -v t="$tick" \
+	    '/ requests in / { print c / t * 1e6 / $1 }' "$tmp/wrk" >> "$tmp/$3.cpu"
 	if grep -q 'Non-2xx\|Socket errors' "$tmp/wrk"; then
 		echo "api: $2: errors during the run:" >&2
 		grep 'Non-2xx\|Socket errors' "$tmp/wrk" >&2
@@ -127,22 +138,24 @@ for route in ${ROUTES:-/api/v1/overview /api/v1/groups /api/v1/domains \
 	done
 	rm -f "$tmp"/new.* "$tmp"/base.*
 	for _ in $(seq "$runs"); do
-		[ -z "$base_url" ] || measure "$base_url" "$route" base
-		measure "$url" "$route" new
+		[ -z "$base_url" ] || measure "$base_url" "$route" base "$bpid"
+		measure "$url" "$route" new "$spid"
 	done
 	rps=$(med < "$tmp/new.rps") p50=$(med < "$tmp/new.p50") p99=$(med < "$tmp/new.p99")
 	verdict=met
 	awk -v p="$p99" 'BEGIN { exit !(p >= 50) }' && verdict=MISSED
 	case $route in /api/*) awk -v r="$rps" 'BEGIN { exit !(r < 5000) }' && verdict=MISSED ;; esac
+	us=$(med < "$tmp/new.cpu")
 	if [ -n "$base_url" ]; then
 		brps=$(med < "$tmp/base.rps") bp99=$(med < "$tmp/base.p99")
-		printf '%-22s %10.0f %9.2f %10.0f %9.2f %7.2f   %s: %s\n' "$route" \
-		    "$brps" "$bp99" "$rps" "$p99" \
+		bus=$(med < "$tmp/base.cpu")
+		printf '%-22s %9.0f %8.2f %8.0f %9.0f %8.2f %8.0f %6.2f   %s: %s\n' \
+		    "$route" "$brps" "$bp99" "$bus" "$rps" "$p99" "$us" \
 		    "$(awk -v a="$rps" -v b="$brps" 'BEGIN { print a / b }')" \
 		    "$target" "$verdict"
 	else
-		printf '%-22s %10.0f %9.2f %9.2f   %s: %s\n' "$route" "$rps" "$p50" \
-		    "$p99" "$target" "$verdict"
+		printf '%-22s %9.0f %8.2f %8.2f %8.0f   %s: %s\n' "$route" "$rps" \
+		    "$p50" "$p99" "$us" "$target" "$verdict"
 	fi
 done
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
