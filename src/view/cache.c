@@ -202,6 +202,9 @@ vsnap_free(struct view_snap *s)
 		free(s->g[g].span_froms);
 		free(s->g[g].span_tos);
 		free(s->g[g].span_by_to);
+		free(s->g[g].aw_off);
+		free(s->g[g].aw_open);
+		free(s->g[g].aw_end);
 		free(s->g[g].biz_cum);
 		free(s->g[g].vis);
 	}

@@ -404,6 +404,68 @@ cmp_i64(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* The instant span sp opens: the later of since and from. */
+static int64_t
+span_open_at(const struct vspan *sp)
+{
+	return sp->since > sp->from ? sp->since : sp->from;
+}
+
+/* The awaiting count by domain (aw_off, aw_open, aw_end of view_priv.h):
+ * each array sorted by time, then grouped by domain (a stable order). */
+static void
+build_span_domains(struct view_snap *s, struct vgroup *g)
+{
+	uint32_t	 nd = intern_count(s->domains), n = 0, *keep, *dom;
+	uint32_t	*p1, *p2, *off;
+	int64_t		*v, lo, *out;
+	uint64_t	*key;
+
+	keep = xreallocarray(NULL, g->nspans ? g->nspans : 1, sizeof(*keep));
+	for (uint32_t i = 0; i < g->nspans; i++)
+		if (g->spans[i].domain != VNONE &&
+		    span_open_at(&g->spans[i]) < g->spans[i].to)
+			keep[n++] = i;
+	v = xreallocarray(NULL, n ? n : 1, sizeof(*v));
+	key = xreallocarray(NULL, n ? n : 1, sizeof(*key));
+	dom = xreallocarray(NULL, n ? n : 1, sizeof(*dom));
+	p1 = xreallocarray(NULL, n ? n : 1, sizeof(*p1));
+	for (int pass = 0; pass < 2; pass++) {
+		out = xreallocarray(NULL, n ? n : 1, sizeof(*out));
+		lo = INT64_MAX;
+		for (uint32_t k = 0; k < n; k++) {
+			const struct vspan *sp = &g->spans[keep[k]];
+
+			v[k] = pass == 0 ? span_open_at(sp) : sp->to;
+			if (v[k] < lo)
+				lo = v[k];
+		}
+		for (uint32_t k = 0; k < n; k++)
+			key[k] = (uint64_t)v[k] - (uint64_t)lo;
+		rstat_sort_idx(key, n, p1);
+		for (uint32_t k = 0; k < n; k++)
+			dom[k] = g->spans[keep[p1[k]]].domain;
+		p2 = order_domain(dom, n, nd, &off);
+		for (uint32_t k = 0; k < n; k++)
+			out[k] = v[p1[p2[k]]];
+		free(p2);
+		if (pass == 0) {
+			g->aw_off = off;
+			g->aw_open = out;
+		} else {
+			free(off);
+			g->aw_end = out;
+		}
+	}
+	free(p1);
+	free(dom);
+	free(key);
+	free(v);
+	free(keep);
+	s->bytes += (size_t)n * 2 * sizeof(int64_t) +
+	    ((size_t)nd + 2) * sizeof(uint32_t);
+}
+
 static void
 build_spans(struct view_snap *s, struct vec *v, struct vgroup *g)
 {
@@ -465,6 +527,7 @@ build_spans(struct view_snap *s, struct vec *v, struct vgroup *g)
 	free(key);
 	qsort(g->span_froms, n, sizeof(int64_t), cmp_i64);
 	s->bytes += (size_t)n * (2 * sizeof(int64_t) + sizeof(uint32_t));
+	build_span_domains(s, g);
 }
 
 /* Each conversation's kept messages: dated ones by (time, index), then

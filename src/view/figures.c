@@ -9,19 +9,50 @@
 #include "../metric/biz.h"
 #include "vpage.h"
 
+/*
+ * Binary searches without a branch on the comparison (a conditional
+ * move): the domains table makes thousands a request, on arrays whose
+ * order the branch predictor cannot guess.
+ */
 uint32_t
 vfig_lower(const int64_t *t, uint32_t n, int64_t x)
 {
-	uint32_t	lo = 0, hi = n, mid;
+	const int64_t	*b = t;
+	uint32_t	 half;
 
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if (t[mid] < x)
-			lo = mid + 1;
-		else
-			hi = mid;
+	if (n == 0)
+		return 0;
+	while (n > 1) {
+		half = n / 2;
+		b = b[half - 1] < x ? b + half : b;
+		n -= half;
 	}
-	return lo;
+	return (uint32_t)(b - t) + (*b < x);
+}
+
+uint32_t
+vfig_upper(const int64_t *t, uint32_t n, int64_t x)
+{
+	const int64_t	*b = t;
+	uint32_t	 half;
+
+	if (n == 0)
+		return 0;
+	while (n > 1) {
+		half = n / 2;
+		b = b[half - 1] <= x ? b + half : b;
+		n -= half;
+	}
+	return (uint32_t)(b - t) + (*b <= x);
+}
+
+uint32_t
+vfig_awaiting_in(const struct vgroup *vg, uint32_t d, int64_t t)
+{
+	uint32_t	a = vg->aw_off[d], n = vg->aw_off[d + 1] - a;
+
+	return vfig_upper(vg->aw_open + a, n, t) -
+	    vfig_upper(vg->aw_end + a, n, t);
 }
 
 static int64_t

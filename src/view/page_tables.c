@@ -33,6 +33,7 @@ struct trow {
 	size_t		 order;		/* the default order */
 	struct cell	 c[12];
 	uint32_t	 rl, rr, fl, fr;	/* domains: sample ranges */
+	unsigned	 have;		/* domains: D_* computed */
 };
 
 struct sorter {
@@ -223,9 +224,10 @@ gtable_free(struct gtable *t)
 	free(t->rows);
 }
 
+/* A number's link up to its domain parameter (number_link()). */
 static void
-number_link(struct buf *b, const struct vctx *x, size_t g,
-    const struct col *c, const char *domain)
+number_href(struct buf *b, const struct vctx *x, size_t g,
+    const struct col *c)
 {
 	vl_start(b, c->metric == VIEW_M_AWAITING ? "/queue" :
 	    "/conversations");
@@ -236,6 +238,13 @@ number_link(struct buf *b, const struct vctx *x, size_t g,
 		vl_param(b, "clock", "business");
 	if (c->type == C_SHARE && x->s->cfg->rules.sla_targets.n > 0)
 		vl_param_i(b, "le", x->s->cfg->rules.sla_targets.v[0]);
+}
+
+static void
+number_link(struct buf *b, const struct vctx *x, size_t g,
+    const struct col *c, const char *domain)
+{
+	number_href(b, x, g, c);
 	if (domain != NULL)
 		vl_param(b, "domain", domain);
 	vl_end(b);
@@ -332,7 +341,8 @@ static const struct col dcols[] = {
 };
 
 struct dtable {
-	struct trow	*rows;
+	struct trow	*rows;		/* in the default order */
+	uint32_t	*ord;		/* n: the rows sorted */
 	size_t		 n;
 };
 
@@ -344,28 +354,130 @@ drange(const uint32_t *off, const int64_t *dt, uint32_t d, int64_t from,
 	uint32_t	a = off[d], n = off[d + 1] - off[d];
 
 	*l = a + vfig_lower(dt + a, n, from);
-	*r = a + vfig_lower(dt + a, n, to);
+	*r = *l + vfig_lower(dt + *l, a + n - *l, to);
 }
 
-/* A domain row's median and 90th percentile reply time and median first
- * reply time, from its sample ranges. */
-static void
-domain_stats(struct trow *row, const struct rstat *rs,
-    const struct rstat *fs)
+/* cmp_rows() on the rows that two indices name. */
+static int
+cmp_ord(const void *pa, const void *pb, void *arg)
 {
-	uint32_t	l = row->rl, r = row->rr;
+	const struct trow	*rows = ((const struct trow *const *)arg)[0];
+	const struct sorter	*so = ((const void *const *)arg)[1];
 
-	if (r > l) {
-		row->c[2] = (struct cell){ 1, rstat_kth(rs, l, r,
-		    (r - l + 1) / 2 - 1), 1 };
-		row->c[3] = (struct cell){ 1, rstat_kth(rs, l, r,
-		    (uint32_t)((9 * (uint64_t)(r - l) + 9) / 10 - 1)), 1 };
+	return cmp_rows(&rows[*(const uint32_t *)pa],
+	    &rows[*(const uint32_t *)pb], (void *)(uintptr_t)so);
+}
+
+/*
+ * ord gets the order of rows[0..n) as qsort_r(cmp_rows) would sort them
+ * (every row's order field is its index).  A column of counts or
+ * durations (den 1) is sorted by a stable radix sort of one key a row:
+ * its distance from the first value in the direction asked, rows without
+ * a value after every other; ties stay in the default order.
+ */
+static void
+sort_rows(const struct trow *rows, size_t n, const struct sorter *so,
+    uint32_t *ord)
+{
+	uint64_t	*key;
+	int64_t		 lo = INT64_MAX, hi = INT64_MIN;
+	const void	*arg[2] = { rows, so };
+
+	if (so->col == 0) {
+		for (size_t i = 0; i < n; i++)
+			ord[i] = (uint32_t)i;
+		qsort_r(ord, n, sizeof(*ord), cmp_ord, arg);
+		return;
 	}
-	l = row->fl;
-	r = row->fr;
-	if (r > l)
-		row->c[4] = (struct cell){ 1, rstat_kth(fs, l, r,
-		    (r - l + 1) / 2 - 1), 1 };
+	for (size_t i = 0; i < n; i++) {
+		const struct cell *c = &rows[i].c[so->col - 1];
+
+		RT_ASSERT(rows[i].order == i && (c->den == 1 || !c->has));
+		if (c->has && c->num < lo)
+			lo = c->num;
+		if (c->has && c->num > hi)
+			hi = c->num;
+	}
+	key = xreallocarray(NULL, n ? n : 1, sizeof(*key));
+	for (size_t i = 0; i < n; i++) {
+		const struct cell *c = &rows[i].c[so->col - 1];
+
+		if (!c->has)
+			key[i] = (uint64_t)hi - (uint64_t)lo + 1;
+		else if (so->desc)
+			key[i] = (uint64_t)hi - (uint64_t)c->num;
+		else
+			key[i] = (uint64_t)c->num - (uint64_t)lo;
+	}
+	rstat_sort_idx(key, (uint32_t)n, ord);
+	free(key);
+}
+
+/*
+ * A domain row's cells are computed when first needed: the sort column
+ * for every row, the rest for the rows shown (and, to leave out a row
+ * with nothing, only until one is not zero).
+ */
+enum {
+	D_RECV	= 1 << 0,	/* c[0] */
+	D_REP	= 1 << 1,	/* c[1], rl, rr */
+	D_FR	= 1 << 2,	/* fl, fr, c[4].has */
+	D_AW	= 1 << 3,	/* c[5] */
+	D_STATS	= 1 << 4,	/* c[2], c[3], c[4] */
+	D_ALL	= (1 << 5) - 1,
+};
+
+struct dctx {
+	const struct vgroup	*vg;
+	const struct rstat	*rs, *fs;	/* by the query's clock */
+	int64_t			 from, to, at;
+};
+
+static void
+dcells(const struct dctx *c, struct trow *row, unsigned need)
+{
+	const struct vgroup	*vg = c->vg;
+	uint32_t		 l, r, k[2], d = row->d;
+	int64_t			 v[2];
+
+	if (need & D_STATS)
+		need |= D_REP | D_FR;
+	need &= ~row->have;
+	row->have |= need;
+	if (need & D_RECV) {
+		drange(vg->recv.d_off, vg->recv.d_t, d, c->from, c->to, &l,
+		    &r);
+		row->c[0] = (struct cell){ 1, r - l, 1 };
+	}
+	if (need & D_REP) {
+		drange(vg->rep.d_off, vg->rep.d_t, d, c->from, c->to,
+		    &row->rl, &row->rr);
+		row->c[1] = (struct cell){ 1, row->rr - row->rl, 1 };
+	}
+	if (need & D_FR) {
+		drange(vg->fr.d_off, vg->fr.d_t, d, c->from, c->to, &row->fl,
+		    &row->fr);
+		row->c[4].has = row->fr > row->fl;
+	}
+	if (need & D_AW)	/* awaiting at the end of the period */
+		row->c[5] = (struct cell){ 1, vfig_awaiting_in(vg, d, c->at),
+		    1 };
+	if (!(need & D_STATS))
+		return;
+	/* The median and 90th percentile reply time, the median first
+	 * reply time. */
+	if ((r = row->rr) > (l = row->rl)) {
+		k[0] = (r - l + 1) / 2 - 1;
+		k[1] = (uint32_t)((9 * (uint64_t)(r - l) + 9) / 10 - 1);
+		rstat_kths(c->rs, l, r, k, 2, v);
+		row->c[2] = (struct cell){ 1, v[0], 1 };
+		row->c[3] = (struct cell){ 1, v[1], 1 };
+	}
+	if ((r = row->fr) > (l = row->fl)) {
+		k[0] = (r - l + 1) / 2 - 1;
+		rstat_kths(c->fs, l, r, k, 1, v);
+		row->c[4] = (struct cell){ 1, v[0], 1 };
+	}
 }
 
 static int
@@ -373,78 +485,69 @@ domains_compute(const struct view_snap *s, const struct view_scope *sc,
     const struct view_query *q, struct vctx *x, struct dtable *t,
     struct err *err)
 {
-	const struct vgroup	*vg;
-	uint32_t		 nd = intern_count(s->domains), l, r, nopen, *open;
-	int64_t			*aw;
+	static const unsigned	 col_need[] = { 0, D_RECV, D_REP, D_STATS,
+				    D_STATS, D_STATS, D_AW };
+	struct dctx		 c;
+	uint32_t		 nd = intern_count(s->domains);
 	struct sorter		 so;
-	int			 rc, col, eager, biz = q->clock == VIEW_CLOCK_BUSINESS;
+	int			 rc, col, biz = q->clock == VIEW_CLOCK_BUSINESS;
+	unsigned		 need;
 
 	memset(t, 0, sizeof(*t));
 	if ((rc = vq_prepare(s, sc, q, x, err)) != 0)
 		return rc;
 	if ((col = sort_col(dcols, nitems(dcols), q, err)) == -1)
 		return -1;
-	vg = &s->g[x->g];
-	/* Sorted by a median: every row's; else only those shown. */
-	eager = col == 3 || col == 4 || col == 5;
-	/* Awaiting at the end of the period, per domain: one pass. */
-	aw = xcalloc((size_t)nd + 1, sizeof(*aw));
-	nopen = vspan_open(vg, x->p.at, &open);
-	for (uint32_t k = 0; k < nopen; k++) {
-		uint32_t d = vg->spans[open[k]].domain;
-
-		if (d != VNONE)
-			aw[d]++;
-	}
-	free(open);
-	t->rows = xcalloc(nd ? nd : 1, sizeof(*t->rows));
+	c.vg = &s->g[x->g];
+	c.rs = biz ? &c.vg->rep.d_rbiz : &c.vg->rep.d_rcal;
+	c.fs = biz ? &c.vg->fr.d_rbiz : &c.vg->fr.d_rcal;
+	c.from = x->p.from;
+	c.to = x->p.to;
+	c.at = x->p.at;
+	/* Default: most received first. */
+	so.col = col < (int)nitems(dcols) ? (size_t)col : 1;
+	so.desc = col < (int)nitems(dcols) ? q->desc : 1;
+	need = col_need[so.col];
+	t->rows = xreallocarray(NULL, nd ? nd : 1, sizeof(*t->rows));
 	for (uint32_t d = 0; d < nd; d++) {
 		struct trow	*row = &t->rows[t->n];
 		struct str	 name = intern_str(s->domains, d);
-		const struct rstat *rs = biz ? &vg->rep.d_rbiz : &vg->rep.d_rcal;
-		const struct rstat *fs = biz ? &vg->fr.d_rbiz : &vg->fr.d_rcal;
 
 		if (config_domain_internal(s->cfg, name))
-			continue;
-		memset(row, 0, sizeof(*row));
-		row->label = name.p;
-		row->label_len = name.len;
-		row->d = d;
-		row->order = t->n;
-		drange(vg->recv.d_off, vg->recv.d_t, d, x->p.from, x->p.to, &l,
-		    &r);
-		row->c[0] = (struct cell){ 1, r - l, 1 };
-		drange(vg->rep.d_off, vg->rep.d_t, d, x->p.from, x->p.to, &l,
-		    &r);
-		row->c[1] = (struct cell){ 1, r - l, 1 };
-		row->rl = l;
-		row->rr = r;
-		drange(vg->fr.d_off, vg->fr.d_t, d, x->p.from, x->p.to, &l,
-		    &r);
-		row->fl = l;
-		row->fr = r;
-		row->c[4].has = r > l;
-		if (eager)
-			domain_stats(row, rs, fs);
-		row->c[5] = (struct cell){ 1, aw[d], 1 };
-		if (row->c[0].num == 0 && row->c[1].num == 0 && aw[d] == 0 &&
-		    !row->c[4].has)
 			continue;
 		if (q->domain[0] != '\0' && !str_eq(name,
 		    str_cstr(q->domain)))
 			continue;
+		/* The fields a domain row uses: cells 0-5 and those that
+		 * dcells() sets. */
+		row->have = 0;
+		memset(row->c, 0, 6 * sizeof(row->c[0]));
+		row->label = name.p;
+		row->label_len = name.len;
+		row->d = d;
+		row->order = t->n;
+		/* A row with nothing in the period is left out. */
+		dcells(&c, row, D_RECV);
+		if (row->c[0].num == 0) {
+			dcells(&c, row, D_REP);
+			if (row->c[1].num == 0) {
+				dcells(&c, row, D_AW);
+				if (row->c[5].num == 0) {
+					dcells(&c, row, D_FR);
+					if (!row->c[4].has)
+						continue;
+				}
+			}
+		}
+		dcells(&c, row, need);
 		t->n++;
 	}
-	free(aw);
-	/* Default: most received first. */
-	so.col = col < (int)nitems(dcols) ? (size_t)col : 1;
-	so.desc = col < (int)nitems(dcols) ? q->desc : 1;
-	qsort_r(t->rows, t->n, sizeof(*t->rows), cmp_rows, &so);
-	/* The medians of the rows shown only, unless they set the order. */
-	for (size_t i = (size_t)q->offset; !eager && i < t->n &&
+	t->ord = xreallocarray(NULL, t->n ? t->n : 1, sizeof(*t->ord));
+	sort_rows(t->rows, t->n, &so, t->ord);
+	/* The other cells of the rows shown. */
+	for (size_t i = (size_t)q->offset; i < t->n &&
 	    i < (size_t)q->offset + (size_t)q->limit; i++)
-		domain_stats(&t->rows[i], biz ? &vg->rep.d_rbiz :
-		    &vg->rep.d_rcal, biz ? &vg->fr.d_rbiz : &vg->fr.d_rcal);
+		dcells(&c, &t->rows[t->ord[i]], D_ALL);
 	return 0;
 }
 
@@ -454,6 +557,7 @@ view_domains_html(const struct view_snap *s, const struct view_scope *sc,
 {
 	struct vctx	x;
 	struct dtable	t;
+	struct buf	href[nitems(dcols)];
 	int		r, sorted;
 	size_t		end;
 
@@ -468,9 +572,14 @@ view_domains_html(const struct view_snap *s, const struct view_scope *sc,
 	    "<table class=\"rt-table rt-domains-table\">", t.n);
 	head_html(b, &x, "/domains", dcols, nitems(dcols), sorted);
 	buf_lit(b, "<tbody>");
+	/* Each column's links differ by the domain only: the rest once. */
+	for (size_t c = 1; c < nitems(dcols); c++) {
+		buf_init(&href[c], 0);
+		number_href(&href[c], &x, x.g, &dcols[c]);
+	}
 	end = (size_t)q->offset + (size_t)q->limit;
 	for (size_t i = (size_t)q->offset; i < t.n && i < end; i++) {
-		const struct trow *row = &t.rows[i];
+		const struct trow *row = &t.rows[t.ord[i]];
 		struct str name = intern_str(s->domains, row->d);
 		struct buf dn;
 
@@ -481,7 +590,9 @@ view_domains_html(const struct view_snap *s, const struct view_scope *sc,
 		buf_lit(b, "</th>");
 		for (size_t c = 1; c < nitems(dcols); c++) {
 			buf_lit(b, "<td>");
-			number_link(b, &x, x.g, &dcols[c], dn.data);
+			buf_add(b, href[c].data, href[c].len);
+			vl_param(b, "domain", dn.data);
+			vl_end(b);
 			cell_html(b, &dcols[c], &row->c[c - 1]);
 			buf_lit(b, "</a></td>");
 		}
@@ -489,6 +600,9 @@ view_domains_html(const struct view_snap *s, const struct view_scope *sc,
 		buf_free(&dn);
 	}
 	buf_lit(b, "</tbody></table></section>\n");
+	for (size_t c = 1; c < nitems(dcols); c++)
+		buf_free(&href[c]);
+	free(t.ord);
 	free(t.rows);
 	return 0;
 }
@@ -515,19 +629,22 @@ view_domains_json(const struct view_snap *s, const struct view_scope *sc,
 	buf_addf(b, ",\"total\":%zu,\"domains\":[", t.n);
 	end = (size_t)q->offset + (size_t)q->limit;
 	for (size_t i = (size_t)q->offset; i < t.n && i < end; i++) {
-		const struct trow *row = &t.rows[i];
+		const struct trow *row = &t.rows[t.ord[i]];
 
 		buf_puts(b, i > (size_t)q->offset ? ",{\"domain\":" :
 		    "{\"domain\":");
 		json_add_str(b, intern_str(s->domains, row->d));
 		for (size_t c = 1; c < nitems(dcols); c++) {
-			buf_addf(b, ",\"%s\":", dcols[c].key);
+			buf_lit(b, ",\"");
+			buf_puts(b, dcols[c].key);
+			buf_lit(b, "\":");
 			vj_int_or_null(b, row->c[c - 1].has,
 			    row->c[c - 1].num);
 		}
 		buf_addc(b, '}');
 	}
 	buf_lit(b, "]}\n");
+	free(t.ord);
 	free(t.rows);
 	return 0;
 }

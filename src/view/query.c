@@ -166,6 +166,7 @@ view_query_parse(const char *name, const char *value, struct view_query *q,
 			return bad(err, name, "unknown column");
 		for (size_t i = 0; i < len; i++)
 			if (!((value[i] >= 'a' && value[i] <= 'z') ||
+			    (value[i] >= '0' && value[i] <= '9') ||
 			    value[i] == '_'))
 				return bad(err, name, "unknown column");
 		memcpy(q->sort, value, len + 1);

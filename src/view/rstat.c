@@ -284,6 +284,88 @@ rstat_kth(const struct rstat *s, uint32_t l, uint32_t r, uint32_t k)
 	    kth_plain(s, l, r, k)];
 }
 
+/* Ranges of at most this many values are selected from a copy. */
+#ifndef RSTAT_SMALL
+#define RSTAT_SMALL	64
+#endif
+
+/*
+ * Moves the k-th smallest of a[lo..hi) to a[k], the smaller ones before
+ * it and the others after (lo <= k < hi): quickselect, the pivot the
+ * median of three, the partition without a branch on the values.
+ */
+static void
+select_k(int64_t *a, uint32_t lo, uint32_t hi, uint32_t k)
+{
+	int64_t		v, p;
+	uint32_t	mid, st;
+
+	while (hi - lo > 8) {
+		mid = lo + (hi - lo) / 2;
+		if (a[mid] < a[lo]) {
+			v = a[mid]; a[mid] = a[lo]; a[lo] = v;
+		}
+		if (a[hi - 1] < a[mid]) {
+			v = a[hi - 1]; a[hi - 1] = a[mid]; a[mid] = v;
+			if (a[mid] < a[lo]) {
+				v = a[mid]; a[mid] = a[lo]; a[lo] = v;
+			}
+		}
+		/* The median of the three is the pivot, at hi - 1. */
+		p = a[mid];
+		a[mid] = a[hi - 1];
+		a[hi - 1] = p;
+		st = lo;
+		for (uint32_t i = lo; i < hi - 1; i++) {
+			v = a[i];
+			a[i] = a[st];
+			a[st] = v;
+			st += v < p;
+		}
+		a[hi - 1] = a[st];
+		a[st] = p;
+		if (k == st)
+			return;
+		if (k < st)
+			hi = st;
+		else
+			lo = st + 1;
+	}
+	for (uint32_t i = lo + 1; i < hi; i++) {
+		uint32_t	j = i;
+
+		v = a[i];
+		for (; j > lo && a[j - 1] > v; j--)
+			a[j] = a[j - 1];
+		a[j] = v;
+	}
+}
+
+void
+rstat_kths(const struct rstat *s, uint32_t l, uint32_t r, const uint32_t *k,
+    size_t nk, int64_t *out)
+{
+	int64_t		a[RSTAT_SMALL];
+	uint32_t	n = r - l, lo = 0;
+
+	RT_ASSERT(l < r && r <= s->n);
+	if (n > RSTAT_SMALL) {
+		for (size_t i = 0; i < nk; i++)
+			out[i] = rstat_kth(s, l, r, k[i]);
+		return;
+	}
+	/* The values are the prefix sums' steps. */
+	for (uint32_t i = 0; i < n; i++)
+		a[i] = s->psum[l + i + 1] - s->psum[l + i];
+	for (size_t i = 0; i < nk; i++) {
+		RT_ASSERT(k[i] < n && k[i] >= lo);
+		/* Those before the last one found are not greater. */
+		select_k(a, lo, n, k[i]);
+		out[i] = a[k[i]];
+		lo = k[i];
+	}
+}
+
 uint32_t
 rstat_count_le(const struct rstat *s, uint32_t l, uint32_t r, int64_t x)
 {

@@ -39,6 +39,14 @@ void	rstat_build(struct rstat *s, const int64_t *v, uint32_t n);
 void	rstat_free(struct rstat *s);
 /* The k-th smallest (k from 0) of the values in [l, r); k < r - l. */
 int64_t	rstat_kth(const struct rstat *s, uint32_t l, uint32_t r, uint32_t k);
+/*
+ * The k[0]-th, k[1]-th, ... smallest (nk of them, ascending, each below
+ * r - l) of the values in [l, r) into out[0..nk): rstat_kth() of each.
+ * A short range is copied and selected in place, which touches a few
+ * cache lines where the matrix walks one or two a level.
+ */
+void	rstat_kths(const struct rstat *s, uint32_t l, uint32_t r,
+	    const uint32_t *k, size_t nk, int64_t *out);
 /* How many values in [l, r) are <= x. */
 uint32_t rstat_count_le(const struct rstat *s, uint32_t l, uint32_t r,
 	    int64_t x);

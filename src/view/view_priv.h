@@ -73,6 +73,15 @@ struct vgroup {
 	 * is the spans' order by to: span_tos[k] is span_by_to[k]'s. */
 	int64_t		*span_froms, *span_tos;
 	uint32_t	*span_by_to;
+	/* The same count by customer domain, for the domains table: the
+	 * spans that can be open at some instant (the later of since and
+	 * from before to) and whose waiting message has a domain.  In
+	 * domain d's slice [aw_off[d], aw_off[d + 1]), aw_open holds the
+	 * instants they open (that later one), ascending, and aw_end
+	 * their ends, ascending; those open at t number #(aw_open <= t) -
+	 * #(aw_end <= t). */
+	uint32_t	*aw_off;	/* ndomains + 2 */
+	int64_t		*aw_open, *aw_end;
 	/* Business seconds from biz_t0 to biz_t0 + k * VBIZ_STEP, for
 	 * k < nbiz (0: none kept), so that a long wait's business time
 	 * costs two short calls of biz_secs (vfig_biz). */
@@ -148,6 +157,11 @@ void	vfig_group(const struct view_snap *s, size_t g, int64_t from,
 void	vfig_group_free(struct report_group *rg);
 /* The first index of a time array with t[i] >= x. */
 uint32_t vfig_lower(const int64_t *t, uint32_t n, int64_t x);
+/* The first index of a time array with t[i] > x: how many are <= x. */
+uint32_t vfig_upper(const int64_t *t, uint32_t n, int64_t x);
+/* The spans of group g open at t whose waiting message is from domain d
+ * (d < the number of domains), as vspan_open() counts them. */
+uint32_t vfig_awaiting_in(const struct vgroup *vg, uint32_t d, int64_t t);
 /* The first span of group vg at index i or later that is open at t
  * (since <= t, from <= t < to), in the spans' order; vg->nspans if
  * none.  O(log n) per span found. */

@@ -30,7 +30,8 @@ static void
 rstat_rounds(void)
 {
 	uint64_t	 st = 12345;
-	int64_t		 v[1500], tmp[1500];
+	int64_t		 v[1500], tmp[1500], got[4];
+	uint32_t	 ks[4];
 	struct rstat	 r;
 	/* One value, a word, a word and one, one block of RSTAT_LINE and
 	 * more, exactly two blocks (the end at a block's start), many. */
@@ -54,6 +55,17 @@ rstat_rounds(void)
 					    "kth n=%u [%u,%u) k=%u", n, l, h, k);
 				t_eq_i64(rstat_kth(&r, l, h, h - l - 1),
 				    tmp[h - l - 1], "max");
+				/* Several at once (a copy selected when the
+				 * range is short): min, median, p90, max. */
+				ks[0] = 0;
+				ks[1] = (h - l + 1) / 2 - 1;
+				ks[2] = (9 * (h - l) + 9) / 10 - 1;
+				ks[3] = h - l - 1;
+				rstat_kths(&r, l, h, ks, 4, got);
+				for (int j = 0; j < 4; j++)
+					t_eq_i64(got[j], tmp[ks[j]],
+					    "kths n=%u [%u,%u) k=%u", n, l, h,
+					    ks[j]);
 				for (int64_t x = -1; x < 8; x += 3) {
 					uint32_t c = 0;
 
