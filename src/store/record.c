@@ -409,32 +409,42 @@ keys_match(struct str check, const unsigned char *k, size_t len)
 }
 
 int
+record_keys_check(const void *keys, size_t keys_len, const void *plain,
+    size_t plain_len, struct err *err)
+{
+	const unsigned char	*p = plain, *end = p + plain_len;
+	size_t			 n;
+
+	if (plain_len < 1 || p[0] != 3)
+		return 0;
+	p++;
+	if (p == end || *p++ != TAG_KEYS_CHECK ||
+	    get_len(&p, end, &n) == -1 || (size_t)(end - p) < n)
+		return err_set(err, ERR_PARSE, "stored fields: version 3 "
+		    "without its keys check");
+	if (!keys_match(str_make((const char *)p, n), keys, keys_len))
+		return err_set(err, ERR_PARSE, "stored fields: the message's "
+		    "keys are not the ones its fields were sealed with "
+		    "(altered?)");
+	return 0;
+}
+
+int
 record_fields_walk(const void *keys, size_t keys_len, const void *plain,
     size_t plain_len, struct record_scratch *sc, record_addr_fn addr,
     void *addr_arg, record_field_fn cb, void *arg, struct err *err)
 {
-	const unsigned char	*p = plain, *end = p + plain_len;
+	const unsigned char	*p = plain;
 	struct engine_rec	 r;
-	struct str		 check;
-	size_t			 n;
 
 	if (plain_len >= 1 && p[0] == 3) {
-		/* The check comes first: the keys must be the ones the
-		 * fields were sealed with, or their addresses are not the
-		 * message's. */
-		p++;
-		if (p == end || *p++ != TAG_KEYS_CHECK ||
-		    get_len(&p, end, &n) == -1 || (size_t)(end - p) < n)
-			return err_set(err, ERR_PARSE, "stored fields: "
-			    "version 3 without its keys check");
-		check = str_make((const char *)p, n);
+		/* The keys must be the ones the fields were sealed with, or
+		 * their addresses are not the message's. */
 		memset(&r, 0, sizeof(r));
-		if (record_keys_decode(keys, keys_len, sc, &r, err) == -1)
+		if (record_keys_decode(keys, keys_len, sc, &r, err) == -1 ||
+		    record_keys_check(keys, keys_len, plain, plain_len,
+		    err) == -1)
 			return -1;
-		if (!keys_match(check, keys, keys_len))
-			return err_set(err, ERR_PARSE, "stored fields: the "
-			    "message's keys are not the ones its fields were "
-			    "sealed with (altered?)");
 		if ((r.sender.p != NULL && key_fields(&r.sender, 1, RT_FROM,
 		    addr, addr_arg, cb, arg, err) == -1) ||
 		    key_fields(r.to, r.nto, RT_TO, addr, addr_arg, cb, arg,

@@ -117,14 +117,21 @@ typedef int	(*record_addr_fn)(void *arg, struct str key, struct str *addr_out,
 		    struct err *err);
 
 /*
+ * Whether a version 3 plain blob's check field is the one its keys blob
+ * (already decoded without error by record_keys_decode) gives: 0 if so
+ * or for other versions, -1 with err when the keys were altered.
+ */
+int	record_keys_check(const void *keys, size_t keys_len,
+	    const void *plain, size_t plain_len, struct err *err);
+
+/*
  * Walks every field of a message, from its keys and plain blobs: for a
  * version 3 plain blob, the keys must be those of its check field, and
  * the addresses they name come first, as addr gives them (the first
  * From, then To, then Cc), then the blob's fields; other versions hold
- * them all.  The fields of each tag come in the
- * message's order.  scratch as for record_keys_decode.  Returns 0, -1
- * when a blob is malformed or an address is missing (err set), or cb's
- * -1.
+ * them all.  The fields of each tag come in the message's order.
+ * scratch as for record_keys_decode.  Returns 0, -1 when a blob is
+ * malformed or an address is missing (err set), or cb's -1.
  */
 int	record_fields_walk(const void *keys, size_t keys_len,
 	    const void *plain, size_t plain_len,

@@ -140,7 +140,11 @@ on_msg(void *arg, const struct store_msg *m, struct err *err)
 	    m->sealed, m->sealed_len, &l->plain, err) == -1)
 		return -1;
 	l->subject = STR_NULL;
-	if (record_plain_walk(l->plain.data, l->plain.len, on_field, l,
+	/* The sender shown comes from the keys: they must be the ones the
+	 * fields were sealed with (record.h). */
+	if (record_keys_check(m->keys, m->keys_len, l->plain.data,
+	    l->plain.len, err) == -1 ||
+	    record_plain_walk(l->plain.data, l->plain.len, on_field, l,
 	    err) == -1)
 		return err_prefix(err, "message %lld: ", (long long)m->seq);
 	*(int64_t *)vec_push(&l->seq, sizeof(int64_t)) = m->seq;
