@@ -30,30 +30,9 @@ for tool in wrk curl; do
 	command -v $tool >/dev/null || { echo "api: $tool is not installed (scripts/deps.sh bench)" >&2; exit 1; }
 done
 . "$root/bench/lib/store1m.sh"
-email=bench@acme.example pw=Copper-Lantern-84-Orchard
-"$rt" user list --db "$db" --tenant v | grep -q "	$email	" ||
-	echo "$pw" | "$rt" user create-owner --db "$db" --tenant v --email $email \
-	    --password-file - 2>/dev/null
-
-tmp=$(mktemp -d)
-spid= bpid=
-cleanup() {
-	for p in $spid $bpid; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-# serve BINARY LOG: starts a server; its pid in $pid, its address in $url.
-serve() {
-	"$1" serve --db "$db" --listen 127.0.0.1:0 ${THREADS:+--threads "$THREADS"} 2> "$2" &
-	pid=$!
-	url=
-	for _ in $(seq 200); do
-		url=$(grep -o 'http://[^ ]*[0-9]' "$2" | head -1) || true
-		[ -n "$url" ] && break
-		sleep 0.05
-	done
-	[ -n "$url" ] || { cat "$2" >&2; exit 1; }
-}
+who=api
+SERVE_ARGS=${THREADS:+--threads $THREADS}
+. "$root/bench/lib/serve.sh"
 base_url=
 if [ -n "${BASE:-}" ]; then
 	serve "$BASE" "$tmp/base.log"
@@ -64,12 +43,7 @@ spid=$pid
 
 # A session (the login form with its CSRF token), then a read token made
 # on the tokens page.
-c() { curl -s -o "$tmp/body" -b "$tmp/jar" -c "$tmp/jar" -w '%{http_code}' "$@"; }
-csrf() { grep -o 'name="csrf" value="[^"]*"' "$tmp/body" | head -1 | sed 's/.*value="//;s/"$//'; }
-c "$url/login" > /dev/null
-[ "$(c "$url/login" --data-urlencode "csrf=$(csrf)" -d organization=v \
-    --data-urlencode "email=$email" --data-urlencode "password=$pw")" = 303 ] ||
-	{ echo "api: login failed" >&2; exit 1; }
+login "$url"
 session=$(awk '$6 == "rt_session" { print $7 }' "$tmp/jar")
 c "$url/tokens" > /dev/null
 c "$url/tokens" --data-urlencode "csrf=$(csrf)" -d name=bench -d scope=read > /dev/null

@@ -14,6 +14,9 @@ out=$root/bench/out
 . "$root/bench/lib/store1m.sh"
 who=export
 . "$root/bench/lib/serve.sh"
+serve "$rt" "$tmp/serve.log"
+spid=$pid
+login "$url"
 hwm() { awk '/^VmHWM/ { print int($2 / 1024) }' "/proc/$spid/status"; }
 c "$url/export" > /dev/null
 before=$(hwm)
