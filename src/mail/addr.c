@@ -1065,7 +1065,7 @@ addr_masks32(const unsigned char *b, unsigned from, uint64_t *plain,
 
 /* Where addr_plain found the parts of an element (offsets from it). */
 struct plain_at {
-	unsigned	ne;	/* the name is [0, ne) */
+	unsigned	ns, ne;	/* the name is [ns, ne) */
 	unsigned	lo, k;	/* the address is [lo, k) */
 	unsigned	next;	/* where the list goes on */
 };
@@ -1079,17 +1079,34 @@ static int
 addr_plain_shape(const unsigned char *b, uint64_t plain, uint64_t sp,
     unsigned lw, int more, struct plain_at *at)
 {
-	unsigned	i, j, k, ne, next;
+	unsigned	i, j, k, ns = 0, ne, next;
 
 	/* The phrase: plain bytes and spaces, up to '<' or '@'. */
 	if ((i = bit_from(~(plain | sp), 0)) >= lw)
 		return more ? 2 : 0;
-	if (b[i] == '<') {
+	if (i == 0 && b[0] == '"') {
+		/* A quoted phrase of the same bytes, none of them a space
+		 * at either end or next to another, then spaces and '<':
+		 * the name is what the quotes hold. */
+		if ((j = bit_from(~(plain | sp), 1)) >= lw)
+			return more ? 2 : 0;
+		if (b[j] != '"' || j == 1 || b[1] == ' ' || b[j - 1] == ' ' ||
+		    (sp & (sp >> 1) & ((1ull << (j - 1)) - 1)) != 0)
+			return 0;
+		if ((i = bit_from(~sp, j + 1)) >= lw)
+			return more ? 2 : 0;
+		if (b[i] != '<')
+			return 0;
+		ns = 1;
+		ne = j;
+	} else if (b[i] == '<') {
 		for (ne = i; ne > 0 && b[ne - 1] == ' '; ne--)
 			continue;
 		/* Two spaces in a row (ne - 1 >= 0 spaces checked). */
 		if (ne > 1 && (sp & (sp >> 1) & ((1ull << (ne - 1)) - 1)) != 0)
 			return 0;
+	}
+	if (b[i] == '<') {
 		if ((j = bit_from(~plain, i + 1)) >= lw)
 			return more ? 2 : 0;
 		if (j == i + 1 || b[j] != '@')
@@ -1125,6 +1142,7 @@ addr_plain_shape(const unsigned char *b, uint64_t plain, uint64_t sp,
 		return 0;
 	if (b[k - 1] == '.')
 		return 0;
+	at->ns = ns;
 	at->ne = ne;
 	at->k = k;
 	at->next = next;
@@ -1134,7 +1152,9 @@ addr_plain_shape(const unsigned char *b, uint64_t plain, uint64_t sp,
 /*
  * The commonest shapes of all, read from bit masks of the element's
  * first 32 bytes, or 64 when those do not settle it: "Name <local@domain>",
- * the name made of letters, digits, . - _ + and single spaces, and a bare
+ * the name made of letters, digits, . - _ + and single spaces, bare or in
+ * quotes (then the name is what they hold, and may be followed by any
+ * number of spaces, none at all included, before the '<'), and a bare
  * "local@domain" followed by blanks and a ',' or the end; local part and
  * domain made of letters, digits and . - _ +, the domain not ending in a
  * dot.  For these, addr_fast and addr_push give exactly this: the address
@@ -1188,12 +1208,12 @@ addr_plain(struct ap *ap)
 		return -1;
 	addr_lower_copy(s, start + at.lo, n);
 	s[n] = '\0';
-	if (at.ne > 0) {
-		if ((d = arena_alloc(ap->a, at.ne + 1)) == NULL)
+	if (at.ne > at.ns) {
+		if ((d = arena_alloc(ap->a, at.ne - at.ns + 1)) == NULL)
 			return -1;
-		memcpy(d, start, at.ne);
-		d[at.ne] = '\0';
-		name = str_make(d, at.ne);
+		memcpy(d, start + at.ns, at.ne - at.ns);
+		d[at.ne - at.ns] = '\0';
+		name = str_make(d, at.ne - at.ns);
 	}
 	o->v[o->n].addr = str_make(s, n);
 	o->v[o->n].name = name;
