@@ -62,18 +62,18 @@ static const char *const csv_columns =
 #define PUT(d, lit)	(memcpy((d), (lit), sizeof(lit) - 1), \
 			    (d) += sizeof(lit) - 1)
 
+/* v in decimal at d, written from its last digit back: no copy of a
+ * variable length (a call or a slow string move for a few bytes). */
 static char *
 put_u64(char *d, uint64_t v)
 {
-	char	tmp[20];
-	size_t	i = sizeof(tmp);
+	size_t	n = 1;
 
-	do {
-		tmp[--i] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v != 0);
-	memcpy(d, tmp + i, sizeof(tmp) - i);
-	return d + sizeof(tmp) - i;
+	for (uint64_t t = v; t >= 10; t /= 10)
+		n++;
+	for (size_t i = n; i-- > 0; v /= 10)
+		d[i] = (char)('0' + v % 10);
+	return d + n;
 }
 
 static char *
