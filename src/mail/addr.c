@@ -337,12 +337,21 @@ addr_cfws_slow(struct ap *ap, struct str *cmt)
 	return p != start;
 }
 
-/* The common case, nothing to skip, without a call. */
+/* The common cases, blanks or nothing to skip and the end of the
+ * value, without a call. */
 static inline int
 addr_cfws(struct ap *ap, struct str *cmt)
 {
-	if (ap->p < ap->end && !IS_WS(*ap->p) && *ap->p != '(')
-		return 0;
+	const unsigned char	*p = ap->p;
+	int			 r;
+
+	while (p < ap->end && (*p == ' ' || *p == '\t'))
+		p++;
+	if (p == ap->end || (!IS_WS(*p) && *p != '(')) {
+		r = p != ap->p;
+		ap->p = p;
+		return r;
+	}
 	return addr_cfws_slow(ap, cmt);
 }
 
