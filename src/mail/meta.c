@@ -67,11 +67,22 @@ static const struct {
 	{ STR("list-unsubscribe"),	F_LIST_UNSUBSCRIBE },
 };
 
-/* Local parts that mark a robot sender (metrics spec section 3). */
+/* Local parts that mark a robot sender (metrics spec section 3); the
+ * test in meta_parse_lines knows their first letters. */
 static const struct str robots[] = {
 	STR("mailer-daemon"), STR("postmaster"), STR("noreply"),
 	STR("no-reply"), STR("donotreply"), STR("do-not-reply"),
 };
+
+/* Whether s starts as a robot name can (meta_parser_new checks the
+ * letters against robots[]): most senders are ruled out by it. */
+static inline int
+robot_initial(struct str s)
+{
+	int	c = s.len > 0 ? (unsigned char)s.p[0] | 0x20 : 0;
+
+	return c == 'd' || c == 'm' || c == 'n' || c == 'p';
+}
 
 struct meta_parser *
 meta_parser_new(void)
@@ -88,6 +99,9 @@ meta_parser_new(void)
 			rt_fatal("meta: field table has a clash");
 		*sl = (unsigned char)(i + 1);
 	}
+	for (size_t i = 0; i < nitems(robots); i++)
+		if (!robot_initial(robots[i]))
+			rt_fatal("meta: robot_initial misses a robot name");
 	return mp;
 }
 
@@ -484,7 +498,7 @@ meta_parse_lines(struct meta_parser *mp, struct str hdr,
 		m->bad_flags |= BAD_SYNTAX;
 	if (m->to.bad > 0 || m->cc.bad > 0 || m->sender.bad > 0)
 		m->bad_flags |= BAD_ADDR;
-	if (m->from.n > 0) {
+	if (m->from.n > 0 && robot_initial(m->from.v[0].addr)) {
 		local = addr_local(m->from.v[0].addr);
 		for (size_t i = 0; i < nitems(robots); i++)
 			if (str_eq_ci(local, robots[i]))
