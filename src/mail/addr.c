@@ -1007,6 +1007,28 @@ addr_lower_copy(char *d, const unsigned char *s, size_t n)
 				return;
 		}
 	}
+	if (n >= 8) {
+		/* Two eight-byte words, the second overlapping the first:
+		 * per byte, exact (no carry leaves a byte), the high bit
+		 * of up marks 'A'..'Z'. */
+		const uint64_t	lo7 = 0x7f7f7f7f7f7f7f7full;
+		const uint64_t	hi = 0x8080808080808080ull;
+		uint64_t	w[2];
+
+		memcpy(&w[0], s, 8);
+		memcpy(&w[1], s + n - 8, 8);
+		for (int k = 0; k < 2; k++) {
+			uint64_t	a = w[k] & lo7;
+			uint64_t	up = (a + 0x3f3f3f3f3f3f3f3full) &
+					    ~(a + 0x2525252525252525ull) &
+					    ~w[k] & hi;
+
+			w[k] |= up >> 2;
+		}
+		memcpy(d, &w[0], 8);
+		memcpy(d + n - 8, &w[1], 8);
+		return;
+	}
 	for (; i < n; i++)
 		d[i] = (char)((unsigned)(s[i] - 'A') < 26u ? s[i] | 0x20 :
 		    s[i]);
