@@ -251,6 +251,19 @@ parse_ids(struct meta_parser *mp, struct str v, struct mail_ids *out,
 }
 
 /*
+ * str_trim without the call for the common shape: one space before the
+ * value and none after it.
+ */
+static inline struct str
+trim_value(struct str s)
+{
+	if (s.len >= 2 && s.p[0] == ' ' && !rt_is_ws((unsigned char)s.p[1]) &&
+	    !rt_is_ws((unsigned char)s.p[s.len - 1]))
+		return str_make(s.p + 1, s.len - 1);
+	return str_trim(s);
+}
+
+/*
  * The value of an id field (Message-ID, In-Reply-To, References) left
  * folded: the id parser drops every white-space byte inside an id and
  * everything outside ids, so the folded and the unfolded value give the
@@ -262,7 +275,7 @@ parse_ids(struct meta_parser *mp, struct str v, struct mail_ids *out,
 static struct str
 value_folded(struct arena *a, struct str raw, struct msg_meta *m)
 {
-	struct str	v = str_trim(raw);
+	struct str	v = trim_value(raw);
 
 	if (memchr(v.p, '\n', v.len) != NULL &&
 	    arena_alloc(a, v.len + 1) == NULL)
@@ -283,7 +296,7 @@ static int
 received_folded(struct arena *a, struct str raw, int64_t *t_out,
     struct msg_meta *m)
 {
-	struct str	 v = str_trim(raw);
+	struct str	 v = trim_value(raw);
 	const char	*semi, *p, *nl, *end;
 	char		*out;
 	size_t		 n = 0, k;
@@ -319,19 +332,6 @@ sanitize(struct meta_parser *mp, struct str v, struct str *out)
 	if (mp->slow)
 		return words_sanitize_slow(mp->arena, v, out);
 	return words_sanitize(mp->arena, v, out);
-}
-
-/*
- * str_trim without the call for the common shape: one space before the
- * value and none after it.
- */
-static inline struct str
-trim_value(struct str s)
-{
-	if (s.len >= 2 && s.p[0] == ' ' && !rt_is_ws((unsigned char)s.p[1]) &&
-	    !rt_is_ws((unsigned char)s.p[s.len - 1]))
-		return str_make(s.p + 1, s.len - 1);
-	return str_trim(s);
 }
 
 static void
