@@ -38,7 +38,8 @@ arena_new(size_t limit)
 	return a;
 }
 
-static struct block *
+/* Out of line: the common allocation fits in the current block. */
+static __attribute__((noinline)) struct block *
 block_get(struct arena *a, size_t n)
 {
 	struct block	**bp, *b;
@@ -65,9 +66,9 @@ arena_alloc(struct arena *a, size_t n)
 	size_t		 off;
 	void		*p;
 
-	if (n == 0)
-		n = 1;
-	if (n > a->limit || a->total > a->limit - n)
+	n += n == 0;
+	/* total never passes limit, so this is n + total > limit. */
+	if (n > a->limit - a->total)
 		return NULL;
 	off = b ? (b->used + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1) : 0;
 	if (b == NULL || off > b->size || b->size - off < n) {

@@ -193,8 +193,9 @@ json_add_str(struct buf *b, struct str s)
 /*
  * json_escape_from's output written at d + o, which has room for six
  * bytes per byte left (a control byte's "\u00XX"); returns the new o.
+ * Out of line, so that json_put_str's plain copy saves no registers.
  */
-static size_t
+static __attribute__((noinline)) size_t
 json_escape_to(char *d, size_t o, const unsigned char *p, size_t n, size_t i)
 {
 	static const char	hex[] = "0123456789abcdef";

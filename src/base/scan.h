@@ -291,6 +291,28 @@ scan_nl_f_avx2(const char *p, const char *end)
 {
 	const __m256i	nl = _mm256_set1_epi8('\n'), f = _mm256_set1_epi8('F');
 
+	/* Bodies are long: 64 bytes a step, one test. */
+	while (end - p >= 65) {
+		__m256i	m0 = _mm256_and_si256(_mm256_cmpeq_epi8(
+			    _mm256_loadu_si256((const __m256i *)(const void *)p),
+			    nl), _mm256_cmpeq_epi8(_mm256_loadu_si256(
+			    (const __m256i *)(const void *)(p + 1)), f));
+		__m256i	m1 = _mm256_and_si256(_mm256_cmpeq_epi8(
+			    _mm256_loadu_si256((const __m256i *)(const void *)
+			    (p + 32)), nl), _mm256_cmpeq_epi8(_mm256_loadu_si256(
+			    (const __m256i *)(const void *)(p + 33)), f));
+		__m256i	any = _mm256_or_si256(m0, m1);
+
+		if (!_mm256_testz_si256(any, any)) {
+			unsigned k = (unsigned)_mm256_movemask_epi8(m0);
+
+			if (k != 0)
+				return p + __builtin_ctz(k);
+			return p + 32 + __builtin_ctz((unsigned)
+			    _mm256_movemask_epi8(m1));
+		}
+		p += 64;
+	}
 	while (end - p >= 33) {
 		__m256i	a = _mm256_loadu_si256((const __m256i *)(const void *)p);
 		__m256i	b = _mm256_loadu_si256((const __m256i *)(const void *)

@@ -168,38 +168,48 @@ hdrscan_stop_sse2(const char *p, const char *end, uint32_t rel,
 }
 
 #ifdef SCAN_AVX2
-/* The stop and line-start masks of the 32 bytes at p (see below). */
+/*
+ * The stop and line-start masks of the 32 bytes at p (see below).  The
+ * bytes after them are classed by two table look-ups, on their low and
+ * their high half (a byte of 0x80 or above looks up 0): a bit of the AND
+ * of both is set for \n \r (0x01), C F (0x02), c (0x04), HTAB (0x08)
+ * and SP (0x10), and for no other byte.
+ */
 SCAN_TARGET_AVX2 static inline void
 hdrscan_masks_avx2(const char *p, unsigned *stop, unsigned *line)
 {
-	const __m256i	nl = _mm256_set1_epi8('\n'), cr = _mm256_set1_epi8('\r');
-	const __m256i	c = _mm256_set1_epi8('c'), f = _mm256_set1_epi8('F');
-	const __m256i	bit = _mm256_set1_epi8(0x20);
-	const __m256i	sp = _mm256_set1_epi8(' '), tab = _mm256_set1_epi8('\t');
+	const __m256i	lo_t = _mm256_setr_epi8(
+			    0x10, 0, 0, 0x06, 0, 0, 0x02, 0,
+			    0, 0x08, 0x01, 0, 0, 0x01, 0, 0,
+			    0x10, 0, 0, 0x06, 0, 0, 0x02, 0,
+			    0, 0x08, 0x01, 0, 0, 0x01, 0, 0);
+	const __m256i	hi_t = _mm256_setr_epi8(
+			    0x09, 0, 0x10, 0, 0x02, 0, 0x04, 0,
+			    0, 0, 0, 0, 0, 0, 0, 0,
+			    0x09, 0, 0x10, 0, 0x02, 0, 0x04, 0,
+			    0, 0, 0, 0, 0, 0, 0, 0);
+	const __m256i	nib = _mm256_set1_epi8(0x0f), zero = _mm256_setzero_si256();
 	__m256i		a = _mm256_loadu_si256((const __m256i *)(const void *)p);
 	__m256i		b = _mm256_loadu_si256((const __m256i *)(const void *)
 			    (p + 1));
-	__m256i		anl = _mm256_cmpeq_epi8(a, nl);
-	__m256i		hit = _mm256_or_si256(_mm256_or_si256(
-			    _mm256_cmpeq_epi8(b, nl), _mm256_cmpeq_epi8(b, cr)),
-			    _mm256_or_si256(_mm256_cmpeq_epi8(
-			    _mm256_or_si256(b, bit), c), _mm256_cmpeq_epi8(b, f)));
-	__m256i		cont = _mm256_or_si256(_mm256_cmpeq_epi8(b, sp),
-			    _mm256_cmpeq_epi8(b, tab));
+	__m256i		anl = _mm256_cmpeq_epi8(a, _mm256_set1_epi8('\n'));
+	__m256i		cls = _mm256_and_si256(_mm256_shuffle_epi8(lo_t, b),
+			    _mm256_shuffle_epi8(hi_t, _mm256_and_si256(
+			    _mm256_srli_epi16(b, 4), nib)));
+	__m256i		nohit = _mm256_cmpeq_epi8(_mm256_and_si256(cls,
+			    _mm256_set1_epi8(0x07)), zero);
+	__m256i		nocont = _mm256_cmpeq_epi8(_mm256_and_si256(cls,
+			    _mm256_set1_epi8(0x18)), zero);
 
-	*stop = (unsigned)_mm256_movemask_epi8(_mm256_and_si256(hit, anl));
-	*line = (unsigned)_mm256_movemask_epi8(_mm256_andnot_si256(cont, anl));
+	*stop = (unsigned)_mm256_movemask_epi8(_mm256_andnot_si256(nohit,
+	    anl));
+	*line = (unsigned)_mm256_movemask_epi8(_mm256_and_si256(nocont, anl));
 }
 
 SCAN_TARGET_AVX2 static inline const char *
 hdrscan_stop_avx2(const char *p, const char *end, uint32_t rel,
     struct line_list *ll)
 {
-	const __m256i	nl = _mm256_set1_epi8('\n'), cr = _mm256_set1_epi8('\r');
-	const __m256i	c = _mm256_set1_epi8('c'), f = _mm256_set1_epi8('F');
-	const __m256i	bit = _mm256_set1_epi8(0x20);
-	const __m256i	sp = _mm256_set1_epi8(' '), tab = _mm256_set1_epi8('\t');
-
 	/* 64 bytes a step: one test, and the line starts listed without
 	 * a branch (hdrscan_put64). */
 	while (end - p >= 65) {
@@ -224,21 +234,9 @@ hdrscan_stop_avx2(const char *p, const char *end, uint32_t rel,
 		rel += 64;
 	}
 	while (end - p >= 33) {
-		__m256i	a = _mm256_loadu_si256((const __m256i *)(const void *)p);
-		__m256i	b = _mm256_loadu_si256((const __m256i *)(const void *)
-			    (p + 1));
-		__m256i	anl = _mm256_cmpeq_epi8(a, nl);
-		__m256i	hit = _mm256_or_si256(_mm256_or_si256(
-			    _mm256_cmpeq_epi8(b, nl), _mm256_cmpeq_epi8(b, cr)),
-			    _mm256_or_si256(_mm256_cmpeq_epi8(
-			    _mm256_or_si256(b, bit), c), _mm256_cmpeq_epi8(b, f)));
-		__m256i	cont = _mm256_or_si256(_mm256_cmpeq_epi8(b, sp),
-			    _mm256_cmpeq_epi8(b, tab));
-		unsigned stop = (unsigned)_mm256_movemask_epi8(
-			    _mm256_and_si256(hit, anl));
-		unsigned line = (unsigned)_mm256_movemask_epi8(
-			    _mm256_andnot_si256(cont, anl));
+		unsigned stop, line;
 
+		hdrscan_masks_avx2(p, &stop, &line);
 		for (; stop != 0; stop &= stop - 1) {
 			unsigned k = (unsigned)__builtin_ctz(stop);
 

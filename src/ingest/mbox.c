@@ -50,6 +50,39 @@ is_digit(char c)
 	return c >= '0' && c <= '9';
 }
 
+/* "dd:dd:dd dddd" at q (13 bytes). */
+static int
+asctime_tail(const char *q)
+{
+	return is_digit(q[0]) && is_digit(q[1]) && q[2] == ':' &&
+	    is_digit(q[3]) && is_digit(q[4]) && q[5] == ':' &&
+	    is_digit(q[6]) && is_digit(q[7]) && q[8] == ' ' &&
+	    is_digit(q[9]) && is_digit(q[10]) && is_digit(q[11]) &&
+	    is_digit(q[12]);
+}
+
+/* The index of the first SP or HTAB in s[i..n), or n. */
+static size_t
+blank_from(const char *s, size_t i, size_t n)
+{
+#ifdef __SSE2__
+	const __m128i	sp = _mm_set1_epi8(' '), tab = _mm_set1_epi8('\t');
+
+	for (; n - i >= 16; i += 16) {
+		__m128i	a = _mm_loadu_si128((const __m128i *)(const void *)
+			    (s + i));
+		unsigned m = (unsigned)_mm_movemask_epi8(_mm_or_si128(
+			    _mm_cmpeq_epi8(a, sp), _mm_cmpeq_epi8(a, tab)));
+
+		if (m != 0)
+			return i + (size_t)__builtin_ctz(m);
+	}
+#endif
+	while (i < n && s[i] != ' ' && s[i] != '\t')
+		i++;
+	return i;
+}
+
 int
 mbox_is_envelope(struct str line)
 {
@@ -65,10 +98,12 @@ mbox_is_envelope(struct str line)
 		i++;
 	if (i == n)
 		return 0;		/* no sender token */
-	while (i < n && line.p[i] != ' ' && line.p[i] != '\t')
-		i++;
-	if (i == n)
+	if ((i = blank_from(line.p, i, n)) == n)
 		return 1;		/* "From sender" or "From -" alone */
+	/* The commonest line ends in asctime's "hh:mm:ss yyyy": a time
+	 * and a year found without the search below. */
+	if (n - i >= 13 && asctime_tail(line.p + n - 13))
+		return 1;
 	/* Both patterns start with a digit and need three more bytes; i is
 	 * past "From ", so line.p[i - 1] exists. */
 	for (; i + 3 < n; i++) {

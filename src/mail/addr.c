@@ -337,12 +337,21 @@ addr_cfws_slow(struct ap *ap, struct str *cmt)
 	return p != start;
 }
 
-/* The common case, nothing to skip, without a call. */
+/* The common cases, blanks or nothing to skip and the end of the
+ * value, without a call. */
 static inline int
 addr_cfws(struct ap *ap, struct str *cmt)
 {
-	if (ap->p < ap->end && !IS_WS(*ap->p) && *ap->p != '(')
-		return 0;
+	const unsigned char	*p = ap->p;
+	int			 r;
+
+	while (p < ap->end && (*p == ' ' || *p == '\t'))
+		p++;
+	if (p == ap->end || (!IS_WS(*p) && *p != '(')) {
+		r = p != ap->p;
+		ap->p = p;
+		return r;
+	}
 	return addr_cfws_slow(ap, cmt);
 }
 
@@ -998,6 +1007,28 @@ addr_lower_copy(char *d, const unsigned char *s, size_t n)
 				return;
 		}
 	}
+	if (n >= 8) {
+		/* Two eight-byte words, the second overlapping the first:
+		 * per byte, exact (no carry leaves a byte), the high bit
+		 * of up marks 'A'..'Z'. */
+		const uint64_t	lo7 = 0x7f7f7f7f7f7f7f7full;
+		const uint64_t	hi = 0x8080808080808080ull;
+		uint64_t	w[2];
+
+		memcpy(&w[0], s, 8);
+		memcpy(&w[1], s + n - 8, 8);
+		for (int k = 0; k < 2; k++) {
+			uint64_t	a = w[k] & lo7;
+			uint64_t	up = (a + 0x3f3f3f3f3f3f3f3full) &
+					    ~(a + 0x2525252525252525ull) &
+					    ~w[k] & hi;
+
+			w[k] |= up >> 2;
+		}
+		memcpy(d, &w[0], 8);
+		memcpy(d + n - 8, &w[1], 8);
+		return;
+	}
 	for (; i < n; i++)
 		d[i] = (char)((unsigned)(s[i] - 'A') < 26u ? s[i] | 0x20 :
 		    s[i]);
@@ -1065,7 +1096,7 @@ addr_masks32(const unsigned char *b, unsigned from, uint64_t *plain,
 
 /* Where addr_plain found the parts of an element (offsets from it). */
 struct plain_at {
-	unsigned	ne;	/* the name is [0, ne) */
+	unsigned	ns, ne;	/* the name is [ns, ne) */
 	unsigned	lo, k;	/* the address is [lo, k) */
 	unsigned	next;	/* where the list goes on */
 };
@@ -1079,17 +1110,34 @@ static int
 addr_plain_shape(const unsigned char *b, uint64_t plain, uint64_t sp,
     unsigned lw, int more, struct plain_at *at)
 {
-	unsigned	i, j, k, ne, next;
+	unsigned	i, j, k, ns = 0, ne, next;
 
 	/* The phrase: plain bytes and spaces, up to '<' or '@'. */
 	if ((i = bit_from(~(plain | sp), 0)) >= lw)
 		return more ? 2 : 0;
-	if (b[i] == '<') {
+	if (i == 0 && b[0] == '"') {
+		/* A quoted phrase of the same bytes, none of them a space
+		 * at either end or next to another, then spaces and '<':
+		 * the name is what the quotes hold. */
+		if ((j = bit_from(~(plain | sp), 1)) >= lw)
+			return more ? 2 : 0;
+		if (b[j] != '"' || j == 1 || b[1] == ' ' || b[j - 1] == ' ' ||
+		    (sp & (sp >> 1) & ((1ull << (j - 1)) - 1)) != 0)
+			return 0;
+		if ((i = bit_from(~sp, j + 1)) >= lw)
+			return more ? 2 : 0;
+		if (b[i] != '<')
+			return 0;
+		ns = 1;
+		ne = j;
+	} else if (b[i] == '<') {
 		for (ne = i; ne > 0 && b[ne - 1] == ' '; ne--)
 			continue;
 		/* Two spaces in a row (ne - 1 >= 0 spaces checked). */
 		if (ne > 1 && (sp & (sp >> 1) & ((1ull << (ne - 1)) - 1)) != 0)
 			return 0;
+	}
+	if (b[i] == '<') {
 		if ((j = bit_from(~plain, i + 1)) >= lw)
 			return more ? 2 : 0;
 		if (j == i + 1 || b[j] != '@')
@@ -1125,6 +1173,7 @@ addr_plain_shape(const unsigned char *b, uint64_t plain, uint64_t sp,
 		return 0;
 	if (b[k - 1] == '.')
 		return 0;
+	at->ns = ns;
 	at->ne = ne;
 	at->k = k;
 	at->next = next;
@@ -1134,7 +1183,9 @@ addr_plain_shape(const unsigned char *b, uint64_t plain, uint64_t sp,
 /*
  * The commonest shapes of all, read from bit masks of the element's
  * first 32 bytes, or 64 when those do not settle it: "Name <local@domain>",
- * the name made of letters, digits, . - _ + and single spaces, and a bare
+ * the name made of letters, digits, . - _ + and single spaces, bare or in
+ * quotes (then the name is what they hold, and may be followed by any
+ * number of spaces, none at all included, before the '<'), and a bare
  * "local@domain" followed by blanks and a ',' or the end; local part and
  * domain made of letters, digits and . - _ +, the domain not ending in a
  * dot.  For these, addr_fast and addr_push give exactly this: the address
@@ -1160,9 +1211,10 @@ addr_plain(struct ap *ap)
 	if (ap->w == NULL || o->n >= ADDR_LIST_MAX)
 		return 0;
 	if (len < 64) {
-		/* Zeros after the end: no class of their own. */
+		/* Zeros after the end: no class of their own.  (A fixed
+		 * clear is a few stores, a clear of len bytes a call.) */
+		memset(pad, 0, sizeof(pad));
 		memcpy(pad, start, len);
-		memset(pad + len, 0, sizeof(pad) - len);
 		b = pad;
 	}
 	addr_masks32(b, 0, &plain, &sp);
@@ -1188,12 +1240,12 @@ addr_plain(struct ap *ap)
 		return -1;
 	addr_lower_copy(s, start + at.lo, n);
 	s[n] = '\0';
-	if (at.ne > 0) {
-		if ((d = arena_alloc(ap->a, at.ne + 1)) == NULL)
+	if (at.ne > at.ns) {
+		if ((d = arena_alloc(ap->a, at.ne - at.ns + 1)) == NULL)
 			return -1;
-		memcpy(d, start, at.ne);
-		d[at.ne] = '\0';
-		name = str_make(d, at.ne);
+		memcpy(d, start + at.ns, at.ne - at.ns);
+		d[at.ne - at.ns] = '\0';
+		name = str_make(d, at.ne - at.ns);
 	}
 	o->v[o->n].addr = str_make(s, n);
 	o->v[o->n].name = name;

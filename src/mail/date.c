@@ -312,6 +312,9 @@ date_fast(const unsigned char *p, const unsigned char *end,
 		if (date_find3(date_days, nitems(date_days), w) < 0)
 			return 0;
 		p += 5;
+		/* "Wed,  9 Sep": blanks that pad a one-digit day. */
+		while (p < end && (*p == ' ' || *p == '\t'))
+			p++;
 	}
 	/* "D Mon YYYY HH:MM:SS +hhmm" is 25 bytes, 26 with a 2-digit day. */
 	if (end - p < 25 || !date_is_digit(p[0]))

@@ -26,16 +26,19 @@ hdr_iter_init_lines(struct hdr_iter *it, struct str block,
 	size_t		i;
 
 	hdr_iter_init(it, block);
-	/* Checked once here, so that hdr_next can trust it. */
-	for (i = 0; lines != NULL && i < n; i++) {
-		if (lines[i] <= prev || lines[i] >= block.len)
+	/* Checked once here, so that hdr_next can trust it: increasing,
+	 * so all are inside the block when the last one is. */
+	if (lines == NULL)
+		return;
+	for (i = 0; i < n; i++) {
+		if (lines[i] <= prev)
 			return;
 		prev = lines[i];
 	}
-	if (lines != NULL) {
-		it->ls = lines;
-		it->ls_end = lines + n;
-	}
+	if (prev >= block.len)
+		return;
+	it->ls = lines;
+	it->ls_end = lines + n;
 }
 
 size_t

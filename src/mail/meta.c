@@ -67,11 +67,22 @@ static const struct {
 	{ STR("list-unsubscribe"),	F_LIST_UNSUBSCRIBE },
 };
 
-/* Local parts that mark a robot sender (metrics spec section 3). */
+/* Local parts that mark a robot sender (metrics spec section 3); the
+ * test in meta_parse_lines knows their first letters. */
 static const struct str robots[] = {
 	STR("mailer-daemon"), STR("postmaster"), STR("noreply"),
 	STR("no-reply"), STR("donotreply"), STR("do-not-reply"),
 };
+
+/* Whether s starts as a robot name can (meta_parser_new checks the
+ * letters against robots[]): most senders are ruled out by it. */
+static inline int
+robot_initial(struct str s)
+{
+	int	c = s.len > 0 ? (unsigned char)s.p[0] | 0x20 : 0;
+
+	return c == 'd' || c == 'm' || c == 'n' || c == 'p';
+}
 
 struct meta_parser *
 meta_parser_new(void)
@@ -88,6 +99,9 @@ meta_parser_new(void)
 			rt_fatal("meta: field table has a clash");
 		*sl = (unsigned char)(i + 1);
 	}
+	for (size_t i = 0; i < nitems(robots); i++)
+		if (!robot_initial(robots[i]))
+			rt_fatal("meta: robot_initial misses a robot name");
 	return mp;
 }
 
@@ -237,6 +251,19 @@ parse_ids(struct meta_parser *mp, struct str v, struct mail_ids *out,
 }
 
 /*
+ * str_trim without the call for the common shape: one space before the
+ * value and none after it.
+ */
+static inline struct str
+trim_value(struct str s)
+{
+	if (s.len >= 2 && s.p[0] == ' ' && !rt_is_ws((unsigned char)s.p[1]) &&
+	    !rt_is_ws((unsigned char)s.p[s.len - 1]))
+		return str_make(s.p + 1, s.len - 1);
+	return str_trim(s);
+}
+
+/*
  * The value of an id field (Message-ID, In-Reply-To, References) left
  * folded: the id parser drops every white-space byte inside an id and
  * everything outside ids, so the folded and the unfolded value give the
@@ -248,7 +275,7 @@ parse_ids(struct meta_parser *mp, struct str v, struct mail_ids *out,
 static struct str
 value_folded(struct arena *a, struct str raw, struct msg_meta *m)
 {
-	struct str	v = str_trim(raw);
+	struct str	v = trim_value(raw);
 
 	if (memchr(v.p, '\n', v.len) != NULL &&
 	    arena_alloc(a, v.len + 1) == NULL)
@@ -269,7 +296,7 @@ static int
 received_folded(struct arena *a, struct str raw, int64_t *t_out,
     struct msg_meta *m)
 {
-	struct str	 v = str_trim(raw);
+	struct str	 v = trim_value(raw);
 	const char	*semi, *p, *nl, *end;
 	char		*out;
 	size_t		 n = 0, k;
@@ -305,19 +332,6 @@ sanitize(struct meta_parser *mp, struct str v, struct str *out)
 	if (mp->slow)
 		return words_sanitize_slow(mp->arena, v, out);
 	return words_sanitize(mp->arena, v, out);
-}
-
-/*
- * str_trim without the call for the common shape: one space before the
- * value and none after it.
- */
-static inline struct str
-trim_value(struct str s)
-{
-	if (s.len >= 2 && s.p[0] == ' ' && !rt_is_ws((unsigned char)s.p[1]) &&
-	    !rt_is_ws((unsigned char)s.p[s.len - 1]))
-		return str_make(s.p + 1, s.len - 1);
-	return str_trim(s);
 }
 
 static void
@@ -484,7 +498,7 @@ meta_parse_lines(struct meta_parser *mp, struct str hdr,
 		m->bad_flags |= BAD_SYNTAX;
 	if (m->to.bad > 0 || m->cc.bad > 0 || m->sender.bad > 0)
 		m->bad_flags |= BAD_ADDR;
-	if (m->from.n > 0) {
+	if (m->from.n > 0 && robot_initial(m->from.v[0].addr)) {
 		local = addr_local(m->from.v[0].addr);
 		for (size_t i = 0; i < nitems(robots); i++)
 			if (str_eq_ci(local, robots[i]))

@@ -107,6 +107,29 @@ angle_or_space(const unsigned char *s, size_t n)
 	return n;
 }
 
+/* The index of the first '<' in s[0..n), or n. */
+static inline size_t
+lt_at(const unsigned char *s, size_t n)
+{
+	size_t	i = 0;
+#ifdef __SSE2__
+	const __m128i	lt = _mm_set1_epi8('<');
+
+	for (; n - i >= 16; i += 16) {
+		int	mask = _mm_movemask_epi8(_mm_cmpeq_epi8(
+			    _mm_loadu_si128((const __m128i *)(const void *)
+			    (s + i)), lt));
+
+		if (mask != 0)
+			return i + (size_t)__builtin_ctz((unsigned)mask);
+	}
+#endif
+	for (; i < n; i++)
+		if (s[i] == '<')
+			return i;
+	return n;
+}
+
 /*
  * token_next_slow in one pass: every '<' reopens the token (and restarts
  * its white-space count) until a '>' closes one; a '>' before any '<'
@@ -120,7 +143,8 @@ token_next(struct str v, size_t *pos, struct span *sp)
 	int			 open = 0;
 
 	while (i < n) {
-		i += angle_or_space(p + i, n - i);
+		/* Outside a token only a '<' matters. */
+		i += open ? angle_or_space(p + i, n - i) : lt_at(p + i, n - i);
 		if (i == n)
 			break;
 		if (p[i] == '<') {

@@ -298,6 +298,10 @@ test_fast_slow(void)
 		"Name <a@b.c>>>>, d@e", "a@b\t, c@d", "a@b =x", "a@b=x",
 		"a@B.C\0", "Name <a@b\0>", "N.A.M.E <+a@-b>", "A+B <a_b@c-d>",
 		"a@b.c.", "a.b+c@D-E.F", "Name  <a@b>", " <a@b>",
+		"\"Name\" <a@b>", "\"Na  me\" <a@b>", "\" Name\" <a@b>",
+		"\"Name \" <a@b>", "\"Name\"<a@b>", "\"Name\"  <a@b>",
+		"\"Na.me-x\" <a@b>, c@d", "\"Name\"\t<a@b>", "\"N\" a <b@c>",
+		"\"N\" <b@c>>", "\"N\" <b@c.>", "\"N\"@b", "\"N\" x@b",
 	};
 	struct arena		*a = arena_new(1 << 20);
 	struct words		*w = words_new();
@@ -340,7 +344,8 @@ test_fast_slow(void)
 
 /*
  * The plainest shapes (addr_plain) read from 64-byte masks: elements
- * ending just before, at and after 64 bytes, with or without more of the
+ * (their names quoted or not) ending just before, at and after 64
+ * bytes, with or without more of the
  * list after them, against the reference parser; the arena must be used
  * the same way too (same allocations in the same order).
  */
@@ -365,11 +370,15 @@ test_plain_lengths(void)
 	for (int nl = 0; nl < 70; nl += 3)
 	for (int ll = 1; ll < 40; ll += 5)
 	for (int dl = 1; dl < 40; dl += 6)
-	for (int tail = 0; tail < 2; tail++) {
+	for (int tail = 0; tail < 2; tail++)
+	for (int q = 0; q < 2; q++) {
 		int	k;
 
-		k = snprintf(in, sizeof(in), "%.*s%s%.*s@%.*s%s", nl, fill,
-		    forms[fi][0], ll, fill + 22, dl, fill + 44, forms[fi][1]);
+		/* q: the name quoted (the quotes count in its length). */
+		k = snprintf(in, sizeof(in), "%s%.*s%s%s%.*s@%.*s%s",
+		    q && nl > 1 ? "\"" : "", q && nl > 1 ? nl - 2 : nl, fill,
+		    q && nl > 1 ? "\"" : "", forms[fi][0], ll, fill + 22, dl,
+		    fill + 44, forms[fi][1]);
 		if (tail)
 			snprintf(in + k, sizeof(in) - (size_t)k,
 			    ", x@y, Some Name <Other@Example.Org>");

@@ -584,6 +584,8 @@ test_fast_slow(void)
 		"Thu, 1 Jan 1970 00:00:00 +0000",
 		"  \tWed, 31 Apr 2019 08:47:02 +0260\tx",
 		"Tue, 29 Feb 2100 24:00:00 +0100(c)",
+		"Wed,  9 Sep 2020 10:11:12 +0200 (CEST)",
+		"Thu, \t 1 Jan 1970 00:00:00 +0000",
 	};
 	static const char bytes[] = "0129:+-, \t\r\n(),aMJz\0\x80\xff";
 	char	 buf[128];
