@@ -49,6 +49,34 @@
 #include "../base/scan.h"
 #include "addr.h"
 
+#ifdef __SSE2__
+/*
+ * Of the 16 bytes a: 0xff where a byte is a letter, a digit or one of
+ * . - _ + (addr_cls's classes 2 and 8), and in *upper where it is an
+ * upper-case letter.  Signed compares: bytes >= 0x80 are in no range.
+ */
+static inline __m128i
+addr_plain16(__m128i a, __m128i *upper)
+{
+	const __m128i	al = _mm_or_si128(a, _mm_set1_epi8(0x20));
+	const __m128i	letter = _mm_and_si128(
+			    _mm_cmpgt_epi8(al, _mm_set1_epi8('a' - 1)),
+			    _mm_cmplt_epi8(al, _mm_set1_epi8('z' + 1)));
+	const __m128i	digit = _mm_and_si128(
+			    _mm_cmpgt_epi8(a, _mm_set1_epi8('0' - 1)),
+			    _mm_cmplt_epi8(a, _mm_set1_epi8('9' + 1)));
+	const __m128i	punct = _mm_or_si128(_mm_or_si128(
+			    _mm_cmpeq_epi8(a, _mm_set1_epi8('.')),
+			    _mm_cmpeq_epi8(a, _mm_set1_epi8('-'))),
+			    _mm_or_si128(_mm_cmpeq_epi8(a, _mm_set1_epi8('_')),
+			    _mm_cmpeq_epi8(a, _mm_set1_epi8('+'))));
+
+	/* Upper case: a letter without the 0x20 bit. */
+	*upper = _mm_andnot_si128(_mm_cmpeq_epi8(a, al), letter);
+	return _mm_or_si128(_mm_or_si128(letter, digit), punct);
+}
+#endif
+
 #define NAME_RAW_MAX	1024	/* display-name bytes kept for decoding */
 #define ADDR_CAP_MIN	8	/* first capacity of out->v, then doubled */
 
@@ -181,25 +209,9 @@ addr_run_copy(unsigned char *d, const unsigned char *p,
 	while (lim - p >= 16) {
 		const __m128i	a = _mm_loadu_si128((const __m128i *)
 				    (const void *)p);
-		/* Signed compares: bytes >= 0x80 are in no range. */
-		const __m128i	al = _mm_or_si128(a, _mm_set1_epi8(0x20));
-		const __m128i	letter = _mm_and_si128(
-				    _mm_cmpgt_epi8(al, _mm_set1_epi8('a' - 1)),
-				    _mm_cmplt_epi8(al, _mm_set1_epi8('z' + 1)));
-		const __m128i	digit = _mm_and_si128(
-				    _mm_cmpgt_epi8(a, _mm_set1_epi8('0' - 1)),
-				    _mm_cmplt_epi8(a, _mm_set1_epi8('9' + 1)));
-		const __m128i	punct = _mm_or_si128(_mm_or_si128(
-				    _mm_cmpeq_epi8(a, _mm_set1_epi8('.')),
-				    _mm_cmpeq_epi8(a, _mm_set1_epi8('-'))),
-				    _mm_or_si128(
-				    _mm_cmpeq_epi8(a, _mm_set1_epi8('_')),
-				    _mm_cmpeq_epi8(a, _mm_set1_epi8('+'))));
-		/* Upper case: a letter without the 0x20 bit. */
-		const __m128i	upper = _mm_andnot_si128(_mm_cmpeq_epi8(a, al),
-				    letter);
-		unsigned	ok = (unsigned)_mm_movemask_epi8(_mm_or_si128(
-				    _mm_or_si128(letter, digit), punct));
+		__m128i		upper;
+		unsigned	ok = (unsigned)_mm_movemask_epi8(
+				    addr_plain16(a, &upper));
 
 		_mm_storeu_si128((__m128i *)(void *)d, _mm_or_si128(a,
 		    _mm_and_si128(upper, _mm_set1_epi8(0x20))));
@@ -964,21 +976,9 @@ static inline void
 addr_masks16(const unsigned char *p, unsigned *plain, unsigned *sp)
 {
 	const __m128i	a = _mm_loadu_si128((const __m128i *)(const void *)p);
-	const __m128i	al = _mm_or_si128(a, _mm_set1_epi8(0x20));
-	const __m128i	letter = _mm_and_si128(
-			    _mm_cmpgt_epi8(al, _mm_set1_epi8('a' - 1)),
-			    _mm_cmplt_epi8(al, _mm_set1_epi8('z' + 1)));
-	const __m128i	digit = _mm_and_si128(
-			    _mm_cmpgt_epi8(a, _mm_set1_epi8('0' - 1)),
-			    _mm_cmplt_epi8(a, _mm_set1_epi8('9' + 1)));
-	const __m128i	punct = _mm_or_si128(_mm_or_si128(
-			    _mm_cmpeq_epi8(a, _mm_set1_epi8('.')),
-			    _mm_cmpeq_epi8(a, _mm_set1_epi8('-'))),
-			    _mm_or_si128(_mm_cmpeq_epi8(a, _mm_set1_epi8('_')),
-			    _mm_cmpeq_epi8(a, _mm_set1_epi8('+'))));
+	__m128i		upper;
 
-	*plain = (unsigned)_mm_movemask_epi8(_mm_or_si128(
-	    _mm_or_si128(letter, digit), punct));
+	*plain = (unsigned)_mm_movemask_epi8(addr_plain16(a, &upper));
 	*sp = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(a,
 	    _mm_set1_epi8(' ')));
 }
