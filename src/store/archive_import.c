@@ -235,7 +235,13 @@ start_at(void *arg, const char *path)
 		pos = src.pos;
 		store_source_clear(&src);
 	}
-	return pos;
+	/*
+	 * The checkpoint is one past the start of the last message stored:
+	 * an mbox is read again from that start, where its envelope line
+	 * is (the message itself counts as known).  A single-message file
+	 * (checkpoint 1) stays done.
+	 */
+	return pos > 1 ? pos - 1 : pos;
 }
 
 static void
