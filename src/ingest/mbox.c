@@ -303,12 +303,13 @@ field_start(struct split *sp, uint64_t keep, uint64_t hstart, uint64_t pos,
  * Content-Length: or "From "), or the end of the stream; the line starts
  * passed on the way are added to sp->ll (hdrscan.h), as offsets from
  * hstart.  Bytes from keep on stay in
- * memory; if one field fills the whole window, *full is set and keep is
- * moved up.
+ * memory; if one field fills the whole window, the block's first
+ * SOURCE_HDR_MAX bytes are handed on cut (unless *emitted says they were),
+ * *full is set and keep is moved up: only then may they be dropped.
  */
 static int64_t
-field_end(struct split *sp, uint64_t hstart, uint64_t *keep, uint64_t pos,
-    int *full)
+field_end(struct split *sp, uint64_t msg_off, uint64_t hstart,
+    uint64_t *keep, uint64_t pos, int *full, int *emitted)
 {
 	struct win	*w = &sp->w;
 	uint64_t	 scan = pos;
@@ -340,6 +341,14 @@ field_end(struct split *sp, uint64_t hstart, uint64_t *keep, uint64_t pos,
 			continue;
 		if (w->eof)
 			return (int64_t)win_end(w);
+		if (!*emitted) {
+			/* The window holds the block's start: hand it on
+			 * before it is dropped. */
+			if (emit(sp, msg_off, hstart, hstart + SOURCE_HDR_MAX,
+			    SOURCE_TRUNCATED) == -1)
+				return -1;
+			*emitted = 1;
+		}
 		*full = 1;
 		*keep = scan;
 	}
@@ -393,7 +402,8 @@ read_header(struct split *sp, uint64_t msg_off, uint64_t hstart, int mbox,
 				flags |= SOURCE_NO_BODY_SEP;
 			break;
 		}
-		if ((end = field_end(sp, hstart, &keep, pos, &full)) == -1)
+		if ((end = field_end(sp, msg_off, hstart, &keep, pos, &full,
+		    &emitted)) == -1)
 			return -1;
 		pos = (uint64_t)end;
 	}

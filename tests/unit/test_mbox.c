@@ -242,6 +242,39 @@ test_huge_header(void)
 	buf_free(&b);
 }
 
+/*
+ * One header field longer than the whole window (16 MB): the block's
+ * first SOURCE_HDR_MAX bytes are handed on before the window drops them
+ * (regression: they were read after being dropped, a crash under ASan),
+ * and the next message is found.
+ */
+static void
+test_field_over_window(void)
+{
+	size_t		 n = 17u << 20;
+	char		*m = xmalloc(n + 300);
+	size_t		 k;
+	struct got	 g;
+
+	k = (size_t)snprintf(m, 300, "From a@x Mon Jan  1 00:00:00 2024\n"
+	    "Subject: first\nX-Long: ");
+	memset(m + k, 'y', n);
+	k += n;
+	k += (size_t)snprintf(m + k, 300, "\nS: 1\n\nbody\n\nFrom b@x Mon "
+	    "Jan  1 00:00:01 2024\nS: 2\n\n");
+	split(m, k, &g);
+	t_eq_i64(g.n, 2, "both messages");
+	if (g.n == 2) {
+		t_eq_i64(g.flags[0], SOURCE_TRUNCATED, "first truncated");
+		t_eq_i64(strlen(g.hdr[0]), SOURCE_HDR_MAX, "cut at the limit");
+		t_ok(strncmp(g.hdr[0], "Subject: first\nX-Long: yyy", 26) == 0,
+		    "the cut block is the message's own start");
+		t_eq_mem(g.hdr[1], strlen(g.hdr[1]), "S: 2\n", "second intact");
+	}
+	got_free(&g);
+	free(m);
+}
+
 /* A body bigger than the window is skipped with bounded memory. */
 static void
 test_big_body(void)
@@ -533,6 +566,7 @@ static const struct t_case tcases[] = {
 	{ "envelope", test_envelope },
 	{ "envelope against its reference", test_envelope_slow },
 	{ "huge_header", test_huge_header },
+	{ "field_over_window", test_field_over_window },
 	{ "big_body", test_big_body },
 	{ "single", test_single },
 	{ "compressed", test_compressed },
