@@ -858,26 +858,12 @@ addr_skip_plain(const unsigned char *p, const unsigned char *end)
 	while (end - p >= 16) {
 		const __m128i	a = _mm_loadu_si128((const __m128i *)
 				    (const void *)p);
-		/* Signed compares: bytes >= 0x80 are in no range. */
-		const __m128i	al = _mm_or_si128(a, _mm_set1_epi8(0x20));
-		const __m128i	letter = _mm_and_si128(
-				    _mm_cmpgt_epi8(al, _mm_set1_epi8('a' - 1)),
-				    _mm_cmplt_epi8(al, _mm_set1_epi8('z' + 1)));
-		const __m128i	digit = _mm_and_si128(
-				    _mm_cmpgt_epi8(a, _mm_set1_epi8('0' - 1)),
-				    _mm_cmplt_epi8(a, _mm_set1_epi8('9' + 1)));
-		const __m128i	punct = _mm_or_si128(_mm_or_si128(
-				    _mm_cmpeq_epi8(a, _mm_set1_epi8('.')),
-				    _mm_cmpeq_epi8(a, _mm_set1_epi8('-'))),
-				    _mm_or_si128(
-				    _mm_cmpeq_epi8(a, _mm_set1_epi8('_')),
-				    _mm_cmpeq_epi8(a, _mm_set1_epi8('+'))));
 		const __m128i	blank = _mm_or_si128(
 				    _mm_cmpeq_epi8(a, _mm_set1_epi8(' ')),
 				    _mm_cmpeq_epi8(a, _mm_set1_epi8('\t')));
+		__m128i		upper;
 		unsigned	ok = (unsigned)_mm_movemask_epi8(_mm_or_si128(
-				    _mm_or_si128(letter, digit),
-				    _mm_or_si128(punct, blank)));
+				    addr_plain16(a, &upper), blank));
 
 		if (ok != 0xffff)
 			return p + __builtin_ctz(~ok);
