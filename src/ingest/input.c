@@ -41,6 +41,7 @@ struct input {
 	int		 done;
 	const unsigned char *mem;	/* borrowed: input_open_mem */
 	size_t		 mem_len;
+	int		 ahead;		/* input_set_ahead: -1 unset */
 };
 
 /* read(2), or a copy from the memory of input_open_mem(). */
@@ -133,6 +134,7 @@ input_open(const char *path, struct input **in_out, struct err *err)
 		return err_set_errno(err, ERR_IO, "%s: cannot open", path);
 	in = xcalloc(1, sizeof(*in));
 	in->fd = fd;
+	in->ahead = -1;
 	in->own_fd = fd != STDIN_FILENO;
 	in->path = xstrdup(strcmp(path, "-") == 0 ? "<stdin>" : path);
 	if (input_sniff(in, err) == -1) {
@@ -149,6 +151,7 @@ input_open_mem(const void *data, size_t len, const char *name)
 	struct input	*in = xcalloc(1, sizeof(*in));
 
 	in->fd = -1;
+	in->ahead = -1;
 	in->mem = data;
 	in->mem_len = len;
 	in->path = xstrdup(name);
@@ -321,6 +324,20 @@ input_seek_plain(struct input *in, uint64_t off, struct err *err)
 	in->peek_len = in->peek_pos = 0;
 	in->ieof = 0;
 	return 0;
+}
+
+int
+input_wants_ahead(const struct input *in)
+{
+	if (in->ahead != -1)
+		return in->ahead;
+	return in->mem == NULL && in->kind != IN_PLAIN;
+}
+
+void
+input_set_ahead(struct input *in, int on)
+{
+	in->ahead = on != 0;
 }
 
 const char *

@@ -30,6 +30,7 @@
 
 #define WIN_CAP		(256u * 1024)	/* grows to WIN_MAX as needed */
 #define WIN_MAX		(16u << 20)
+#define WIN_AHEAD	(4u << 20)	/* the window when reading ahead */
 #define LINE_MAX_ENV	4096	/* longest envelope line examined */
 #define CL_CHECK_MAX	(8u << 20)	/* Content-Length checked up to */
 #define CL_PREFIX	15	/* strlen("Content-Length:") */
@@ -565,6 +566,10 @@ mbox_scan(struct input *in, const char *path, uint64_t from, source_cb cb,
 	win_init(&sp.w, in, WIN_CAP, WIN_MAX);
 	sp.ll.v = xreallocarray(NULL, SOURCE_LINES_MAX, sizeof(*sp.ll.v));
 	sp.w.base = from;	/* the input is positioned there */
+	/* A long stream is read on a thread of its own; without one it is
+	 * read here, which is slower but the same. */
+	if (input_wants_ahead(in))
+		(void)win_ahead(&sp.w, WIN_AHEAD);
 	for (;;) {
 		if ((eol = find_eol(&sp, off, off)) == -1)
 			goto out;

@@ -15,8 +15,12 @@
 #include "../base/err.h"
 #include "input.h"
 
+struct win_ahead;
+
 struct win {
 	struct input	*in;		/* borrowed */
+	struct win_ahead *ahead;	/* owned: the reading thread, or NULL */
+	int		 given;		/* ahead owns the space after len */
 	char		*buf;		/* owned */
 	size_t		 cap;
 	size_t		 max;		/* ceiling for cap */
@@ -27,6 +31,18 @@ struct win {
 };
 
 void	win_init(struct win *w, struct input *in, size_t cap, size_t max);
+/*
+ * Reads ahead on a thread of its own: while the caller works on the
+ * window, the next chunk is read (and decompressed) into the free space
+ * after it, so a scan of a long file spends its time parsing, not waiting
+ * for read(2) or the decoder.  Only the thread touches the input from
+ * then on.  The window grows to cap bytes at least (room for a few
+ * chunks).  Returns 0, or -1 when no thread can be started: the window
+ * then reads in the caller's thread, as before.  Call before the first
+ * read, with base already set.
+ */
+int	win_ahead(struct win *w, size_t cap);
+/* Stops the thread (after the read under way), then frees the buffer. */
 void	win_free(struct win *w);
 
 /* Stream offset one past the last byte in memory. */

@@ -45,16 +45,42 @@ got_free(struct got *g)
 }
 
 static int
+same_got(const struct got *a, const struct got *b)
+{
+	if (a->n != b->n)
+		return 0;
+	for (size_t i = 0; i < a->n; i++)
+		if (a->pos[i] != b->pos[i] || a->flags[i] != b->flags[i] ||
+		    strcmp(a->hdr[i], b->hdr[i]) != 0)
+			return 0;
+	return 1;
+}
+
+/*
+ * Splits data into g, and again with the window reading ahead on its
+ * thread (win_ahead), which must find the same: so every case below
+ * checks both ways of reading.
+ */
+static int
 split(const char *data, size_t len, struct got *g)
 {
-	struct source_stats	 st = { 0 };
+	struct source_stats	 st = { 0 }, st2 = { 0 };
 	struct input		*in = input_open_mem(data, len, "test");
 	struct err		 err;
-	int			 rc;
+	struct got		 g2;
+	int			 rc, rc2;
 
 	memset(g, 0, sizeof(*g));
 	rc = mbox_scan(in, "test", 0, collect, g, &st, &err);
 	input_close(in);
+	in = input_open_mem(data, len, "test");
+	input_set_ahead(in, 1);
+	memset(&g2, 0, sizeof(g2));
+	rc2 = mbox_scan(in, "test", 0, collect, &g2, &st2, &err);
+	input_close(in);
+	t_ok(rc2 == rc && same_got(g, &g2) && st2.bytes == st.bytes,
+	    "reading ahead splits the same");
+	got_free(&g2);
 	return rc;
 }
 
@@ -560,6 +586,104 @@ test_hdrscan(void)
 	}
 }
 
+/* A digest of every message: position, flags and header bytes. */
+struct sum {
+	size_t		n, stop_at;
+	uint64_t	h;
+};
+
+static int
+summed(void *arg, const struct source_msg *m, struct err *err)
+{
+	struct sum	*s = arg;
+
+	if (s->stop_at != 0 && s->n == s->stop_at)
+		return err_set(err, ERR_LIMIT, "stop here");
+	s->h = (s->h ^ m->pos ^ (uint64_t)m->flags << 56) * 1099511628211u;
+	for (size_t i = 0; i < m->hdr.len; i++)
+		s->h = (s->h ^ (unsigned char)m->hdr.p[i]) * 1099511628211u;
+	s->n++;
+	return 0;
+}
+
+static int
+scan_sum(const void *data, size_t len, int ahead, struct sum *s,
+    struct err *err)
+{
+	struct source_stats	 st = { 0 };
+	struct input		*in = input_open_mem(data, len, "t.mbox");
+	int			 rc;
+
+	if (ahead != -1)
+		input_set_ahead(in, ahead);
+	s->n = 0;
+	s->h = 14695981039346656037u;
+	rc = mbox_scan(in, "t.mbox", 0, summed, s, &st, err);
+	input_close(in);
+	return rc;
+}
+
+/*
+ * Reading ahead (win_ahead) over many chunks and window moves: a 24 MB
+ * mbox of messages of every size, one header of 6 MB that makes the
+ * window grow while the thread owns its free space; the same digest
+ * plain, ahead, and from zstd (which reads ahead by itself); a stop in
+ * the callback and corrupt zstd end the scan cleanly.
+ */
+static void
+test_ahead(void)
+{
+	struct buf	 b;
+	struct sum	 plain = { 0 }, s = { 0 };
+	struct err	 err;
+	unsigned	 x = 11;
+	size_t		 zcap, zlen;
+	char		*z;
+
+	buf_init(&b, 0);
+	for (int i = 0; b.len < (24u << 20); i++) {
+		x = x * 1103515245u + 12345u;
+		buf_addf(&b, "From a%d@x Mon Jan  1 00:00:00 2024\n"
+		    "Message-ID: <%d@x>\nSubject: %u\n", i, i, x);
+		for (unsigned k = (x >> 8) % 40; k > 0; k--)
+			buf_addf(&b, "Received: from h%u by x; Mon, 1 Jan "
+			    "2024\n\t00:00:%02u +0000\n", k, k % 60);
+		if (i == 300)
+			for (int k = 0; k < 200000; k++)
+				buf_puts(&b, "X-Filler: 0123456789abcdef0123"
+				    "\n");
+		buf_puts(&b, "\n");
+		for (unsigned k = (x >> 4) % 3000; k > 0; k--)
+			buf_puts(&b, k % 50 == 0 ? "From here, not an "
+			    "envelope\n" : "body body body body\n");
+		buf_puts(&b, "\n");
+	}
+	t_eq_i64(scan_sum(b.data, b.len, 0, &plain, &err), 0, "plain scan");
+	t_ok(plain.n > 500, "many messages (%zu)", plain.n);
+	t_eq_i64(scan_sum(b.data, b.len, 1, &s, &err), 0, "ahead scan");
+	t_ok(s.n == plain.n && s.h == plain.h, "ahead: the same messages");
+
+	zcap = ZSTD_compressBound(b.len);
+	z = xmalloc(zcap);
+	zlen = ZSTD_compress(z, zcap, b.data, b.len, 1);
+	t_ok(!ZSTD_isError(zlen), "compressed");
+	t_eq_i64(scan_sum(z, zlen, -1, &s, &err), 0, "zstd scan");
+	t_ok(s.n == plain.n && s.h == plain.h, "zstd: the same messages");
+
+	s.stop_at = 500;
+	t_eq_i64(scan_sum(z, zlen, -1, &s, &err), -1, "a stop ends it");
+	t_ok(strstr(err.msg, "stop here") != NULL, "with the callback's error");
+	s.stop_at = 0;
+	t_eq_i64(scan_sum(z, zlen / 2, -1, &s, &err), -1, "half the zstd");
+	t_ok(strstr(err.msg, "t.mbox") != NULL &&
+	    strstr(err.msg, "truncated") != NULL, "truncated, named: %s",
+	    err.msg);
+	t_ok(s.n > 0 && s.n < plain.n, "what came before is read (%zu)",
+	    s.n);
+	free(z);
+	buf_free(&b);
+}
+
 static const struct t_case tcases[] = {
 	{ "split", test_split },
 	{ "positions", test_positions },
@@ -572,5 +696,6 @@ static const struct t_case tcases[] = {
 	{ "compressed", test_compressed },
 	{ "lines", test_lines },
 	{ "hdrscan", test_hdrscan },
+	{ "ahead", test_ahead },
 };
 T_MAIN(tcases)
