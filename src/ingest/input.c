@@ -42,6 +42,7 @@ struct input {
 	const unsigned char *mem;	/* borrowed: input_open_mem */
 	size_t		 mem_len;
 	int		 ahead;		/* input_set_ahead: -1 unset */
+	int		 pipe;		/* input_set_pipe: -1 unset */
 };
 
 /* read(2), or a copy from the memory of input_open_mem(). */
@@ -135,6 +136,7 @@ input_open(const char *path, struct input **in_out, struct err *err)
 	in = xcalloc(1, sizeof(*in));
 	in->fd = fd;
 	in->ahead = -1;
+	in->pipe = -1;
 	in->own_fd = fd != STDIN_FILENO;
 	in->path = xstrdup(strcmp(path, "-") == 0 ? "<stdin>" : path);
 	if (input_sniff(in, err) == -1) {
@@ -152,6 +154,7 @@ input_open_mem(const void *data, size_t len, const char *name)
 
 	in->fd = -1;
 	in->ahead = -1;
+	in->pipe = -1;
 	in->mem = data;
 	in->mem_len = len;
 	in->path = xstrdup(name);
@@ -332,6 +335,28 @@ input_wants_ahead(const struct input *in)
 	if (in->ahead != -1)
 		return in->ahead;
 	return in->mem == NULL && in->kind != IN_PLAIN;
+}
+
+int
+input_wants_pipe(const struct input *in)
+{
+	struct stat	sb;
+
+	if (in->pipe != -1)
+		return in->pipe;
+	if (in->mem != NULL)
+		return 0;
+	if (in->kind != IN_PLAIN)
+		return 1;
+	if (fstat(in->fd, &sb) == -1)
+		return 0;
+	return !S_ISREG(sb.st_mode) || sb.st_size >= (off_t)INPUT_LONG;
+}
+
+void
+input_set_pipe(struct input *in, int on)
+{
+	in->pipe = on != 0;
 }
 
 void

@@ -43,6 +43,17 @@ int	 input_seek_plain(struct input *in, uint64_t off, struct err *err);
 int	 input_wants_ahead(const struct input *in);
 /* Overrides that choice: 1 always, 0 never (tests compare both). */
 void	 input_set_ahead(struct input *in, int on);
+/*
+ * Whether a mailbox read from in is worth parsing on a thread of its own
+ * (pipe.h), beside the splitting: compressed data, a pipe, or a regular
+ * file of INPUT_LONG bytes or more; never a memory input, unless
+ * input_set_pipe() said so.  A short file is not: starting the thread
+ * would cost more than it saves.
+ */
+#define INPUT_LONG	(4u << 20)
+int	 input_wants_pipe(const struct input *in);
+/* Overrides that choice: 1 always, 0 never (tests compare both). */
+void	 input_set_pipe(struct input *in, int on);
 /* "gzip", "zstd" or "plain". */
 const char *input_kind(const struct input *in);
 void	 input_close(struct input *in);

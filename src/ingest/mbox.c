@@ -26,6 +26,7 @@
 #include "../base/xmalloc.h"
 #include "hdrscan.h"
 #include "mbox.h"
+#include "pipe.h"
 #include "win.h"
 
 #define WIN_CAP		(256u * 1024)	/* grows to WIN_MAX as needed */
@@ -37,6 +38,7 @@
 
 struct split {
 	struct win	 w;
+	struct source_pipe *pipe;	/* owned: the callback's thread, or NULL */
 	struct line_list ll;		/* line starts of the block being read */
 	const char	*path;
 	source_cb	 cb;
@@ -244,6 +246,8 @@ emit(struct split *sp, uint64_t msg_off, uint64_t hstart, uint64_t hend,
 		m.lines = sp->ll.v;
 		m.nlines = n;
 	}
+	if (sp->pipe != NULL)
+		return pipe_put(sp->pipe, &m);
 	sp->st->messages++;
 	return sp->cb(sp->arg, &m, sp->err);
 }
@@ -570,6 +574,10 @@ mbox_scan(struct input *in, const char *path, uint64_t from, source_cb cb,
 	 * read here, which is slower but the same. */
 	if (input_wants_ahead(in))
 		(void)win_ahead(&sp.w, WIN_AHEAD);
+	/* A long mailbox is parsed on a thread of its own, beside the
+	 * splitting (pipe.h); without one, here. */
+	if (input_wants_pipe(in))
+		sp.pipe = pipe_start(path, cb, arg, st);
 	for (;;) {
 		if ((eol = find_eol(&sp, off, off)) == -1)
 			goto out;
@@ -596,6 +604,9 @@ mbox_scan(struct input *in, const char *path, uint64_t from, source_cb cb,
 	}
 	rc = 0;
 out:
+	/* The callback's error, if it stopped the scan, came first. */
+	if (sp.pipe != NULL && pipe_finish(sp.pipe, err) == -1)
+		rc = -1;
 	st->bytes += sp.w.read_total;
 	win_free(&sp.w);
 	free(sp.ll.v);

@@ -58,13 +58,14 @@ same_got(const struct got *a, const struct got *b)
 
 /*
  * Splits data into g, and again with the window reading ahead on its
- * thread (win_ahead), which must find the same: so every case below
- * checks both ways of reading.
+ * thread (win_ahead), with the callback on its thread (pipe.h), and with
+ * both, which must find the same: so every case below checks every way
+ * of reading.
  */
 static int
 split(const char *data, size_t len, struct got *g)
 {
-	struct source_stats	 st = { 0 }, st2 = { 0 };
+	struct source_stats	 st = { 0 }, st2;
 	struct input		*in = input_open_mem(data, len, "test");
 	struct err		 err;
 	struct got		 g2;
@@ -73,14 +74,18 @@ split(const char *data, size_t len, struct got *g)
 	memset(g, 0, sizeof(*g));
 	rc = mbox_scan(in, "test", 0, collect, g, &st, &err);
 	input_close(in);
-	in = input_open_mem(data, len, "test");
-	input_set_ahead(in, 1);
-	memset(&g2, 0, sizeof(g2));
-	rc2 = mbox_scan(in, "test", 0, collect, &g2, &st2, &err);
-	input_close(in);
-	t_ok(rc2 == rc && same_got(g, &g2) && st2.bytes == st.bytes,
-	    "reading ahead splits the same");
-	got_free(&g2);
+	for (int way = 1; way <= 3; way++) {
+		in = input_open_mem(data, len, "test");
+		input_set_ahead(in, way & 1);
+		input_set_pipe(in, way & 2);
+		memset(&g2, 0, sizeof(g2));
+		memset(&st2, 0, sizeof(st2));
+		rc2 = mbox_scan(in, "test", 0, collect, &g2, &st2, &err);
+		input_close(in);
+		t_ok(rc2 == rc && same_got(g, &g2) && st2.bytes == st.bytes &&
+		    st2.messages == st.messages, "way %d splits the same", way);
+		got_free(&g2);
+	}
 	return rc;
 }
 
@@ -590,6 +595,7 @@ test_hdrscan(void)
 struct sum {
 	size_t		n, stop_at;
 	uint64_t	h;
+	uint64_t	counted;	/* source_stats.messages */
 };
 
 static int
@@ -606,8 +612,9 @@ summed(void *arg, const struct source_msg *m, struct err *err)
 	return 0;
 }
 
+/* ahead, pipe: as input_set_ahead and input_set_pipe, -1 to leave. */
 static int
-scan_sum(const void *data, size_t len, int ahead, struct sum *s,
+scan_sum(const void *data, size_t len, int ahead, int pipe, struct sum *s,
     struct err *err)
 {
 	struct source_stats	 st = { 0 };
@@ -616,28 +623,33 @@ scan_sum(const void *data, size_t len, int ahead, struct sum *s,
 
 	if (ahead != -1)
 		input_set_ahead(in, ahead);
+	if (pipe != -1)
+		input_set_pipe(in, pipe);
 	s->n = 0;
 	s->h = 14695981039346656037u;
 	rc = mbox_scan(in, "t.mbox", 0, summed, s, &st, err);
+	s->counted = st.messages;
 	input_close(in);
 	return rc;
 }
 
 /*
- * Reading ahead (win_ahead) over many chunks and window moves: a 24 MB
- * mbox of messages of every size, one header of 6 MB that makes the
- * window grow while the thread owns its free space; the same digest
- * plain, ahead, and from zstd (which reads ahead by itself); a stop in
- * the callback and corrupt zstd end the scan cleanly.
+ * Reading ahead (win_ahead) and the callback's thread (pipe.h) over many
+ * chunks, batches and window moves: a 24 MB mbox of messages of every
+ * size, one header of 6 MB that makes the window grow while the thread
+ * owns its free space and fills a batch alone; the same digest every
+ * way, and from zstd (which takes both by itself).  A stop in the
+ * callback, and corrupt zstd, end the scan as they do without threads:
+ * the callback's error, every message before it counted and no other.
  */
 static void
-test_ahead(void)
+test_threads(void)
 {
 	struct buf	 b;
 	struct sum	 plain = { 0 }, s = { 0 };
 	struct err	 err;
 	unsigned	 x = 11;
-	size_t		 zcap, zlen;
+	size_t		 zcap, zlen, before = 0;
 	char		*z;
 
 	buf_init(&b, 0);
@@ -658,28 +670,44 @@ test_ahead(void)
 			    "envelope\n" : "body body body body\n");
 		buf_puts(&b, "\n");
 	}
-	t_eq_i64(scan_sum(b.data, b.len, 0, &plain, &err), 0, "plain scan");
-	t_ok(plain.n > 500, "many messages (%zu)", plain.n);
-	t_eq_i64(scan_sum(b.data, b.len, 1, &s, &err), 0, "ahead scan");
-	t_ok(s.n == plain.n && s.h == plain.h, "ahead: the same messages");
+	t_eq_i64(scan_sum(b.data, b.len, 0, 0, &plain, &err), 0, "plain");
+	t_ok(plain.n > 500 && plain.counted == plain.n, "many messages (%zu)",
+	    plain.n);
+	for (int way = 1; way <= 3; way++) {
+		t_eq_i64(scan_sum(b.data, b.len, way & 1, (way & 2) != 0, &s,
+		    &err), 0, "way %d", way);
+		t_ok(s.n == plain.n && s.h == plain.h && s.counted == s.n,
+		    "way %d: the same messages", way);
+	}
 
 	zcap = ZSTD_compressBound(b.len);
 	z = xmalloc(zcap);
 	zlen = ZSTD_compress(z, zcap, b.data, b.len, 1);
 	t_ok(!ZSTD_isError(zlen), "compressed");
-	t_eq_i64(scan_sum(z, zlen, -1, &s, &err), 0, "zstd scan");
+	t_eq_i64(scan_sum(z, zlen, -1, -1, &s, &err), 0, "zstd scan");
 	t_ok(s.n == plain.n && s.h == plain.h, "zstd: the same messages");
 
-	s.stop_at = 500;
-	t_eq_i64(scan_sum(z, zlen, -1, &s, &err), -1, "a stop ends it");
-	t_ok(strstr(err.msg, "stop here") != NULL, "with the callback's error");
-	s.stop_at = 0;
-	t_eq_i64(scan_sum(z, zlen / 2, -1, &s, &err), -1, "half the zstd");
-	t_ok(strstr(err.msg, "t.mbox") != NULL &&
-	    strstr(err.msg, "truncated") != NULL, "truncated, named: %s",
-	    err.msg);
-	t_ok(s.n > 0 && s.n < plain.n, "what came before is read (%zu)",
-	    s.n);
+	for (int way = 0; way <= 3; way++) {
+		s.stop_at = 500;
+		t_eq_i64(scan_sum(z, zlen, way & 1, (way & 2) != 0, &s, &err),
+		    -1, "a stop ends it, way %d", way);
+		t_ok(strstr(err.msg, "stop here") != NULL,
+		    "with the callback's error");
+		t_eq_i64(s.n, 500, "no message after the stop");
+		t_eq_i64(s.counted, 501, "the stopping one counted, as plain");
+		s.stop_at = 0;
+		err.msg[0] = '\0';
+		t_eq_i64(scan_sum(z, zlen / 2, way & 1, (way & 2) != 0, &s,
+		    &err), -1, "half the zstd, way %d", way);
+		t_ok(strstr(err.msg, "t.mbox") != NULL &&
+		    strstr(err.msg, "truncated") != NULL, "truncated, named: %s",
+		    err.msg);
+		t_ok(s.n > 0 && s.n < plain.n && s.counted == s.n,
+		    "what came before is read (%zu)", s.n);
+		if (way == 0)
+			before = s.n;
+		t_eq_i64(s.n, before, "as much every way");
+	}
 	free(z);
 	buf_free(&b);
 }
@@ -696,6 +724,6 @@ static const struct t_case tcases[] = {
 	{ "compressed", test_compressed },
 	{ "lines", test_lines },
 	{ "hdrscan", test_hdrscan },
-	{ "ahead", test_ahead },
+	{ "threads", test_threads },
 };
 T_MAIN(tcases)
