@@ -9,8 +9,10 @@
 #  2. a Maildir of 20,000 messages cut from the same corpus: messages/s.
 #  3. peak memory (max RSS) of the 842 MB scan, and the .zst scan.
 # Prints medians of RUNS runs (default 7) and the ratios: wall time, and
-# CPU time (user + system, hyperfine's means), which a busy machine
-# disturbs less; user time alone is shown beside it.
+# CPU time (user + system, hyperfine's means, of all threads: a long
+# mailbox is parsed on a second thread beside the splitting); user time
+# alone is shown beside it.  "one core" is the scan held to one CPU
+# (taskset), both threads taking turns on it.
 # RT_BASE=another replytime binary (say, main's) adds it to the same
 # hyperfine runs of step 1, so both face the same load: its ratios are
 # printed under "base".
@@ -86,6 +88,12 @@ for f in "$lr" "$big"; do
 	    "" "$b_s" "$b_c" "$(user "$out/$name.csv" 3)" "$(ratio "$b_s" "$wc_s")" \
 	    "$(ratio "$b_c" "$wc_c")"
 done
+
+# On one core: the speed with no second core to parse on.
+hyperfine -w 1 -r "$runs" --export-csv "$out/onecore.csv" --prepare "cat $big > /dev/null" \
+    -n "scan on one core" "taskset -c 0 $rt scan --quiet --format jsonl $big > /dev/null" >/dev/null
+printf '%-18s   one core: scan %.3f s (%s GB/s)\n' "" "$(median "$out/onecore.csv" 1)" \
+    "$(rate "$(stat -L -c %s "$big")" "$(median "$out/onecore.csv" 1)")"
 
 n=$(find "$md/cur" -type f | wc -l)
 hyperfine -w 1 -r "$runs" --export-csv "$out/maildir.csv" \
