@@ -43,6 +43,8 @@ struct input {
 	size_t		 mem_len;
 	int		 ahead;		/* input_set_ahead: -1 unset */
 	int		 pipe;		/* input_set_pipe: -1 unset */
+	int		 late;		/* late_err is the next read's */
+	struct err	 late_err;
 };
 
 /* read(2), or a copy from the memory of input_open_mem(). */
@@ -189,6 +191,25 @@ read_plain(struct input *in, void *buf, size_t n, struct err *err)
 	return r;
 }
 
+/*
+ * Corrupt data met after got bytes were decoded in this call (the error
+ * is in in->late_err): those bytes are returned now and the error by the
+ * next read, so that everything before the corrupt spot is read whatever
+ * the size of the reads (and the scans with and without a reading thread
+ * see the same messages).
+ */
+static ssize_t
+read_fail(struct input *in, size_t got, struct err *err)
+{
+	if (got > 0) {
+		in->late = 1;
+		return (ssize_t)got;
+	}
+	if (err != NULL)
+		*err = in->late_err;
+	return -1;
+}
+
 static ssize_t
 read_gzip(struct input *in, void *buf, size_t n, struct err *err)
 {
@@ -218,10 +239,12 @@ read_gzip(struct input *in, void *buf, size_t n, struct err *err)
 		in->ipos = in->ilen - in->zs.avail_in;
 		if (r == Z_STREAM_END)
 			in->zs_live = 2;
-		else if (r != Z_OK && r != Z_BUF_ERROR)
-			return err_set(err, ERR_PARSE,
+		else if (r != Z_OK && r != Z_BUF_ERROR) {
+			err_set(&in->late_err, ERR_PARSE,
 			    "%s: gzip data is corrupt at compressed byte %lu",
 			    in->path, (unsigned long)in->zs.total_in);
+			return read_fail(in, n - in->zs.avail_out, err);
+		}
 	}
 	return (ssize_t)(n - in->zs.avail_out);
 }
@@ -246,9 +269,11 @@ read_zstd(struct input *in, void *buf, size_t n, struct err *err)
 		zin.pos = in->ipos;
 		r = ZSTD_decompressStream(in->zd, &out, &zin);
 		in->ipos = zin.pos;
-		if (ZSTD_isError(r))
-			return err_set(err, ERR_PARSE, "%s: zstd data is "
+		if (ZSTD_isError(r)) {
+			err_set(&in->late_err, ERR_PARSE, "%s: zstd data is "
 			    "corrupt: %s", in->path, ZSTD_getErrorName(r));
+			return read_fail(in, out.pos, err);
+		}
 		in->zd_hint = r;
 		if (at_end && out.pos == 0)
 			return err_set(err, ERR_PARSE,
@@ -260,6 +285,8 @@ read_zstd(struct input *in, void *buf, size_t n, struct err *err)
 static ssize_t
 read_kind(struct input *in, void *buf, size_t n, struct err *err)
 {
+	if (in->late)
+		return read_fail(in, 0, err);
 	switch (in->kind) {
 	case IN_GZIP:
 		return read_gzip(in, buf, n, err);

@@ -171,6 +171,9 @@ win_ahead(struct win *w, size_t cap)
 	struct win_ahead	*a = xcalloc(1, sizeof(*a));
 
 	a->in = w->in;
+	atomic_init(&a->filled, 0);
+	atomic_init(&a->state, AHEAD_IDLE);
+	atomic_init(&a->waiting, 0);
 	if (pthread_mutex_init(&a->mu, NULL) != 0) {
 		free(a);
 		return -1;

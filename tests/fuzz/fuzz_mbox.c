@@ -12,7 +12,8 @@
  * agrees with its plain reference on the input as a line and with "From "
  * before it.  For a quarter of the inputs the stream is split again with
  * the window reading ahead and the callback on its own thread (pipe.h):
- * the same messages, result and count.
+ * the same result, and the same messages and counts unless compressed
+ * data was corrupt.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -134,9 +135,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		in = input_open_mem(data, size, "fuzz");
 		input_set_ahead(in, 1);
 		input_set_pipe(in, 1);
-		if (mbox_scan(in, "fuzz", 0, check, &s2, &st2, &err) != rc ||
-		    s2.n != s.n || s2.h != s.h ||
-		    st2.messages != st.messages || st2.bytes != st.bytes)
+		if (mbox_scan(in, "fuzz", 0, check, &s2, &st2, &err) != rc)
+			abort();
+		/* Corrupt zstd may yield part of its bad block, or not, by
+		 * the size of the reads: only an error is certain then. */
+		if ((plain || rc == 0) && (s2.n != s.n || s2.h != s.h ||
+		    st2.messages != st.messages || st2.bytes != st.bytes))
 			abort();
 		input_close(in);
 	}

@@ -387,6 +387,7 @@ test_compressed(void)
 	char		*two = xmalloc(la + lc), *z = xmalloc(1024);
 	struct input	*in;
 	struct buf	 b;
+	struct err	 err;
 	int		 rc;
 
 	/* Two gzip members in a row read as one stream (RFC 1952). */
@@ -418,6 +419,52 @@ test_compressed(void)
 	t_eq_mem(b.data, b.len, "From a@x Mon Jan  1 00:00:00 2024\nS: 1\n\n"
 	    "From c@x Mon Jan  1 00:00:02 2024\nS: 3\n\n", "both frames");
 	input_close(in);
+
+	/* Corrupt gzip: every byte decoded before the error is read,
+	 * whatever the size of the reads, then the error. */
+	{
+		struct buf	 big, b2;
+		char		*gz;
+		size_t		 gl;
+		int		 rc2;
+
+		buf_init(&big, 0);
+		for (int i = 0; big.len < 200000; i++)
+			buf_addf(&big, "Line %d of the message body\n", i);
+		gz = gzip_of(big.data, &gl);
+		gz[gl * 6 / 10] ^= 0x55;
+		in = input_open_mem(gz, gl, "t.gz");
+		buf_reset(&b);
+		read_all(in, &b, &rc);
+		input_close(in);
+		in = input_open_mem(gz, gl, "t.gz");
+		buf_init(&b2, 0);
+		for (;;) {
+			char		*at;
+			ssize_t		 k;
+
+			at = buf_extend(&b2, 65536);
+			k = input_read(in, at, 65536, &err);
+			b2.len -= 65536 - (k > 0 ? (size_t)k : 0);
+			if (k <= 0) {
+				rc2 = (int)k;
+				break;
+			}
+		}
+		input_close(in);
+		t_eq_i64(rc, -1, "corrupt gzip fails");
+		t_eq_i64(rc2, -1, "in big reads too");
+		/* (A flipped byte may decode to other text up to the CRC
+		 * check at the end: the bytes are compared both ways, and
+		 * with the original before the bad spot.) */
+		t_ok(b.len > 1000 && b.len == b2.len &&
+		    memcmp(b.data, b2.data, b.len) == 0 &&
+		    memcmp(b.data, big.data, 1000) == 0,
+		    "the same bytes both ways (%zu, %zu)", b.len, b2.len);
+		buf_free(&b2);
+		buf_free(&big);
+		free(gz);
+	}
 
 	in = input_open_mem(z, zl1 - 3, "t.zst");
 	buf_reset(&b);
