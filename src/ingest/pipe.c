@@ -4,8 +4,8 @@
  *
  * A ring of PIPE_BATCHES batches: the splitter fills one, marks it full
  * and goes on with the next once the thread has emptied it; the thread
- * takes full batches in order.  A batch holds up to PIPE_MSGS messages,
- * or PIPE_BYTES of header blocks and line lists (one message alone may
+ * takes full batches in order.  A batch holds up to PIPE_MSGS messages
+ * (the first ones fewer), or PIPE_BYTES of header blocks and line lists (one message alone may
  * take more: a block is at most SOURCE_HDR_MAX).  The two sides meet once
  * a batch, not once a message.
  */
@@ -19,6 +19,7 @@
 #define PIPE_BATCHES	4
 #define PIPE_MSGS	256
 #define PIPE_BYTES	(512u * 1024)
+#define PIPE_FIRST	16	/* the first batch: the thread starts soon */
 
 struct pipe_rec {
 	uint64_t	 pos;
@@ -43,6 +44,7 @@ struct source_pipe {
 	pthread_cond_t	 emptied;	/* a batch is free again */
 	struct pipe_batch b[PIPE_BATCHES];
 	size_t		 put;		/* the batch being filled */
+	size_t		 limit;		/* messages a batch takes, for now */
 	int		 end;		/* nothing more comes */
 	int		 failed;	/* the callback stopped the scan */
 	struct err	 err;		/* its error */
@@ -113,6 +115,7 @@ pipe_start(const char *path, source_cb cb, void *arg,
 	struct source_pipe	*p = xcalloc(1, sizeof(*p));
 
 	p->path = path;
+	p->limit = PIPE_FIRST;
 	p->cb = cb;
 	p->arg = arg;
 	p->st = st;
@@ -171,7 +174,11 @@ pipe_put(struct source_pipe *p, const struct source_msg *m)
 				    m->nlines * sizeof(*m->lines) : 0;
 	size_t			 need = m->hdr.len + 3 + lbytes;
 
-	if (b->n == PIPE_MSGS || (b->n > 0 && b->len + need > b->cap)) {
+	if (b->n == p->limit || (b->n > 0 && b->len + need > b->cap)) {
+		/* Batches grow to PIPE_MSGS: the thread has work early, and
+		 * later hand-overs are few. */
+		if (p->limit < PIPE_MSGS)
+			p->limit *= 2;
 		if (pipe_hand(p) == -1)
 			return -1;
 		b = &p->b[p->put];

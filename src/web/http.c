@@ -17,6 +17,8 @@
  * offered.  Behind a reverse proxy the client's address is taken from
  * X-Forwarded-For only when the connection comes from a configured proxy
  * (--trusted-proxy), walking the list from the right past trusted hops.
+ * libmicrohttpd itself is opened by web_run (lazy.h), so that no other
+ * command pays for loading it.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -33,6 +35,7 @@
 #include <microhttpd.h>
 
 #include "../base/xmalloc.h"
+#include "lazy.h"
 #include "views_glue.h"
 #include "web.h"
 
@@ -41,6 +44,9 @@
 #define STREAM_BLOCK	(64 * 1024)	/* bytes per read of a streamed body */
 
 /* The state of one request across the handler's calls. */
+/* libmicrohttpd's functions, loaded by web_run before any is called. */
+static const struct lazy_mhd	*mhd;
+
 struct conn {
 	struct buf	 body;
 	int		 too_big;
@@ -101,7 +107,7 @@ client_ip(const struct web_config *c, struct MHD_Connection *conn,
 	int				 peer_trusted = 0;
 
 	snprintf(out, size, "unknown");
-	ci = MHD_get_connection_info(conn,
+	ci = mhd->get_connection_info(conn,
 	    MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 	if (ci == NULL || ci->client_addr == NULL)
 		return;
@@ -109,11 +115,11 @@ client_ip(const struct web_config *c, struct MHD_Connection *conn,
 	for (size_t i = 0; i < c->nproxies; i++)
 		if (web_cidr_match(&c->proxies[i], ci->client_addr))
 			peer_trusted = 1;
-	if (peer_trusted && (xff = MHD_lookup_connection_value(conn,
+	if (peer_trusted && (xff = mhd->lookup_connection_value(conn,
 	    MHD_HEADER_KIND, "X-Forwarded-Proto")) != NULL &&
 	    strcmp(xff, "https") == 0)
 		*tls = 1;
-	if (!peer_trusted || (xff = MHD_lookup_connection_value(conn,
+	if (!peer_trusted || (xff = mhd->lookup_connection_value(conn,
 	    MHD_HEADER_KIND, "X-Forwarded-For")) == NULL)
 		return;
 	end = xff + strlen(xff);
@@ -155,32 +161,32 @@ static void
 add_headers(struct web_req *q, struct web_resp *r,
     struct MHD_Response *resp)
 {
-	MHD_add_response_header(resp, "Content-Type", r->type != NULL ?
+	mhd->add_response_header(resp, "Content-Type", r->type != NULL ?
 	    r->type : "text/plain; charset=utf-8");
-	MHD_add_response_header(resp, "Content-Security-Policy",
+	mhd->add_response_header(resp, "Content-Security-Policy",
 	    "default-src 'self'; script-src 'self'; style-src 'self'; "
 	    "img-src 'self' data:; frame-ancestors 'none'; "
 	    "form-action 'self'; base-uri 'none'");
-	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
-	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
-	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
-	MHD_add_response_header(resp, "Cross-Origin-Opener-Policy",
+	mhd->add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	mhd->add_response_header(resp, "Referrer-Policy", "no-referrer");
+	mhd->add_response_header(resp, "X-Frame-Options", "DENY");
+	mhd->add_response_header(resp, "Cross-Origin-Opener-Policy",
 	    "same-origin");
-	MHD_add_response_header(resp, "Cross-Origin-Resource-Policy",
+	mhd->add_response_header(resp, "Cross-Origin-Resource-Policy",
 	    "same-origin");
-	MHD_add_response_header(resp, "Permissions-Policy",
+	mhd->add_response_header(resp, "Permissions-Policy",
 	    "camera=(), microphone=(), geolocation=()");
-	MHD_add_response_header(resp, "Cache-Control", r->cacheable ?
+	mhd->add_response_header(resp, "Cache-Control", r->cacheable ?
 	    "public, max-age=3600" : "no-store");
 	if (q->tls)
-		MHD_add_response_header(resp, "Strict-Transport-Security",
+		mhd->add_response_header(resp, "Strict-Transport-Security",
 		    "max-age=31536000");
 	if (r->location[0] != '\0')
-		MHD_add_response_header(resp, "Location", r->location);
+		mhd->add_response_header(resp, "Location", r->location);
 	for (size_t i = 0; i < r->ncookies; i++)
-		MHD_add_response_header(resp, "Set-Cookie", r->cookies[i]);
+		mhd->add_response_header(resp, "Set-Cookie", r->cookies[i]);
 	if (r->disposition[0] != '\0')
-		MHD_add_response_header(resp, "Content-Disposition",
+		mhd->add_response_header(resp, "Content-Disposition",
 		    r->disposition);
 }
 
@@ -214,7 +220,7 @@ send_resp(struct MHD_Connection *conn, struct web_req *q, struct web_resp *r)
 	char			*data;
 
 	if (r->stream != NULL) {
-		resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN,
+		resp = mhd->create_response_from_callback(MHD_SIZE_UNKNOWN,
 		    STREAM_BLOCK, stream_read, r->stream, stream_free);
 		if (resp == NULL)
 			return MHD_NO;	/* web_resp_free() stops it */
@@ -223,7 +229,7 @@ send_resp(struct MHD_Connection *conn, struct web_req *q, struct web_resp *r)
 		data = buf_take(&r->body, &len);
 		if (data == NULL)
 			data = xstrdup("");
-		resp = MHD_create_response_from_buffer(len, data,
+		resp = mhd->create_response_from_buffer(len, data,
 		    MHD_RESPMEM_MUST_FREE);
 		if (resp == NULL) {
 			free(data);
@@ -231,8 +237,8 @@ send_resp(struct MHD_Connection *conn, struct web_req *q, struct web_resp *r)
 		}
 	}
 	add_headers(q, r, resp);
-	rc = MHD_queue_response(conn, r->status, resp);
-	MHD_destroy_response(resp);
+	rc = mhd->queue_response(conn, r->status, resp);
+	mhd->destroy_response(resp);
 	return rc;
 }
 
@@ -249,7 +255,7 @@ serve(struct web_server *s, struct MHD_Connection *conn, const char *url,
 		web_error(q, r, 414, "The address is too long.");
 		return;
 	}
-	MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, on_query, &w);
+	mhd->get_connection_values(conn, MHD_GET_ARGUMENT_KIND, on_query, &w);
 	if (w.over) {
 		web_error(q, r, 414, "The address has too many parameters.");
 		return;
@@ -258,16 +264,16 @@ serve(struct web_server *s, struct MHD_Connection *conn, const char *url,
 		web_error(q, r, 413, "The form is too large.");
 		return;
 	}
-	if ((h = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+	if ((h = mhd->lookup_connection_value(conn, MHD_HEADER_KIND,
 	    "Cookie")) != NULL) {
 		(void)cookie_get(h, WEB_SESSION_COOKIE, q->session,
 		    sizeof(q->session));
 		(void)cookie_get(h, WEB_PRE_COOKIE, q->pre, sizeof(q->pre));
 	}
-	q->authorization = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+	q->authorization = mhd->lookup_connection_value(conn, MHD_HEADER_KIND,
 	    "Authorization");
 	if (q->post) {
-		type = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+		type = mhd->lookup_connection_value(conn, MHD_HEADER_KIND,
 		    "Content-Type");
 		if (cc->body.len > 0 && (type == NULL || strncmp(type,
 		    "application/x-www-form-urlencoded", 33) != 0)) {
@@ -454,6 +460,8 @@ web_run(const struct web_config *c, struct err *err)
 	memset(&s, 0, sizeof(s));
 	if (parse_listen(c->listen, &ss, &v6, host, sizeof(host), err) == -1)
 		return -1;
+	if ((mhd = lazy_mhd(err)) == NULL)
+		return -1;
 	if ((c->tls_cert == NULL) != (c->tls_key == NULL))
 		return err_set(err, ERR_USAGE, "--tls-cert and --tls-key go "
 		    "together");
@@ -478,7 +486,7 @@ web_run(const struct web_config *c, struct err *err)
 		flags |= MHD_USE_IPv6;
 	if (cert != NULL)
 		flags |= MHD_USE_TLS;
-	d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, &s,
+	d = mhd->start_daemon(flags, 0, NULL, NULL, on_request, &s,
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 	    MHD_OPTION_THREAD_POOL_SIZE, c->threads > 0 ? c->threads :
 	    default_threads(),
@@ -495,7 +503,7 @@ web_run(const struct web_config *c, struct err *err)
 		    "a bad certificate)", c->listen);
 		goto out;
 	}
-	di = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+	di = mhd->get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
 	port = di != NULL ? di->port : 0;
 	if (c->base_url != NULL)
 		snprintf(s.base, sizeof(s.base), "%s", c->base_url);
@@ -504,7 +512,7 @@ web_run(const struct web_config *c, struct err *err)
 		    cert != NULL ? "https" : "http", v6 ? "[" : "", host,
 		    v6 ? "]" : "", port);
 	if (web_sync_start(&s, err) == -1) {
-		MHD_stop_daemon(d);
+		mhd->stop_daemon(d);
 		d = NULL;
 		goto out;
 	}
@@ -514,7 +522,7 @@ web_run(const struct web_config *c, struct err *err)
 		if (sigwait(&sigs, &sig) != 0)
 			break;
 	} while (sig != SIGINT && sig != SIGTERM);
-	MHD_stop_daemon(d);
+	mhd->stop_daemon(d);
 	web_sync_stop(&s);
 	fprintf(stderr, "replytime: stopped\n");
 out:

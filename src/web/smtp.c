@@ -1,6 +1,6 @@
 /*
  * smtp.c: sending invitations and password links by mail, with libcurl
- * (web.h).
+ * (web.h), loaded on the first message (lazy.h).
  *
  * The server's --smtp URL names the relay: smtp://host:port uses
  * STARTTLS when the server offers it (CURLUSESSL_TRY) and smtps:// is TLS
@@ -16,6 +16,7 @@
 #include <curl/curl.h>
 
 #include "../base/xmalloc.h"
+#include "lazy.h"
 #include "web.h"
 
 int
@@ -59,6 +60,7 @@ smtp_send(const struct web_config *c, const char *to, const char *subject,
 	struct reader		 rd;
 	struct buf		 msg;
 	char			 date[64], errbuf[CURL_ERROR_SIZE] = "";
+	const struct lazy_curl	*lc;
 	CURL			*curl;
 	CURLcode		 rc;
 	time_t			 now = time(NULL);
@@ -69,6 +71,8 @@ smtp_send(const struct web_config *c, const char *to, const char *subject,
 	if (!header_safe(to) || !header_safe(subject) ||
 	    !header_safe(c->smtp_from))
 		return err_set(err, ERR_USAGE, "smtp: bad header value");
+	if ((lc = lazy_curl(err)) == NULL)
+		return err_prefix(err, "smtp");
 	gmtime_r(&now, &tm);
 	strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S +0000", &tm);
 	buf_init(&msg, 0);
@@ -83,32 +87,32 @@ smtp_send(const struct web_config *c, const char *to, const char *subject,
 	}
 	rd.p = msg.data;
 	rd.left = msg.len;
-	if ((curl = curl_easy_init()) == NULL) {
+	if ((curl = lc->easy_init()) == NULL) {
 		buf_free(&msg);
 		return err_set(err, ERR_IO, "smtp: cannot start libcurl");
 	}
-	rcpt = curl_slist_append(rcpt, to);
-	curl_easy_setopt(curl, CURLOPT_URL, c->smtp_url);
-	curl_easy_setopt(curl, CURLOPT_USE_SSL, (long)CURLUSESSL_TRY);
-	curl_easy_setopt(curl, CURLOPT_MAIL_FROM, c->smtp_from);
-	curl_easy_setopt(curl, CURLOPT_MAIL_RCPT, rcpt);
-	curl_easy_setopt(curl, CURLOPT_READFUNCTION, on_read);
-	curl_easy_setopt(curl, CURLOPT_READDATA, &rd);
-	curl_easy_setopt(curl, CURLOPT_UPLOAD, 1L);
-	curl_easy_setopt(curl, CURLOPT_TIMEOUT, 30L);
-	curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
+	rcpt = lc->slist_append(rcpt, to);
+	lc->easy_setopt(curl, CURLOPT_URL, c->smtp_url);
+	lc->easy_setopt(curl, CURLOPT_USE_SSL, (long)CURLUSESSL_TRY);
+	lc->easy_setopt(curl, CURLOPT_MAIL_FROM, c->smtp_from);
+	lc->easy_setopt(curl, CURLOPT_MAIL_RCPT, rcpt);
+	lc->easy_setopt(curl, CURLOPT_READFUNCTION, on_read);
+	lc->easy_setopt(curl, CURLOPT_READDATA, &rd);
+	lc->easy_setopt(curl, CURLOPT_UPLOAD, 1L);
+	lc->easy_setopt(curl, CURLOPT_TIMEOUT, 30L);
+	lc->easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+	lc->easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
 	if (c->smtp_user != NULL) {
-		curl_easy_setopt(curl, CURLOPT_USERNAME, c->smtp_user);
-		curl_easy_setopt(curl, CURLOPT_PASSWORD, c->smtp_password !=
+		lc->easy_setopt(curl, CURLOPT_USERNAME, c->smtp_user);
+		lc->easy_setopt(curl, CURLOPT_PASSWORD, c->smtp_password !=
 		    NULL ? c->smtp_password : "");
 	}
-	rc = curl_easy_perform(curl);
-	curl_slist_free_all(rcpt);
-	curl_easy_cleanup(curl);
+	rc = lc->easy_perform(curl);
+	lc->slist_free_all(rcpt);
+	lc->easy_cleanup(curl);
 	buf_free(&msg);
 	if (rc != CURLE_OK)
 		return err_set(err, ERR_IO, "smtp: sending failed: %s",
-		    curl_easy_strerror(rc));
+		    lc->easy_strerror(rc));
 	return 0;
 }
