@@ -34,7 +34,7 @@ int	 input_seek_plain(struct input *in, uint64_t off, struct err *err);
 /*
  * Whether the stream is worth reading ahead on a thread of its own
  * (win_ahead): compressed data, whose decoding then runs beside the
- * parsing (linux-raid.mbox.zst scans 1.45x faster).  Plain bytes are
+ * splitting and parsing.  Plain bytes are
  * not: copying them from the page cache on the caller's core leaves them
  * in that core's cache for the parser, and taking them from another core
  * measured slower than reading them here (docs/DESIGN.md).  Never a

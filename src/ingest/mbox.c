@@ -570,8 +570,8 @@ mbox_scan(struct input *in, const char *path, uint64_t from, source_cb cb,
 	win_init(&sp.w, in, WIN_CAP, WIN_MAX);
 	sp.ll.v = xreallocarray(NULL, SOURCE_LINES_MAX, sizeof(*sp.ll.v));
 	sp.w.base = from;	/* the input is positioned there */
-	/* A long stream is read on a thread of its own; without one it is
-	 * read here, which is slower but the same. */
+	/* Compressed input is decoded on a thread of its own; without one
+	 * it is decoded here, which is slower but the same. */
 	if (input_wants_ahead(in))
 		(void)win_ahead(&sp.w, WIN_AHEAD);
 	/* A long mailbox is parsed on a thread of its own, beside the

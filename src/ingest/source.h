@@ -54,7 +54,13 @@ struct source_msg {
 /* The most line starts a struct source_msg lists. */
 #define SOURCE_LINES_MAX	4096
 
-/* Returns 0 to go on, or -1 (with err set) to stop the scan. */
+/*
+ * Returns 0 to go on, or -1 (with err set) to stop the scan.  For a long
+ * mailbox the callback runs on a thread of its own, beside the splitting
+ * (pipe.h): never on two threads at once, always in source order, and
+ * finished with every message before source_scan returns; it must not
+ * count on being on the caller's thread.
+ */
 typedef int (*source_cb)(void *arg, const struct source_msg *m,
     struct err *err);
 

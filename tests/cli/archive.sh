@@ -82,6 +82,24 @@ for fmt in json csv text; do
 	"$rt" report --db "$db" --tenant acme --format $fmt > "$tmp/db.$fmt" 2>/dev/null
 	cmp -s "$tmp/file.$fmt" "$tmp/db.$fmt"; ok $? "report --db equals report from the file ($fmt)"
 done
+# A long mailbox (over 4 MB) is parsed on a second thread beside its
+# splitting, and imported so: every message, in order, the same report.
+"$rt" demo-data --messages 6000 --seed 5 --out "$tmp/long" 2>/dev/null
+lm=$tmp/long/demo.mbox
+[ "$(stat -c %s "$lm")" -gt 4194304 ]; ok $? "the long mailbox is over 4 MB"
+"$rt" scan --quiet "$lm" 2>/dev/null | jq -r '"\(.n) \(.pos)"' > "$tmp/long.np"
+awk 'NR > 1 && ($1 != pn + 1 || $2 <= pp) { bad = 1 } { pn = $1; pp = $2 }
+    END { exit bad || NR != 6000 }' "$tmp/long.np"
+ok $? "scan: 6000 records, numbered and placed in order"
+ldb=$tmp/db/long.db
+"$rt" tenant create --db "$ldb" --tenant long 2>/dev/null
+"$rt" import --db "$ldb" --tenant long "$lm" 2> "$tmp/err"
+grep -q "^import: 6000 messages read, 6000 new" "$tmp/err"; ok $? "import reads all 6000"
+"$rt" report --config "$tmp/long/replytime.ini" --format json "$lm" > "$tmp/lf.json" 2>/dev/null
+"$rt" report --db "$ldb" --tenant long --config "$tmp/long/replytime.ini" --format json > "$tmp/ld.json" 2>/dev/null
+cmp -s "$tmp/lf.json" "$tmp/ld.json" && jq -e '.totals.messages + .totals.duplicates == 6000' "$tmp/lf.json" > /dev/null
+ok $? "report --db equals report from the long file"
+
 "$rt" report --db "$db" --tenant acme --config "$ini" --format json --now 2025-06-20 > "$tmp/a.json" 2>/dev/null
 "$rt" report --config "$ini" --format json --now 2025-06-20 "$mbox" > "$tmp/b.json" 2>/dev/null
 cmp -s "$tmp/a.json" "$tmp/b.json"; ok $? "--config overrides the stored settings, same result"
