@@ -3,52 +3,62 @@
  */
 #include <dlfcn.h>
 #include <pthread.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "lazy.h"
 
-/* One library: its table of n pointers, named by names[]. */
+/* A function of a library, and where its pointer goes in the table. */
+struct lazy_sym {
+	const char	*name;
+	size_t		 off;
+};
+
+/* One library: its table, filled from syms[] by load(). */
 struct lazy_lib {
 	pthread_once_t	 once;
 	const char	*soname;
-	const char *const *names;
+	const struct lazy_sym *syms;
 	size_t		 n;
-	void		**table;
+	char		*table;		/* the struct lazy_mhd or lazy_curl */
 	int		 ok;
 	char		 why[256];	/* the loader's words when !ok */
 };
 
-static const char *const mhd_names[] = {
-	"MHD_start_daemon", "MHD_stop_daemon", "MHD_get_daemon_info",
-	"MHD_get_connection_info", "MHD_get_connection_values",
-	"MHD_lookup_connection_value", "MHD_create_response_from_buffer",
-	"MHD_create_response_from_callback", "MHD_add_response_header",
-	"MHD_queue_response", "MHD_destroy_response",
+#define MHD_SYM(f)	{ "MHD_" #f, offsetof(struct lazy_mhd, f) }
+#define CURL_SYM(f)	{ "curl_" #f, offsetof(struct lazy_curl, f) }
+
+static const struct lazy_sym mhd_syms[] = {
+	MHD_SYM(start_daemon), MHD_SYM(stop_daemon), MHD_SYM(get_daemon_info),
+	MHD_SYM(get_connection_info), MHD_SYM(get_connection_values),
+	MHD_SYM(lookup_connection_value),
+	MHD_SYM(create_response_from_buffer),
+	MHD_SYM(create_response_from_callback),
+	MHD_SYM(add_response_header), MHD_SYM(queue_response),
+	MHD_SYM(destroy_response),
 };
-static const char *const curl_names[] = {
-	"curl_easy_init", "curl_easy_setopt", "curl_easy_perform",
-	"curl_easy_cleanup", "curl_easy_strerror", "curl_slist_append",
-	"curl_slist_free_all",
+static const struct lazy_sym curl_syms[] = {
+	CURL_SYM(easy_init), CURL_SYM(easy_setopt), CURL_SYM(easy_perform),
+	CURL_SYM(easy_cleanup), CURL_SYM(easy_strerror),
+	CURL_SYM(slist_append), CURL_SYM(slist_free_all),
 };
 
 static struct lazy_mhd	mhd;
 static struct lazy_curl	curl;
 
-/* The tables are arrays of function pointers, in the order of names. */
-_Static_assert(sizeof(mhd) == sizeof(void *) * (sizeof(mhd_names) /
-    sizeof(mhd_names[0])), "lazy_mhd and mhd_names differ");
-_Static_assert(sizeof(curl) == sizeof(void *) * (sizeof(curl_names) /
-    sizeof(curl_names[0])), "lazy_curl and curl_names differ");
+/* Every member of a table is a function pointer named in its syms[]. */
+_Static_assert(sizeof(mhd) == sizeof(void (*)(void)) * (sizeof(mhd_syms) /
+    sizeof(mhd_syms[0])), "lazy_mhd has a member mhd_syms does not name");
+_Static_assert(sizeof(curl) == sizeof(void (*)(void)) * (sizeof(curl_syms) /
+    sizeof(curl_syms[0])), "lazy_curl has a member curl_syms does not name");
 
 static struct lazy_lib	mhd_lib = { PTHREAD_ONCE_INIT, RT_MHD_SONAME,
-			    mhd_names, sizeof(mhd_names) /
-			    sizeof(mhd_names[0]), (void **)(void *)&mhd, 0,
-			    "" };
+			    mhd_syms, sizeof(mhd_syms) / sizeof(mhd_syms[0]),
+			    (char *)&mhd, 0, "" };
 static struct lazy_lib	curl_lib = { PTHREAD_ONCE_INIT, RT_CURL_SONAME,
-			    curl_names, sizeof(curl_names) /
-			    sizeof(curl_names[0]), (void **)(void *)&curl, 0,
-			    "" };
+			    curl_syms, sizeof(curl_syms) / sizeof(curl_syms[0]),
+			    (char *)&curl, 0, "" };
 
 static void
 load(struct lazy_lib *l)
@@ -64,13 +74,14 @@ load(struct lazy_lib *l)
 		return;
 	}
 	for (size_t i = 0; i < l->n; i++) {
-		if ((f = dlsym(h, l->names[i])) == NULL) {
+		if ((f = dlsym(h, l->syms[i].name)) == NULL) {
 			snprintf(l->why, sizeof(l->why), "%s has no %s",
-			    l->soname, l->names[i]);
+			    l->soname, l->syms[i].name);
 			return;
 		}
-		/* POSIX: a function's address from dlsym is usable as one. */
-		memcpy(&l->table[i], &f, sizeof(f));
+		/* POSIX: a function's address from dlsym is usable as one,
+		 * and a pointer to any function has the same size. */
+		memcpy(l->table + l->syms[i].off, &f, sizeof(f));
 	}
 	l->ok = 1;
 }
