@@ -333,8 +333,10 @@ record_plain_walk(const void *blob, size_t len, record_field_fn cb,
 		} else if (get_len(&p, end, &n) == -1)
 			goto cut;
 		if (version == 3 && tag == TAG_KEYS_CHECK) {
-			if ((size_t)(end - p) < n || n < CHECK_HEAD ||
-			    (n - CHECK_HEAD) % RECORD_CHECK_BYTES)
+			/* With its head, or without (check_legacy). */
+			if ((size_t)(end - p) < n || (n % RECORD_CHECK_BYTES &&
+			    (n < CHECK_HEAD ||
+			    (n - CHECK_HEAD) % RECORD_CHECK_BYTES)))
 				return err_set(err, ERR_PARSE, "stored "
 				    "fields: bad keys check");
 			continue;	/* record_fields_walk's */
@@ -380,22 +382,34 @@ key_fields(const struct str *keys, size_t n, enum record_tag tag,
 	return 0;
 }
 
-/* Whether check (the check field of a version 3 blob) is the one
- * put_keys_check() makes of the keys blob k. */
+/*
+ * Whether check (the check field of a version 3 blob) is the one
+ * put_keys_check() makes of the keys blob k.  A check without the head
+ * (the flags byte and the counts: its length a multiple of
+ * RECORD_CHECK_BYTES, which a check with the head never is) was written
+ * by the release before the head was added; its rows are still read,
+ * with the addresses checked and their roles not.  The check is sealed,
+ * so no one without the tenant's key can write one of either form.
+ */
 static int
 keys_match(struct str check, const unsigned char *k, size_t len)
 {
 	const char	*p = check.p;
-	size_t		 c, nto, ncc;
-	int		 sender;
+	size_t		 c, nto, ncc, nkeys;
+	int		 sender, legacy;
 
-	if (keys_layout(k, len, &sender, &c, &nto, &ncc) == -1 ||
-	    check.len != CHECK_HEAD + ((size_t)sender + nto + ncc) *
-	    RECORD_CHECK_BYTES)
+	if (keys_layout(k, len, &sender, &c, &nto, &ncc) == -1)
 		return 0;
-	if ((unsigned char)p[0] != k[1] || memcmp(p + 1, k + c, 8) != 0)
+	nkeys = (size_t)sender + nto + ncc;
+	legacy = check.len == nkeys * RECORD_CHECK_BYTES;
+	if (!legacy && check.len != CHECK_HEAD + nkeys * RECORD_CHECK_BYTES)
 		return 0;
-	p += CHECK_HEAD;
+	if (!legacy) {
+		if ((unsigned char)p[0] != k[1] ||
+		    memcmp(p + 1, k + c, 8) != 0)
+			return 0;
+		p += CHECK_HEAD;
+	}
 	if (sender) {
 		if (memcmp(p, k + 2, RECORD_CHECK_BYTES) != 0)
 			return 0;

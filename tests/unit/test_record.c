@@ -481,6 +481,31 @@ test_plain_v3_roles(void)
 	    rows_get, r, collect, &s, &err), -1, "the sender as a To refused");
 	t_ok(strstr(err.msg, "not the ones its fields were sealed with") !=
 	    NULL, "sender: %s", err.msg);
+	/* A check without its head (flags byte and counts), as the release
+	 * before it wrote them: still read, the addresses still checked. */
+	{
+		const unsigned char	*q = (const unsigned char *)p3.data;
+		size_t			 n = q[2];	/* < 0x80 here */
+		struct buf		 old;
+
+		t_eq_i64(q[1], 13, "the check field first");
+		buf_init(&old, 0);
+		buf_addc(&old, 3);
+		buf_addc(&old, 13);
+		buf_addc(&old, (char)(n - 9));
+		buf_add(&old, p3.data + 3 + 9, p3.len - 3 - 9);
+		t_eq_i64(record_fields_walk(keys.data, keys.len, old.data,
+		    old.len, &sc, rows_get, r, collect, &s, &err), 0,
+		    "a check without its head is read: %s", err.msg);
+		t_eq_i64(record_keys_check(keys.data, keys.len, old.data,
+		    old.len, &err), 0, "and matches its keys");
+		buf_reset(&alt);
+		buf_add(&alt, keys.data, keys.len);
+		alt.data[c + 8 + RECORD_KEY_BYTES] ^= 1;	/* the Cc's */
+		t_eq_i64(record_keys_check(alt.data, alt.len, old.data,
+		    old.len, &err), -1, "another Cc key is refused");
+		buf_free(&old);
+	}
 	record_scratch_free(&sc);
 	buf_free(&alt);
 	buf_free(&keys);
