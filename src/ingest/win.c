@@ -181,7 +181,7 @@ win_ahead(struct win *w, size_t cap)
 	if (pthread_cond_init(&a->wake, NULL) != 0)
 		goto no_wake;
 	if (pthread_cond_init(&a->news, NULL) != 0)
-		goto no_done;
+		goto no_news;
 	if (pthread_create(&a->th, NULL, ahead_main, a) != 0)
 		goto no_thread;
 	w->ahead = a;
@@ -194,7 +194,7 @@ win_ahead(struct win *w, size_t cap)
 	return 0;
 no_thread:
 	pthread_cond_destroy(&a->news);
-no_done:
+no_news:
 	pthread_cond_destroy(&a->wake);
 no_wake:
 	pthread_mutex_destroy(&a->mu);

@@ -610,6 +610,35 @@ addr_name(struct ap *ap, const unsigned char *s, const unsigned char *e,
 }
 
 /*
+ * Grows o's vector: it starts at ADDR_CAP_MIN entries and doubles when
+ * full, moving into a new arena block (the old one stays until the arena
+ * is reset).  -1 when the arena is spent.
+ */
+static int
+addrs_grow(struct arena *a, struct mail_addrs *o)
+{
+	struct mail_addr	*v;
+	size_t			 cap = o->n == 0 ? ADDR_CAP_MIN : o->n * 2;
+
+	if ((v = arena_alloc(a, cap * sizeof(*v))) == NULL)
+		return -1;
+	if (o->n > 0)
+		memcpy(v, o->v, o->n * sizeof(*v));
+	o->v = v;
+	return 0;
+}
+
+/* Makes room in o for one more address; inline, as most calls find
+ * room and return at once. */
+static inline int
+addrs_room(struct arena *a, struct mail_addrs *o)
+{
+	if (o->n != 0 && (o->n < ADDR_CAP_MIN || (o->n & (o->n - 1)) != 0))
+		return 0;
+	return addrs_grow(a, o);
+}
+
+/*
  * Ends a mailbox: appends the address in ab (local part of lpos bytes)
  * with its name when valid, else counts it in bad.
  */
@@ -618,10 +647,9 @@ addr_push(struct ap *ap, struct abuf *ab, int valid, size_t lpos,
     const unsigned char *ns, const unsigned char *ne, struct str cmt)
 {
 	struct mail_addrs	*o = ap->out;
-	struct mail_addr	*v;
 	struct str		 name;
 	char			*s;
-	size_t			 n = ab->n, cap;
+	size_t			 n = ab->n;
 
 	/* A trailing root dot ("a@b.") is not part of the domain. */
 	while (n > lpos + 1 && ab->b[n - 1] == '.')
@@ -631,14 +659,8 @@ addr_push(struct ap *ap, struct abuf *ab, int valid, size_t lpos,
 		o->bad++;
 		return 0;
 	}
-	if (o->n == 0 || (o->n >= ADDR_CAP_MIN && (o->n & (o->n - 1)) == 0)) {
-		cap = o->n == 0 ? ADDR_CAP_MIN : o->n * 2;
-		if ((v = arena_alloc(ap->a, cap * sizeof(*v))) == NULL)
-			return -1;
-		if (o->n > 0)
-			memcpy(v, o->v, o->n * sizeof(*v));
-		o->v = v;
-	}
+	if (addrs_room(ap->a, o) == -1)
+		return -1;
 	if ((s = arena_strndup(ap->a, str_make((const char *)ab->b, n))) ==
 	    NULL)
 		return -1;
@@ -1186,11 +1208,10 @@ addr_plain(struct ap *ap)
 	const unsigned char	*start = ap->p, *b = start;
 	unsigned char		 pad[64];
 	struct mail_addrs	*o = ap->out;
-	struct mail_addr	*v;
 	struct str		 name = STR("");
 	struct plain_at		 at;
 	uint64_t		 plain = 0, sp = 0;
-	size_t			 len = (size_t)(ap->end - start), n, cap;
+	size_t			 len = (size_t)(ap->end - start), n;
 	char			*s, *d;
 	int			 r;
 
@@ -1214,14 +1235,8 @@ addr_plain(struct ap *ap)
 		return 0;
 	/* [lo, k) is "local@domain". */
 	n = at.k - at.lo;
-	if (o->n == 0 || (o->n >= ADDR_CAP_MIN && (o->n & (o->n - 1)) == 0)) {
-		cap = o->n == 0 ? ADDR_CAP_MIN : o->n * 2;
-		if ((v = arena_alloc(ap->a, cap * sizeof(*v))) == NULL)
-			return -1;
-		if (o->n > 0)
-			memcpy(v, o->v, o->n * sizeof(*v));
-		o->v = v;
-	}
+	if (addrs_room(ap->a, o) == -1)
+		return -1;
 	if ((s = arena_alloc(ap->a, n + 1)) == NULL)
 		return -1;
 	addr_lower_copy(s, start + at.lo, n);

@@ -33,17 +33,7 @@ vfig_lower(const int64_t *t, uint32_t n, int64_t x)
 uint32_t
 vfig_upper(const int64_t *t, uint32_t n, int64_t x)
 {
-	const int64_t	*b = t;
-	uint32_t	 half;
-
-	if (n == 0)
-		return 0;
-	while (n > 1) {
-		half = n / 2;
-		b = b[half - 1] <= x ? b + half : b;
-		n -= half;
-	}
-	return (uint32_t)(b - t) + (*b <= x);
+	return x == INT64_MAX ? n : vfig_lower(t, n, x + 1);
 }
 
 uint32_t

@@ -242,11 +242,9 @@ number_href(struct buf *b, const struct vctx *x, size_t g,
 
 static void
 number_link(struct buf *b, const struct vctx *x, size_t g,
-    const struct col *c, const char *domain)
+    const struct col *c)
 {
 	number_href(b, x, g, c);
-	if (domain != NULL)
-		vl_param(b, "domain", domain);
 	vl_end(b);
 }
 
@@ -280,7 +278,7 @@ view_groups_html(const struct view_snap *s, const struct view_scope *sc,
 		buf_lit(b, "</a></th>");
 		for (size_t c = 1; c < nitems(gcols); c++) {
 			buf_lit(b, "<td>");
-			number_link(b, &x, g, &gcols[c], NULL);
+			number_link(b, &x, g, &gcols[c]);
 			cell_html(b, &gcols[c], &row->c[c - 1]);
 			buf_lit(b, "</a></td>");
 		}
@@ -480,6 +478,27 @@ dcells(const struct dctx *c, struct trow *row, unsigned need)
 	}
 }
 
+/*
+ * Whether a domain row has nothing in the period (received, replied,
+ * awaiting, first replies): such a row is left out.  Each figure is
+ * computed only when the ones before it are zero.
+ */
+static int
+drow_empty(const struct dctx *c, struct trow *row)
+{
+	dcells(c, row, D_RECV);
+	if (row->c[0].num != 0)
+		return 0;
+	dcells(c, row, D_REP);
+	if (row->c[1].num != 0)
+		return 0;
+	dcells(c, row, D_AW);
+	if (row->c[5].num != 0)
+		return 0;
+	dcells(c, row, D_FR);
+	return !row->c[4].has;
+}
+
 static int
 domains_compute(const struct view_snap *s, const struct view_scope *sc,
     const struct view_query *q, struct vctx *x, struct dtable *t,
@@ -526,19 +545,8 @@ domains_compute(const struct view_snap *s, const struct view_scope *sc,
 		row->label_len = name.len;
 		row->d = d;
 		row->order = t->n;
-		/* A row with nothing in the period is left out. */
-		dcells(&c, row, D_RECV);
-		if (row->c[0].num == 0) {
-			dcells(&c, row, D_REP);
-			if (row->c[1].num == 0) {
-				dcells(&c, row, D_AW);
-				if (row->c[5].num == 0) {
-					dcells(&c, row, D_FR);
-					if (!row->c[4].has)
-						continue;
-				}
-			}
-		}
+		if (drow_empty(&c, row))
+			continue;
 		dcells(&c, row, need);
 		t->n++;
 	}

@@ -4,8 +4,8 @@
  *
  * libmicrohttpd and libcurl, with what they load in turn (GnuTLS,
  * Kerberos, LDAP, libssh2 and more: some thirty libraries), took about
- * 4 ms to load and relocate at the start of every command, of which only
- * `serve` uses them: a scan of a 168 MB mbox takes 45 ms.  They are
+ * 3 ms to load and relocate at the start of every command, though only
+ * `serve` uses them (docs/DESIGN.md, "Speed").  They are
  * opened with dlopen(3) by their sonames instead, so the system's
  * updates of them apply as before.  Each table is filled once (thread
  * safe) and stays; a missing library or symbol is an error naming it.
